@@ -1,0 +1,67 @@
+"""The public API for plugin authors: the only core module a plugin imports.
+
+Everything here is stable within a core minor version. A plugin that reaches into other core
+modules may break on any release, and ``linli plugins check`` reports it.
+"""
+
+from __future__ import annotations
+
+from click import Command as CliGroup
+from piccolo.conf.apps import AppConfig as PiccoloApp
+
+from core import __version__ as CORE_VERSION
+from core.audit import audit
+from core.auth.guards import authenticated, requires, requires_office
+from core.auth.principal import Principal
+from core.db.tenant import TenantTable
+from core.errors import Conflict, InvalidInput, NoTenantError, NotFound
+from core.events.outbox import emit
+from core.plugins.hookspecs import hookimpl
+from core.plugins.manifest import Manifest
+from core.plugins.types import (
+    CaseType,
+    DashboardCard,
+    Event,
+    NavItem,
+    Panel,
+    Permission,
+    ReportFigure,
+    ReportSection,
+    Role,
+    Schedule,
+    UserRef,
+)
+from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
+
+__all__ = [
+    "CORE_VERSION",
+    "CaseType",
+    "CliGroup",
+    "Conflict",
+    "DashboardCard",
+    "Event",
+    "InvalidInput",
+    "Manifest",
+    "NavItem",
+    "NoTenantError",
+    "NotFound",
+    "Panel",
+    "Permission",
+    "PiccoloApp",
+    "Principal",
+    "ReportFigure",
+    "ReportSection",
+    "Role",
+    "Schedule",
+    "Tenant",
+    "TenantTable",
+    "UserRef",
+    "audit",
+    "authenticated",
+    "current_tenant",
+    "current_tenant_or_none",
+    "emit",
+    "hookimpl",
+    "requires",
+    "requires_office",
+]

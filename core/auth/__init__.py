@@ -1,0 +1,1 @@
+"""Users, memberships, roles and permissions, sessions and API tokens."""

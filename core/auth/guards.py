@@ -1,0 +1,78 @@
+"""Route guards: every route declares who may call it; handlers never check ad hoc.
+
+Outcomes are uniform so the isolation matrix can predict them:
+
+* no credentials -> 401
+* a caller with no role in this community (or office) -> 404, exactly like a missing one
+* a caller with a role that lacks the permission -> 403
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from core.auth.principal import Principal
+from core.runtime import state_of
+from core.tenancy.context import current_tenant_or_none
+
+
+def principal_of(connection: ASGIConnection) -> Principal:
+    principal = connection.scope.get("user")
+    if principal is None:
+        raise NotAuthorizedException("login required")
+    return principal
+
+
+def requires(permission: str) -> Guard:
+    """Community route guard: the caller's roles in the current community must grant ``permission``."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        tenant = current_tenant_or_none()
+        if tenant is None:
+            raise NotFoundException("not found")
+        roles = principal.roles_in(tenant)
+        if not roles:
+            raise NotFoundException("no such community")
+        table = state_of(connection.app).roles
+        if not any(table.has(role, permission) for role in roles):
+            raise PermissionDeniedException(f"this needs the permission '{permission}'")
+
+    guard.__name__ = f"requires[{permission}]"
+    guard.permission = permission  # type: ignore[attr-defined]
+    return guard
+
+
+def requires_office(permission: str) -> Guard:
+    """Street-office route guard, for routes under ``/api/v1/o/{office}``."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        principal = principal_of(connection)
+        office_id = connection.scope.get("state", {}).get("office_id")
+        if office_id is None:
+            raise NotFoundException("no such street office")
+        roles = principal.roles_in_office(office_id)
+        if not roles:
+            raise NotFoundException("no such street office")
+        table = state_of(connection.app).roles
+        if not any(table.has(role, permission) for role in roles):
+            raise PermissionDeniedException(f"this needs the permission '{permission}'")
+
+    guard.__name__ = f"requires_office[{permission}]"
+    guard.permission = permission  # type: ignore[attr-defined]
+    return guard
+
+
+def platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Only platform administrators; anyone else is told the route is not there."""
+    principal = principal_of(connection)
+    if not principal.is_platform_admin:
+        raise NotFoundException("not found")
+
+
+def authenticated(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Any logged-in caller (their own account routes)."""
+    principal_of(connection)

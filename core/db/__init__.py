@@ -1,0 +1,1 @@
+"""Database access: engines, tenant-scoped tables, transactions, migrations and RLS."""

@@ -1,0 +1,130 @@
+"""Engines for both profiles, and the one place that knows piccolo's transaction pitfalls.
+
+* PostgreSQL: :class:`SafePostgresEngine` fixes piccolo 1.38's transaction exit, which leaked a
+  pooled connection (and left a stale contextvar) whenever COMMIT raised.
+* SQLite: WAL and a busy timeout, and every writing transaction is IMMEDIATE, because a
+  DEFERRED transaction that reads then writes fails at once with "database is locked".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine
+
+from core.errors import ConfigError
+from core.settings import Settings, ensure_var_dir, redact_url
+from core.tenancy.context import current_tenant_id
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+class SafePostgresTransaction(PostgresTransaction):
+    """Like piccolo's, but the connection is always released and the contextvar always reset.
+
+    It also carries the tenant: BEGIN and ``set_config('app.tenant_id', …, true)`` go to the
+    server as one round trip, transaction-local, so a pooled connection can never hand one
+    request's tenant to the next. With no tenant the setting stays empty and RLS shows no rows.
+    """
+
+    async def begin(self) -> None:
+        tenant_id = current_tenant_id()
+        if tenant_id is None:
+            await self.connection.execute("BEGIN")
+        else:
+            # int() makes the interpolation safe; the simple protocol allows two statements.
+            await self.connection.execute(
+                f"BEGIN; SELECT set_config('app.tenant_id', '{int(tenant_id)}', true)")
+
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            try:
+                if self.engine.pool:
+                    await self.engine.pool.release(self.connection)
+                else:
+                    await self.connection.close()
+            finally:
+                self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class SafePostgresEngine(PostgresEngine):
+    def transaction(self, allow_nested: bool = True) -> SafePostgresTransaction:  # type: ignore[override]
+        return SafePostgresTransaction(engine=self, allow_nested=allow_nested)
+
+
+def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
+    """The engine for the app (or, with ``owner``, for migrations)."""
+    url = settings.owner_url if owner else settings.database_url
+    if settings.dialect == "postgres":
+        # No extensions: the app role may not create them, and nothing here needs uuid-ossp.
+        return SafePostgresEngine(config={"dsn": url}, extensions=())
+    ensure_var_dir(settings)
+    path = settings.sqlite_path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # WAL is a property of the file: set it once, with a plain connection.
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"LINLI_DATABASE_URL: cannot open SQLite file {path}: {exc}") from None
+    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+
+
+async def start_engine(engine: Engine, settings: Settings) -> None:
+    """Open the pool (PostgreSQL) and prove the database answers; ConfigError otherwise."""
+    if isinstance(engine, PostgresEngine):
+        try:
+            await engine.start_connection_pool(
+                min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeout=10)
+        except Exception as exc:  # asyncpg raises many types; all mean "cannot connect"
+            raise ConfigError(
+                f"LINLI_DATABASE_URL: cannot connect to {redact_url(settings.database_url)}: "
+                f"{_reason(exc)}") from None
+    try:
+        await engine.run_ddl("SELECT 1")
+    except Exception as exc:
+        raise ConfigError(f"database check failed: {_reason(exc)}") from None
+
+
+async def stop_engine(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def is_postgres(engine: Engine) -> bool:
+    return isinstance(engine, PostgresEngine)
+
+
+def write_transaction(engine: Engine) -> Any:
+    """A transaction fit for writing on either engine (IMMEDIATE on SQLite)."""
+    if isinstance(engine, SQLiteEngine):
+        from piccolo.engine.sqlite import TransactionType
+
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()

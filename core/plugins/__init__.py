@@ -1,0 +1,1 @@
+"""The plugin system: hookspecs, manifests, loading with quarantine, per-tenant dispatch."""

@@ -1,0 +1,106 @@
+"""Everything a running Linli process holds: settings, engine, plugins, roles, caches.
+
+Built once by :func:`build_runtime` (web, CLI and workers alike), so that all entry points see
+the same plugins bound to the same database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import AppConfig
+from piccolo.engine.base import Engine
+from piccolo.table import Table
+
+from core.auth.credentials import CredentialCache
+from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
+from core.db.engine import make_engine
+from core.piccolo_app import APP_CONFIG as CORE_APP
+from core.plugins.registry import PluginRegistry, load_plugins
+from core.settings import Settings, resolve_secret_key
+from core.tenancy.directory import TenantDirectory
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    registry: PluginRegistry
+    roles: RoleTable
+    tenants: TenantDirectory
+    credentials: CredentialCache
+    apps: list[AppConfig]
+
+    @property
+    def tables(self) -> list[type[Table]]:
+        return [t for app in self.apps for t in app.table_classes]
+
+
+def plugin_apps(registry: PluginRegistry) -> list[AppConfig]:
+    apps: list[AppConfig] = []
+    for plugin_id, fn in registry.impls("register_tables"):
+        app = fn()
+        if app is None:
+            continue
+        if not isinstance(app, AppConfig):
+            raise TypeError(f"plugin {plugin_id}: register_tables must return a PiccoloApp")
+        apps.append(app)
+    return apps
+
+
+def build_role_table(registry: PluginRegistry) -> RoleTable:
+    roles = RoleTable(CORE_ROLES, CORE_PERMISSIONS)
+    for _pid, fn in registry.impls("register_roles"):
+        for role in fn() or ():
+            roles.add_role(role)
+    for plugin in registry.plugins.values():
+        for perm in plugin.manifest.permissions:
+            roles.add_permission(perm)
+    for _pid, fn in registry.impls("register_permissions"):
+        for perm in fn() or ():
+            roles.add_permission(perm)
+    return roles
+
+
+def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
+                  engine: Engine | None = None) -> Runtime:
+    settings = resolve_secret_key(settings)
+    if registry is None:
+        registry = load_plugins(settings.extra_plugins, strict=settings.strict_plugins)
+    engine = engine or make_engine(settings)
+    apps = [CORE_APP, *plugin_apps(registry)]
+    runtime = Runtime(
+        settings=settings, engine=engine, registry=registry,
+        roles=build_role_table(registry),
+        tenants=TenantDirectory(registry, settings.tenant_cache_seconds),
+        credentials=CredentialCache(settings.tenant_cache_seconds),
+        apps=apps,
+    )
+    bind_tables(runtime)
+    return runtime
+
+
+def bind_tables(runtime: Runtime) -> None:
+    """Point every table (core, plugins, piccolo's migration log) at this runtime's engine."""
+    for table in [*runtime.tables, Migration]:
+        table._meta.db = runtime.engine
+
+
+_current: Runtime | None = None
+
+
+def set_current(runtime: Runtime | None) -> None:
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    if _current is None:
+        raise RuntimeError("no Linli runtime is running in this process")
+    return _current
+
+
+def state_of(app: Any) -> Runtime:
+    return app.state.linli

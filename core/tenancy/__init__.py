@@ -1,0 +1,1 @@
+"""Street offices, communities, oversight and the per-request tenant."""

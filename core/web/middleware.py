@@ -1,0 +1,168 @@
+"""Per-route ASGI middleware: request id, authentication, and the tenant transaction.
+
+Litestar runs app-level middleware after routing, so path parameters and the handler's ``opt``
+are known here. Order (outermost first): request context -> authentication -> tenant.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from http.cookies import SimpleCookie
+from typing import Any
+
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.auth.credentials import SESSION_COOKIE, from_session
+from core.db.engine import is_postgres, write_transaction
+from core.runtime import state_of
+from core.tenancy.context import tenant_scope
+
+log = logging.getLogger("linli.http")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def request_context_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            log.info("request", extra={
+                "request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
+                "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)})
+    return middleware
+
+
+def authentication_middleware(app: ASGIApp) -> ASGIApp:
+    """Sets ``scope["user"]`` to a Principal or None; checks CSRF for cookie sessions."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        runtime = state_of(scope["litestar_app"])
+        principal = None
+        authorization = _header(scope, b"authorization")
+        if authorization:
+            scheme, _, raw = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not raw:
+                raise NotAuthorizedException("Authorization header must be 'Bearer <token>'")
+            principal = await runtime.credentials.from_token(raw.strip())
+            if principal is None:
+                raise NotAuthorizedException("invalid, expired or revoked token")
+        else:
+            session_id = _cookie(scope, SESSION_COOKIE)
+            if session_id:
+                principal = await from_session(session_id)
+                if principal is not None and scope.get("method") not in SAFE_METHODS and \
+                        not scope["route_handler"].opt.get("csrf_exempt"):
+                    sent = _header(scope, b"x-csrf-token")
+                    if not sent or sent != principal.csrf_token:
+                        raise PermissionDeniedException("missing or wrong CSRF token (X-CSRF-Token)")
+        scope["user"] = principal
+        await app(scope, receive, send)
+    return middleware
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+def tenant_middleware(app: ASGIApp) -> ASGIApp:
+    """Resolve ``{community}``, gate plugin routes, and run the request in a tenant transaction.
+
+    The response is held back until the transaction has committed, so a client never sees
+    success for a write that did not persist; any response with status >= 400 rolls back, so
+    a failed request leaves nothing half-written.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        slug = scope.get("path_params", {}).get("community")
+        if scope["type"] != "http" or slug is None:
+            await app(scope, receive, send)
+            return
+        runtime = state_of(scope["litestar_app"])
+        tenant = await runtime.tenants.by_slug(slug)
+        if tenant is None:
+            raise NotFoundException("no such community")
+        plugin_id = scope["route_handler"].opt.get("plugin_id")
+        if plugin_id and plugin_id not in runtime.registry.active_ids(tenant.enabled_plugins):
+            raise NotFoundException("not found")
+        scope.setdefault("state", {})["tenant"] = tenant
+        with tenant_scope(tenant):
+            needs_tx = is_postgres(runtime.engine) or scope["method"] not in SAFE_METHODS
+            if not needs_tx:
+                await app(scope, receive, send)
+                return
+            held: list[Message] = []
+
+            async def hold(message: Message) -> None:
+                held.append(message)
+
+            status = 500
+            try:
+                async with write_transaction(runtime.engine) as tx:
+                    await app(scope, receive, hold)
+                    status = _status(held)
+                    if status >= 400:
+                        await tx.rollback()
+            except Exception:
+                if held and _status(held) < 400:
+                    # The handler succeeded but COMMIT failed: report that, not the success.
+                    log.exception("commit failed")
+                    await _send_json(send, 409, {
+                        "status_code": 409,
+                        "detail": "the change could not be saved (conflict); nothing was written"})
+                    return
+                raise
+            for message in held:
+                await send(message)
+    return middleware
+
+
+def _status(messages: list[Message]) -> int:
+    for m in messages:
+        if m["type"] == "http.response.start":
+            return int(m["status"])
+    return 500
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    import json
+
+    payload = json.dumps(body, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
