@@ -33,10 +33,12 @@ class TenantDirectory:
         self.registry = registry
         self.ttl = ttl_seconds
         self._by_slug: dict[str, tuple[float, Tenant | None]] = {}
+        self._offices: dict[str, tuple[float, int | None]] = {}
 
     def invalidate(self, slug: str | None = None) -> None:
         if slug is None:
             self._by_slug.clear()
+            self._offices.clear()
         else:
             self._by_slug.pop(slug, None)
 
@@ -55,6 +57,20 @@ class TenantDirectory:
             tenant = await self._build(row)
         self._by_slug[slug] = (now + self.ttl, tenant)
         return tenant
+
+    async def office_id(self, slug: str) -> int | None:
+        """The id of the active street office with this slug, or None."""
+        from core.tenancy.tables import StreetOffice
+
+        now = time.monotonic()
+        hit = self._offices.get(slug)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        row = await StreetOffice.select(StreetOffice.id, StreetOffice.archived).where(
+            StreetOffice.slug == slug).first().run()
+        office_id = row["id"] if row and not row["archived"] else None
+        self._offices[slug] = (now + self.ttl, office_id)
+        return office_id
 
     async def by_id(self, community_id: int) -> Tenant | None:
         row = await Community.select(Community.slug).where(Community.id == community_id).first().run()

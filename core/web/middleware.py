@@ -100,55 +100,71 @@ def _cookie(scope: Scope, name: str) -> str | None:
 
 
 def tenant_middleware(app: ASGIApp) -> ASGIApp:
-    """Resolve ``{community}``, gate plugin routes, and run the request in a tenant transaction.
+    """Resolve ``{community}`` / ``{office}``, gate plugin routes, and wrap the request in a transaction.
 
-    The response is held back until the transaction has committed, so a client never sees
-    success for a write that did not persist; any response with status >= 400 rolls back, so
-    a failed request leaves nothing half-written.
+    Tenant requests always run in a transaction on PostgreSQL (RLS needs the tenant set in one);
+    every unsafe request runs in a write transaction on either engine. The response is held
+    back until the transaction has committed, so a client never sees success for a write that
+    did not persist; any response with status >= 400 rolls back, so a failed request leaves
+    nothing half-written. Handlers that must persist something on failure (login counting bad
+    passwords) opt out with ``opt={"transaction": False}``.
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        slug = scope.get("path_params", {}).get("community")
-        if scope["type"] != "http" or slug is None:
+        if scope["type"] != "http":
             await app(scope, receive, send)
             return
+        params = scope.get("path_params", {})
         runtime = state_of(scope["litestar_app"])
-        tenant = await runtime.tenants.by_slug(slug)
-        if tenant is None:
-            raise NotFoundException("no such community")
-        plugin_id = scope["route_handler"].opt.get("plugin_id")
-        if plugin_id and plugin_id not in runtime.registry.active_ids(tenant.enabled_plugins):
-            raise NotFoundException("not found")
-        scope.setdefault("state", {})["tenant"] = tenant
+        state = scope.setdefault("state", {})
+        if "office" in params:
+            office_id = await runtime.tenants.office_id(params["office"])
+            if office_id is None:
+                raise NotFoundException("no such street office")
+            state["office_id"] = office_id
+        slug = params.get("community")
+        tenant = None
+        if slug is not None:
+            tenant = await runtime.tenants.by_slug(slug)
+            if tenant is None:
+                raise NotFoundException("no such community")
+            plugin_id = scope["route_handler"].opt.get("plugin_id")
+            if plugin_id and plugin_id not in runtime.registry.active_ids(tenant.enabled_plugins):
+                raise NotFoundException("not found")
+            state["tenant"] = tenant
+        wants_tx = scope["route_handler"].opt.get("transaction", True) and (
+            scope["method"] not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine)))
         with tenant_scope(tenant):
-            needs_tx = is_postgres(runtime.engine) or scope["method"] not in SAFE_METHODS
-            if not needs_tx:
+            if wants_tx:
+                await _run_in_transaction(runtime.engine, app, scope, receive, send)
+            else:
                 await app(scope, receive, send)
-                return
-            held: list[Message] = []
-
-            async def hold(message: Message) -> None:
-                held.append(message)
-
-            status = 500
-            try:
-                async with write_transaction(runtime.engine) as tx:
-                    await app(scope, receive, hold)
-                    status = _status(held)
-                    if status >= 400:
-                        await tx.rollback()
-            except Exception:
-                if held and _status(held) < 400:
-                    # The handler succeeded but COMMIT failed: report that, not the success.
-                    log.exception("commit failed")
-                    await _send_json(send, 409, {
-                        "status_code": 409,
-                        "detail": "the change could not be saved (conflict); nothing was written"})
-                    return
-                raise
-            for message in held:
-                await send(message)
     return middleware
+
+
+async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: Receive,
+                              send: Send) -> None:
+    held: list[Message] = []
+
+    async def hold(message: Message) -> None:
+        held.append(message)
+
+    try:
+        async with write_transaction(engine) as tx:
+            await app(scope, receive, hold)
+            if _status(held) >= 400:
+                await tx.rollback()
+    except Exception:
+        if held and _status(held) < 400:
+            # The handler succeeded but COMMIT failed: say so instead of reporting success.
+            log.exception("commit failed")
+            await _send_json(send, 409, {
+                "status_code": 409,
+                "detail": "the change could not be saved (conflict); nothing was written"})
+            return
+        raise
+    for message in held:
+        await send(message)
 
 
 def _status(messages: list[Message]) -> int:

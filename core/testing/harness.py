@@ -1,0 +1,163 @@
+"""A running Linli on a fresh database, with factories and logged-in clients per role."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from piccolo.table import create_db_tables
+
+from core.app import create_app
+from core.auth.users import create_user, grant_role
+from core.db.engine import start_engine, stop_engine, write_transaction
+from core.events.outbox import deliver_pending
+from core.plugins.registry import load_plugins
+from core.runtime import Runtime, build_runtime, set_current
+from core.settings import Settings
+from core.tenancy import service
+from core.tenancy.context import tenant_scope
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+class Harness:
+    """One app, one database. Create it with the ``make_linli`` fixture."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self.app = create_app(runtime, manage_engine=False)
+        self._clients: list[httpx.AsyncClient] = []
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    @classmethod
+    async def start(cls, settings: Settings, *, plugins: Iterable[str] | None = None,
+                    extra_modules: Iterable[str] = (), migrate_with: Any = None) -> Harness:
+        registry = load_plugins(extra_modules, strict=True, only=plugins)
+        runtime = build_runtime(settings, registry=registry)
+        await prepare_database(runtime)
+        await start_engine(runtime.engine, runtime.settings)
+        set_current(runtime)
+        return cls(runtime)
+
+    async def close(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+        await stop_engine(self.runtime.engine)
+        set_current(None)
+
+    # -- clients -------------------------------------------------------------------------
+
+    def client(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+        """An anonymous client."""
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app),
+                                   base_url="http://testserver", headers=headers or {})
+        self._clients.append(client)
+        return client
+
+    async def login(self, username: str, password: str = DEFAULT_PASSWORD) -> httpx.AsyncClient:
+        client = self.client()
+        response = await client.post("/api/v1/auth/login",
+                                     json={"username": username, "password": password})
+        if response.status_code != 200:
+            raise AssertionError(f"login as {username} failed: {response.status_code} {response.text}")
+        client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return client
+
+    async def as_role(self, role: str, community: str | None = None, *,
+                      office: str | None = None) -> httpx.AsyncClient:
+        """A new user holding ``role`` in one community (or office), logged in."""
+        user = await self.user(role=role, community=community, office=office)
+        return await self.login(user["username"])
+
+    async def as_platform_admin(self) -> httpx.AsyncClient:
+        user = await self.user(platform_admin=True)
+        return await self.login(user["username"])
+
+    async def token_client(self, community: str, role: str) -> httpx.AsyncClient:
+        """A client with a bearer token for ``role`` in ``community``, issued by its admin."""
+        admin = await self.as_role("community_admin", community)
+        response = await admin.post(f"/api/v1/c/{community}/tokens",
+                                    json={"name": f"test {role}", "role": role})
+        if response.status_code != 201:
+            raise AssertionError(f"token for {role} failed: {response.status_code} {response.text}")
+        return self.client({"Authorization": f"Bearer {response.json()['token']}"})
+
+    # -- factories -----------------------------------------------------------------------
+
+    async def office(self, slug: str = "office-a", name: str | None = None) -> dict[str, Any]:
+        async with self.transaction():
+            return await service.create_office(slug, name or f"{slug} 街道", actor_id=None)
+
+    async def community(self, slug: str, office: str = "office-a", *, name: str | None = None,
+                        plugins: Iterable[str] = ()) -> dict[str, Any]:
+        async with self.transaction():
+            if not await _office_exists(office):
+                await service.create_office(office, f"{office} 街道", actor_id=None)
+            row = await service.create_community(office, slug, name or f"{slug} 社区", actor_id=None)
+        for plugin_id in plugins:
+            await self.enable(slug, plugin_id)
+        return row
+
+    async def user(self, *, role: str | None = None, community: str | None = None,
+                   office: str | None = None, username: str | None = None,
+                   password: str = DEFAULT_PASSWORD, platform_admin: bool = False) -> dict[str, Any]:
+        username = username or f"user{next(_counter)}"
+        async with self.transaction():
+            user = await create_user(username, password, is_platform_admin=platform_admin)
+            if role:
+                await grant_role(self.runtime.roles, username, role, community=community, office=office)
+        self.runtime.credentials.clear()
+        return user
+
+    async def enable(self, community: str, plugin_id: str, **settings: Any) -> dict[str, Any]:
+        async with self.transaction():
+            return await service.set_plugin_enabled(
+                self.runtime, community, plugin_id, enabled=True,
+                settings=settings or None, actor_id=None)
+
+    async def disable(self, community: str, plugin_id: str) -> dict[str, Any]:
+        async with self.transaction():
+            return await service.set_plugin_enabled(self.runtime, community, plugin_id,
+                                                    enabled=False, actor_id=None)
+
+    async def deliver_events(self) -> int:
+        return await deliver_pending(self.runtime.engine, self.runtime.registry,
+                                     await self.runtime.tenants.all_active())
+
+    # -- direct database access ----------------------------------------------------------
+
+    def transaction(self) -> Any:
+        return write_transaction(self.runtime.engine)
+
+    @asynccontextmanager
+    async def tenant(self, community: str) -> AsyncIterator[Any]:
+        """Run queries as ``community``, in one write transaction."""
+        tenant = await self.runtime.tenants.by_slug(community)
+        if tenant is None:
+            raise AssertionError(f"no active community {community}")
+        with tenant_scope(tenant):
+            async with write_transaction(self.runtime.engine):
+                yield tenant
+
+
+async def _office_exists(slug: str) -> bool:
+    from core.tenancy.tables import StreetOffice
+
+    return bool(await StreetOffice.exists().where(StreetOffice.slug == slug).run())
+
+
+async def prepare_database(runtime: Runtime) -> None:
+    """Migrate the database (falls back to creating tables while migrations are not built)."""
+    try:
+        from core.db.migrate import migrate  # type: ignore[attr-defined]
+    except ImportError:
+        await start_engine(runtime.engine, runtime.settings)
+        await create_db_tables(*runtime.tables, if_not_exists=True)
+        await stop_engine(runtime.engine)
+        return
+    await migrate(runtime)

@@ -1,0 +1,60 @@
+"""pytest plugin: the ``make_linli`` fixture, on SQLite by default or PostgreSQL.
+
+Choose the database with ``LINLI_TEST_DB=sqlite|postgres``. On PostgreSQL each harness gets a
+fresh database; the app connects as the non-owner role so RLS is in force, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.settings import load_settings
+from core.testing.harness import Harness
+
+
+def test_database_kind() -> str:
+    kind = os.environ.get("LINLI_TEST_DB", "sqlite")
+    if kind not in ("sqlite", "postgres"):
+        raise pytest.UsageError("LINLI_TEST_DB must be sqlite or postgres")
+    return kind
+
+
+@pytest.fixture
+async def make_linli(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[
+        Callable[..., Awaitable[Harness]]]:
+    harnesses: list[Harness] = []
+    cleanups: list[Callable[[], Awaitable[Any]]] = []
+
+    async def factory(plugins: Iterable[str] | None = (), extra_modules: Iterable[str] = (),
+                      **overrides: Any) -> Harness:
+        base = {"var_dir": str(tmp_path / f"var{len(harnesses)}"), "secret_key": "t" * 40,
+                "tenant_cache_seconds": 0.0}
+        if test_database_kind() == "postgres":
+            from core.testing.postgres import fresh_database
+
+            admin_url = request.getfixturevalue("pg_server_url")
+            owner_url, app_url, drop = await fresh_database(admin_url)
+            cleanups.append(drop)
+            base.update(database_url=app_url, database_owner_url=owner_url)
+        base.update(overrides)
+        settings = load_settings(environ={}, **base)
+        harness = await Harness.start(settings, plugins=plugins, extra_modules=extra_modules)
+        harnesses.append(harness)
+        return harness
+
+    yield factory
+    for harness in harnesses:
+        await harness.close()
+    for cleanup in cleanups:
+        await cleanup()
+
+
+try:  # the PostgreSQL fixtures, when that module is present
+    from core.testing.postgres import pg_server_url  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass
