@@ -25,8 +25,14 @@ from core.web.middleware import (
 
 OPENAPI_PATH = "/api/schema"
 CORE_HANDLERS: list[Any] = [
-    live, ready, AuthController, PlatformOfficeController, OfficeController, CommunityController,
-    MembersController, TokensController,
+    live,
+    ready,
+    AuthController,
+    PlatformOfficeController,
+    OfficeController,
+    CommunityController,
+    MembersController,
+    TokensController,
 ]
 
 
@@ -39,9 +45,14 @@ def plugin_routers(runtime: Runtime) -> list[Router]:
     for plugin_id, fn in runtime.registry.impls("register_routes"):
         handlers = fn() or []
         if handlers:
-            routers.append(Router(
-                path=f"/api/v1/c/{{community:str}}/{plugin_id}", route_handlers=handlers,
-                opt={"plugin_id": plugin_id}, tags=[plugin_id]))
+            routers.append(
+                Router(
+                    path=f"/api/v1/c/{{community:str}}/{plugin_id}",
+                    route_handlers=handlers,
+                    opt={"plugin_id": plugin_id},
+                    tags=[plugin_id],
+                )
+            )
     return routers
 
 
@@ -66,8 +77,11 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
         lifespan=[lifespan],
         request_max_body_size=runtime.settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
-            title="Linli 邻里 API", version=__version__, path=OPENAPI_PATH,
-            render_plugins=[JsonRenderPlugin()]),  # no CDN-served viewers
+            title="Linli 邻里 API",
+            version=__version__,
+            path=OPENAPI_PATH,
+            render_plugins=[JsonRenderPlugin()],
+        ),  # no CDN-served viewers
         debug=False,
     )
     app.state.linli = runtime

@@ -24,6 +24,10 @@ async def ready(request: Request) -> Response:
         checks["database"] = f"error: {type(exc).__name__}"
         ok = False
     quarantined = [q.name for q in runtime.registry.quarantined]
-    body = {"status": "ok" if ok else "unavailable", "checks": checks,
-            "plugins": sorted(runtime.registry.plugins), "quarantined": quarantined}
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "checks": checks,
+        "plugins": sorted(runtime.registry.plugins),
+        "quarantined": quarantined,
+    }
     return Response(body, status_code=200 if ok else 503)

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.params import FromPath, JSONBody
 
 from core.audit import audit
 from core.auth.credentials import (
@@ -53,7 +54,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", opt={"public": True, "csrf_exempt": True, "transaction": False}, status_code=200)
-    async def login(self, request: Request, data: LoginIn) -> Response:
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response:
         runtime = state_of(request.app)
         settings = runtime.settings
         client = request.client.host if request.client else "?"
@@ -74,20 +75,35 @@ class AuthController(Controller):
                         values[User.locked_until] = stamp + dt.timedelta(minutes=settings.lockout_minutes)
                         values[User.failed_logins] = 0
                     await User.update(values).where(User.id == user["id"]).run()
-                    await audit("auth.login_failed", actor_id=user["id"], subject=user["username"],
-                                detail={"client": client, "locked": failures >= settings.login_max_failures})
+                    await audit(
+                        "auth.login_failed",
+                        actor_id=user["id"],
+                        subject=user["username"],
+                        detail={"client": client, "locked": failures >= settings.login_max_failures},
+                    )
             raise NotAuthorizedException("wrong username or password")
         async with write_transaction(runtime.engine):
-            await User.update({User.failed_logins: 0, User.locked_until: None}).where(
-                User.id == user["id"]).run()
+            await (
+                User.update({User.failed_logins: 0, User.locked_until: None})
+                .where(User.id == user["id"])
+                .run()
+            )
             session_id, csrf = await open_session(user["id"], settings.session_ttl_hours)
-            await audit("auth.login", actor_id=user["id"], subject=user["username"],
-                        detail={"client": client})
-        response = Response({"username": user["username"], "display_name": user["display_name"],
-                             "csrf_token": csrf})
-        response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
-                            secure=settings.profile == "production", path="/",
-                            max_age=settings.session_ttl_hours * 3600)
+            await audit(
+                "auth.login", actor_id=user["id"], subject=user["username"], detail={"client": client}
+            )
+        response = Response(
+            {"username": user["username"], "display_name": user["display_name"], "csrf_token": csrf}
+        )
+        response.set_cookie(
+            SESSION_COOKIE,
+            session_id,
+            httponly=True,
+            samesite="lax",
+            secure=settings.profile == "production",
+            path="/",
+            max_age=settings.session_ttl_hours * 3600,
+        )
         return response
 
     @post("/logout", guards=[authenticated], status_code=200)
@@ -102,19 +118,32 @@ class AuthController(Controller):
     @get("/me", guards=[authenticated])
     async def me(self, request: Request) -> dict[str, Any]:
         principal = principal_of(request)
-        communities = {r["id"]: r["slug"] for r in await Community.select(Community.id, Community.slug).where(
-            Community.id.is_in(list(principal.community_roles) or [0])).run()}
-        offices = {r["id"]: r["slug"] for r in await StreetOffice.select(
-            StreetOffice.id, StreetOffice.slug).where(
-            StreetOffice.id.is_in(list(principal.office_roles) or [0])).run()}
+        communities = {
+            r["id"]: r["slug"]
+            for r in await Community.select(Community.id, Community.slug)
+            .where(Community.id.is_in(list(principal.community_roles) or [0]))
+            .run()
+        }
+        offices = {
+            r["id"]: r["slug"]
+            for r in await StreetOffice.select(StreetOffice.id, StreetOffice.slug)
+            .where(StreetOffice.id.is_in(list(principal.office_roles) or [0]))
+            .run()
+        }
         return {
-            "username": principal.username, "display_name": principal.display_name,
-            "platform_admin": principal.is_platform_admin, "via": principal.via,
+            "username": principal.username,
+            "display_name": principal.display_name,
+            "platform_admin": principal.is_platform_admin,
+            "via": principal.via,
             "csrf_token": principal.csrf_token,
-            "communities": [{"slug": communities.get(cid), "roles": sorted(roles)}
-                            for cid, roles in principal.community_roles.items()],
-            "offices": [{"slug": offices.get(oid), "roles": sorted(roles)}
-                        for oid, roles in principal.office_roles.items()],
+            "communities": [
+                {"slug": communities.get(cid), "roles": sorted(roles)}
+                for cid, roles in principal.community_roles.items()
+            ],
+            "offices": [
+                {"slug": offices.get(oid), "roles": sorted(roles)}
+                for oid, roles in principal.office_roles.items()
+            ],
         }
 
 
@@ -125,26 +154,47 @@ class MembersController(Controller):
     @get("/", guards=[requires("members.view")])
     async def list_members(self) -> list[dict[str, Any]]:
         tenant = current_tenant()
-        rows = await Membership.select(
-            Membership.id, Membership.role, Membership.user.username, Membership.user.display_name,
-        ).where(Membership.community == tenant.community_id).order_by(Membership.id).run()
-        return [{"id": r["id"], "role": r["role"], "username": r["user.username"],
-                 "display_name": r["user.display_name"]} for r in rows]
+        rows = (
+            await Membership.select(
+                Membership.id,
+                Membership.role,
+                Membership.user.username,
+                Membership.user.display_name,
+            )
+            .where(Membership.community == tenant.community_id)
+            .order_by(Membership.id)
+            .run()
+        )
+        return [
+            {
+                "id": r["id"],
+                "role": r["role"],
+                "username": r["user.username"],
+                "display_name": r["user.display_name"],
+            }
+            for r in rows
+        ]
 
     @post("/", guards=[requires("members.manage")])
-    async def add_member(self, request: Request, data: MemberIn) -> dict[str, Any]:
+    async def add_member(self, request: Request, data: JSONBody[MemberIn]) -> dict[str, Any]:
         runtime = state_of(request.app)
         tenant = current_tenant()
         if not runtime.roles.is_role(data.role, "community"):
             raise InvalidInput(f"not a community role: {data.role}", field="role")
-        result = await grant_role(runtime.roles, data.username, data.role, community=tenant.slug,
-                                  actor_id=principal_of(request).user_id)
+        result = await grant_role(
+            runtime.roles,
+            data.username,
+            data.role,
+            community=tenant.slug,
+            actor_id=principal_of(request).user_id,
+        )
         return result
 
     @delete("/{membership_id:int}", guards=[requires("members.manage")], status_code=200)
-    async def remove_member(self, request: Request, membership_id: int) -> dict[str, Any]:
-        await revoke_membership(membership_id, current_tenant().community_id,
-                                actor_id=principal_of(request).user_id)
+    async def remove_member(self, request: Request, membership_id: FromPath[int]) -> dict[str, Any]:
+        await revoke_membership(
+            membership_id, current_tenant().community_id, actor_id=principal_of(request).user_id
+        )
         return {"id": membership_id, "removed": True}
 
 
@@ -154,14 +204,23 @@ class TokensController(Controller):
 
     @get("/", guards=[requires("tokens.manage")])
     async def list_tokens(self) -> list[dict[str, Any]]:
-        rows = await ApiToken.select(
-            ApiToken.key_id, ApiToken.name, ApiToken.role, ApiToken.expires_at, ApiToken.revoked_at,
-            ApiToken.created_at,
-        ).where(ApiToken.community == current_tenant().community_id).order_by(ApiToken.id).run()
+        rows = (
+            await ApiToken.select(
+                ApiToken.key_id,
+                ApiToken.name,
+                ApiToken.role,
+                ApiToken.expires_at,
+                ApiToken.revoked_at,
+                ApiToken.created_at,
+            )
+            .where(ApiToken.community == current_tenant().community_id)
+            .order_by(ApiToken.id)
+            .run()
+        )
         return rows
 
     @post("/", guards=[requires("tokens.manage")])
-    async def create_token(self, request: Request, data: TokenIn) -> dict[str, Any]:
+    async def create_token(self, request: Request, data: JSONBody[TokenIn]) -> dict[str, Any]:
         runtime = state_of(request.app)
         tenant = current_tenant()
         principal = principal_of(request)
@@ -177,20 +236,41 @@ class TokensController(Controller):
             raise InvalidInput("must be between 1 and 730 days", field="expires_in_days")
         key_id, secret, token = new_token_secret()
         expires = None if data.expires_in_days is None else now() + dt.timedelta(days=data.expires_in_days)
-        await ApiToken.insert(ApiToken(
-            key_id=key_id, secret_hash=hash_secret(secret), name=data.name.strip(),
-            user=principal.user_id, community=tenant.community_id, role=data.role,
-            expires_at=expires, created_at=now())).run()
-        await audit("token.created", actor_id=principal.user_id, subject=key_id,
-                    detail={"name": data.name, "role": data.role})
-        return {"key_id": key_id, "token": token, "role": data.role, "expires_at": expires,
-                "note": "the token is shown once; store it now"}
+        await ApiToken.insert(
+            ApiToken(
+                key_id=key_id,
+                secret_hash=hash_secret(secret),
+                name=data.name.strip(),
+                user=principal.user_id,
+                community=tenant.community_id,
+                role=data.role,
+                expires_at=expires,
+                created_at=now(),
+            )
+        ).run()
+        await audit(
+            "token.created",
+            actor_id=principal.user_id,
+            subject=key_id,
+            detail={"name": data.name, "role": data.role},
+        )
+        return {
+            "key_id": key_id,
+            "token": token,
+            "role": data.role,
+            "expires_at": expires,
+            "note": "the token is shown once; store it now",
+        }
 
     @delete("/{key_id:str}", guards=[requires("tokens.manage")], status_code=200)
-    async def revoke_token(self, request: Request, key_id: str) -> dict[str, Any]:
+    async def revoke_token(self, request: Request, key_id: FromPath[str]) -> dict[str, Any]:
         tenant = current_tenant()
-        row = await ApiToken.select(ApiToken.id, ApiToken.revoked_at).where(
-            (ApiToken.key_id == key_id) & (ApiToken.community == tenant.community_id)).first().run()
+        row = (
+            await ApiToken.select(ApiToken.id, ApiToken.revoked_at)
+            .where((ApiToken.key_id == key_id) & (ApiToken.community == tenant.community_id))
+            .first()
+            .run()
+        )
         if row is None:
             raise NotFound("no such token")
         if row["revoked_at"] is None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, get, patch, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from core.audit import AuditEntry
 from core.auth.guards import platform_admin, principal_of, requires, requires_office
@@ -57,13 +57,22 @@ class PluginChoiceIn(Body):
 
 
 def _office_out(row: dict[str, Any]) -> dict[str, Any]:
-    return {"slug": row["slug"], "name": row["name"], "name_en": row["name_en"],
-            "archived": row["archived"]}
+    return {"slug": row["slug"], "name": row["name"], "name_en": row["name_en"], "archived": row["archived"]}
 
 
 def _community_out(row: dict[str, Any], office_slug: str | None = None) -> dict[str, Any]:
-    out = {k: row[k] for k in ("slug", "name", "name_en", "address", "residents_estimate",
-                               "households_estimate", "archived")}
+    out = {
+        k: row[k]
+        for k in (
+            "slug",
+            "name",
+            "name_en",
+            "address",
+            "residents_estimate",
+            "households_estimate",
+            "archived",
+        )
+    }
     if office_slug:
         out["office"] = office_slug
     return out
@@ -81,9 +90,10 @@ class PlatformOfficeController(Controller):
         return [_office_out(r) for r in rows]
 
     @post("/", guards=[platform_admin])
-    async def create_office(self, request: Request, data: OfficeIn) -> dict[str, Any]:
-        row = await service.create_office(data.slug, data.name, data.name_en,
-                                          actor_id=principal_of(request).user_id)
+    async def create_office(self, request: Request, data: JSONBody[OfficeIn]) -> dict[str, Any]:
+        row = await service.create_office(
+            data.slug, data.name, data.name_en, actor_id=principal_of(request).user_id
+        )
         return _office_out(row)
 
 
@@ -92,47 +102,72 @@ class OfficeController(Controller):
     tags = ["offices"]
 
     @get("/", guards=[requires_office("office.view")])
-    async def get_office(self, office: str) -> dict[str, Any]:
+    async def get_office(self, office: FromPath[str]) -> dict[str, Any]:
         return _office_out(await service.office_by_slug(office))
 
     @patch("/", guards=[requires_office("office.manage")])
-    async def update_office(self, request: Request, office: str, data: OfficePatch) -> dict[str, Any]:
-        row = await service.update_office(office, {"name": data.name, "name_en": data.name_en},
-                                          actor_id=principal_of(request).user_id)
+    async def update_office(
+        self, request: Request, office: FromPath[str], data: JSONBody[OfficePatch]
+    ) -> dict[str, Any]:
+        row = await service.update_office(
+            office, {"name": data.name, "name_en": data.name_en}, actor_id=principal_of(request).user_id
+        )
         return _office_out(row)
 
     @get("/communities", guards=[requires_office("office.view")])
-    async def list_communities(self, office: str) -> list[dict[str, Any]]:
+    async def list_communities(self, office: FromPath[str]) -> list[dict[str, Any]]:
         office_row = await service.office_by_slug(office)
-        rows = await Community.select().where(
-            (Community.office == office_row["id"]) & Community.archived.eq(False)
-        ).order_by(Community.slug).run()
+        rows = (
+            await Community.select()
+            .where((Community.office == office_row["id"]) & Community.archived.eq(False))
+            .order_by(Community.slug)
+            .run()
+        )
         return [_community_out(r, office) for r in rows]
 
     @post("/communities", guards=[requires_office("office.manage")])
-    async def create_community(self, request: Request, office: str, data: CommunityIn) -> dict[str, Any]:
+    async def create_community(
+        self, request: Request, office: FromPath[str], data: JSONBody[CommunityIn]
+    ) -> dict[str, Any]:
         row = await service.create_community(
-            office, data.slug, data.name, name_en=data.name_en, address=data.address,
-            residents_estimate=data.residents_estimate, households_estimate=data.households_estimate,
-            actor_id=principal_of(request).user_id)
+            office,
+            data.slug,
+            data.name,
+            name_en=data.name_en,
+            address=data.address,
+            residents_estimate=data.residents_estimate,
+            households_estimate=data.households_estimate,
+            actor_id=principal_of(request).user_id,
+        )
         return _community_out(row, office)
 
     @get("/plugin-policies", guards=[requires_office("office.view")])
-    async def list_policies(self, request: Request, office: str) -> list[dict[str, Any]]:
+    async def list_policies(self, request: Request, office: FromPath[str]) -> list[dict[str, Any]]:
         from core.tenancy.tables import PluginPolicy
 
         office_row = await service.office_by_slug(office)
-        rows = {r["plugin_id"]: r["policy"] for r in await PluginPolicy.select().where(
-            PluginPolicy.office == office_row["id"]).run()}
+        rows = {
+            r["plugin_id"]: r["policy"]
+            for r in await PluginPolicy.select().where(PluginPolicy.office == office_row["id"]).run()
+        }
         registry = state_of(request.app).registry
-        return [{"plugin_id": p.id, "name_zh": p.manifest.name_zh, "name_en": p.manifest.name_en,
-                 "policy": rows.get(p.id, "allowed")} for p in registry.community_plugins()]
+        return [
+            {
+                "plugin_id": p.id,
+                "name_zh": p.manifest.name_zh,
+                "name_en": p.manifest.name_en,
+                "policy": rows.get(p.id, "allowed"),
+            }
+            for p in registry.community_plugins()
+        ]
 
     @put("/plugin-policies/{plugin_id:str}", guards=[requires_office("office.manage")])
-    async def set_policy(self, request: Request, office: str, plugin_id: str,
-                         data: PolicyIn) -> dict[str, Any]:
-        await service.set_policy(state_of(request.app), office, plugin_id, data.policy,
-                                 actor_id=principal_of(request).user_id)
+    async def set_policy(
+        self, request: Request, office: FromPath[str], plugin_id: FromPath[str], data: JSONBody[PolicyIn]
+    ) -> dict[str, Any]:
+        await service.set_policy(
+            state_of(request.app), office, plugin_id, data.policy, actor_id=principal_of(request).user_id
+        )
         return {"plugin_id": plugin_id, "policy": data.policy}
 
 
@@ -147,18 +182,22 @@ class CommunityController(Controller):
         return _community_out(row, tenant.office_slug)
 
     @patch("/", guards=[requires("community.edit")])
-    async def update_community(self, request: Request, data: CommunityPatch) -> dict[str, Any]:
+    async def update_community(self, request: Request, data: JSONBody[CommunityPatch]) -> dict[str, Any]:
         tenant = current_tenant()
         row = await service.update_community(
-            state_of(request.app), tenant.slug, {f: getattr(data, f) for f in data.__struct_fields__},
-            actor_id=principal_of(request).user_id)
+            state_of(request.app),
+            tenant.slug,
+            {f: getattr(data, f) for f in data.__struct_fields__},
+            actor_id=principal_of(request).user_id,
+        )
         return _community_out(row, tenant.office_slug)
 
     @post("/archive", guards=[requires("community.archive")], status_code=200)
     async def archive(self, request: Request) -> dict[str, Any]:
         tenant = current_tenant()
-        await service.archive_community(state_of(request.app), tenant.slug,
-                                        actor_id=principal_of(request).user_id)
+        await service.archive_community(
+            state_of(request.app), tenant.slug, actor_id=principal_of(request).user_id
+        )
         return {"slug": tenant.slug, "archived": True}
 
     @get("/plugins", guards=[requires("plugins.view")])
@@ -169,22 +208,39 @@ class CommunityController(Controller):
         out = []
         for plugin in runtime.registry.community_plugins():
             state = states[plugin.id]
-            out.append({"plugin_id": plugin.id, "name_zh": plugin.manifest.name_zh,
-                        "name_en": plugin.manifest.name_en, "version": plugin.manifest.version,
-                        "policy": state["policy"], "enabled": state["enabled"],
-                        "settings": state["settings"]})
+            out.append(
+                {
+                    "plugin_id": plugin.id,
+                    "name_zh": plugin.manifest.name_zh,
+                    "name_en": plugin.manifest.name_en,
+                    "version": plugin.manifest.version,
+                    "policy": state["policy"],
+                    "enabled": state["enabled"],
+                    "settings": state["settings"],
+                }
+            )
         return out
 
     @put("/plugins/{plugin_id:str}", guards=[requires("plugins.manage")])
-    async def set_plugin(self, request: Request, plugin_id: str, data: PluginChoiceIn) -> dict[str, Any]:
+    async def set_plugin(
+        self, request: Request, plugin_id: FromPath[str], data: JSONBody[PluginChoiceIn]
+    ) -> dict[str, Any]:
         tenant = current_tenant()
         return await service.set_plugin_enabled(
-            state_of(request.app), tenant.slug, plugin_id, enabled=data.enabled,
-            settings=data.settings, actor_id=principal_of(request).user_id)
+            state_of(request.app),
+            tenant.slug,
+            plugin_id,
+            enabled=data.enabled,
+            settings=data.settings,
+            actor_id=principal_of(request).user_id,
+        )
 
     @get("/audit", guards=[requires("audit.view")])
-    async def audit_log(self, before_id: int | None = Parameter(default=None, ge=1),
-                        limit: int = Parameter(default=50, ge=1, le=500)) -> list[dict[str, Any]]:
+    async def audit_log(
+        self,
+        before_id: int | None = Parameter(default=None, ge=1),
+        limit: int = Parameter(default=50, ge=1, le=500),
+    ) -> list[dict[str, Any]]:
         tenant = current_tenant()
         query = AuditEntry.select().where(AuditEntry.community_id == tenant.community_id)
         if before_id:
@@ -196,26 +252,38 @@ class CommunityController(Controller):
         return rows
 
     @get("/events/deliveries", guards=[requires("events.view")])
-    async def deliveries(self, status: str | None = Parameter(default=None, pattern="^(pending|delivered|dead)$"),
-                         limit: int = Parameter(default=100, ge=1, le=500)) -> list[dict[str, Any]]:
+    async def deliveries(
+        self,
+        status: str | None = Parameter(default=None, pattern="^(pending|delivered|dead)$"),
+        limit: int = Parameter(default=100, ge=1, le=500),
+    ) -> list[dict[str, Any]]:
         query = EventDelivery.select()
         if status:
             query = query.where(EventDelivery.status == status)
         return await query.order_by(EventDelivery.id, ascending=False).limit(limit).run()
 
     @post("/events/deliveries/{delivery_id:int}/retry", guards=[requires("events.view")], status_code=200)
-    async def retry_delivery(self, request: Request, delivery_id: int) -> dict[str, Any]:
+    async def retry_delivery(self, request: Request, delivery_id: FromPath[int]) -> dict[str, Any]:
         from core.audit import audit
         from core.events.tables import OutboxEvent
 
         row = await EventDelivery.select().where(EventDelivery.id == delivery_id).first().run()
         if row is None:
             raise NotFound("no such delivery")
-        await EventDelivery.update({EventDelivery.status: "pending", EventDelivery.attempts: 0}).where(
-            EventDelivery.id == delivery_id).run()
-        await OutboxEvent.update({OutboxEvent.settled_at: None}).where(
-            OutboxEvent.event_id == row["event_id"]).run()
-        await audit("event.retry", actor_id=principal_of(request).user_id, subject=row["event_id"],
-                    detail={"plugin_id": row["plugin_id"]})
+        await (
+            EventDelivery.update({EventDelivery.status: "pending", EventDelivery.attempts: 0})
+            .where(EventDelivery.id == delivery_id)
+            .run()
+        )
+        await (
+            OutboxEvent.update({OutboxEvent.settled_at: None})
+            .where(OutboxEvent.event_id == row["event_id"])
+            .run()
+        )
+        await audit(
+            "event.retry",
+            actor_id=principal_of(request).user_id,
+            subject=row["event_id"],
+            detail={"plugin_id": row["plugin_id"]},
+        )
         return {"id": delivery_id, "status": "pending"}
-

@@ -35,8 +35,14 @@ class Harness:
     # -- lifecycle -----------------------------------------------------------------------
 
     @classmethod
-    async def start(cls, settings: Settings, *, plugins: Iterable[str] | None = None,
-                    extra_modules: Iterable[str] = (), migrate_with: Any = None) -> Harness:
+    async def start(
+        cls,
+        settings: Settings,
+        *,
+        plugins: Iterable[str] | None = None,
+        extra_modules: Iterable[str] = (),
+        migrate_with: Any = None,
+    ) -> Harness:
         registry = load_plugins(extra_modules, strict=True, only=plugins)
         runtime = build_runtime(settings, registry=registry)
         await prepare_database(runtime)
@@ -54,22 +60,23 @@ class Harness:
 
     def client(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         """An anonymous client."""
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app),
-                                   base_url="http://testserver", headers=headers or {})
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver", headers=headers or {}
+        )
         self._clients.append(client)
         return client
 
     async def login(self, username: str, password: str = DEFAULT_PASSWORD) -> httpx.AsyncClient:
         client = self.client()
-        response = await client.post("/api/v1/auth/login",
-                                     json={"username": username, "password": password})
+        response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
         if response.status_code != 200:
             raise AssertionError(f"login as {username} failed: {response.status_code} {response.text}")
         client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
         return client
 
-    async def as_role(self, role: str, community: str | None = None, *,
-                      office: str | None = None) -> httpx.AsyncClient:
+    async def as_role(
+        self, role: str, community: str | None = None, *, office: str | None = None
+    ) -> httpx.AsyncClient:
         """A new user holding ``role`` in one community (or office), logged in."""
         user = await self.user(role=role, community=community, office=office)
         return await self.login(user["username"])
@@ -81,8 +88,9 @@ class Harness:
     async def token_client(self, community: str, role: str) -> httpx.AsyncClient:
         """A client with a bearer token for ``role`` in ``community``, issued by its admin."""
         admin = await self.as_role("community_admin", community)
-        response = await admin.post(f"/api/v1/c/{community}/tokens",
-                                    json={"name": f"test {role}", "role": role})
+        response = await admin.post(
+            f"/api/v1/c/{community}/tokens", json={"name": f"test {role}", "role": role}
+        )
         if response.status_code != 201:
             raise AssertionError(f"token for {role} failed: {response.status_code} {response.text}")
         return self.client({"Authorization": f"Bearer {response.json()['token']}"})
@@ -93,8 +101,9 @@ class Harness:
         async with self.transaction():
             return await service.create_office(slug, name or f"{slug} 街道", actor_id=None)
 
-    async def community(self, slug: str, office: str = "office-a", *, name: str | None = None,
-                        plugins: Iterable[str] = ()) -> dict[str, Any]:
+    async def community(
+        self, slug: str, office: str = "office-a", *, name: str | None = None, plugins: Iterable[str] = ()
+    ) -> dict[str, Any]:
         async with self.transaction():
             if not await _office_exists(office):
                 await service.create_office(office, f"{office} 街道", actor_id=None)
@@ -103,9 +112,16 @@ class Harness:
             await self.enable(slug, plugin_id)
         return row
 
-    async def user(self, *, role: str | None = None, community: str | None = None,
-                   office: str | None = None, username: str | None = None,
-                   password: str = DEFAULT_PASSWORD, platform_admin: bool = False) -> dict[str, Any]:
+    async def user(
+        self,
+        *,
+        role: str | None = None,
+        community: str | None = None,
+        office: str | None = None,
+        username: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        platform_admin: bool = False,
+    ) -> dict[str, Any]:
         username = username or f"user{next(_counter)}"
         async with self.transaction():
             user = await create_user(username, password, is_platform_admin=platform_admin)
@@ -117,17 +133,19 @@ class Harness:
     async def enable(self, community: str, plugin_id: str, **settings: Any) -> dict[str, Any]:
         async with self.transaction():
             return await service.set_plugin_enabled(
-                self.runtime, community, plugin_id, enabled=True,
-                settings=settings or None, actor_id=None)
+                self.runtime, community, plugin_id, enabled=True, settings=settings or None, actor_id=None
+            )
 
     async def disable(self, community: str, plugin_id: str) -> dict[str, Any]:
         async with self.transaction():
-            return await service.set_plugin_enabled(self.runtime, community, plugin_id,
-                                                    enabled=False, actor_id=None)
+            return await service.set_plugin_enabled(
+                self.runtime, community, plugin_id, enabled=False, actor_id=None
+            )
 
     async def deliver_events(self) -> int:
-        return await deliver_pending(self.runtime.engine, self.runtime.registry,
-                                     await self.runtime.tenants.all_active())
+        return await deliver_pending(
+            self.runtime.engine, self.runtime.registry, await self.runtime.tenants.all_active()
+        )
 
     # -- direct database access ----------------------------------------------------------
 

@@ -6,6 +6,7 @@ fresh database; the app connects as the non-owner role so RLS is in force, as in
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
@@ -25,15 +26,20 @@ def test_database_kind() -> str:
 
 
 @pytest.fixture
-async def make_linli(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[
-        Callable[..., Awaitable[Harness]]]:
+async def make_linli(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Callable[..., Awaitable[Harness]]]:
     harnesses: list[Harness] = []
     cleanups: list[Callable[[], Awaitable[Any]]] = []
 
-    async def factory(plugins: Iterable[str] | None = (), extra_modules: Iterable[str] = (),
-                      **overrides: Any) -> Harness:
-        base = {"var_dir": str(tmp_path / f"var{len(harnesses)}"), "secret_key": "t" * 40,
-                "tenant_cache_seconds": 0.0}
+    async def factory(
+        plugins: Iterable[str] | None = (), extra_modules: Iterable[str] = (), **overrides: Any
+    ) -> Harness:
+        base = {
+            "var_dir": str(tmp_path / f"var{len(harnesses)}"),
+            "secret_key": "t" * 40,
+            "tenant_cache_seconds": 0.0,
+        }
         if test_database_kind() == "postgres":
             from core.testing.postgres import fresh_database
 
@@ -54,7 +60,5 @@ async def make_linli(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIte
         await cleanup()
 
 
-try:  # the PostgreSQL fixtures, when that module is present
+with contextlib.suppress(ImportError):  # the PostgreSQL fixtures, once that module is present
     from core.testing.postgres import pg_server_url  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass

@@ -27,8 +27,7 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
     errors = []
     for item in exc.extra or []:
         if isinstance(item, dict):
-            errors.append({"field": item.get("key") or item.get("source"),
-                           "reason": item.get("message")})
+            errors.append({"field": item.get("key") or item.get("source"), "reason": item.get("message")})
     field = errors[0]["field"] if errors else None
     detail = exc.detail or "invalid input"
     if errors and errors[0]["reason"]:

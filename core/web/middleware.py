@@ -52,9 +52,17 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
-            log.info("request", extra={
-                "request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
-                "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)})
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
     return middleware
 
 
@@ -76,13 +84,17 @@ def authentication_middleware(app: ASGIApp) -> ASGIApp:
             session_id = _cookie(scope, SESSION_COOKIE)
             if session_id:
                 principal = await from_session(session_id)
-                if principal is not None and scope.get("method") not in SAFE_METHODS and \
-                        not scope["route_handler"].opt.get("csrf_exempt"):
+                if (
+                    principal is not None
+                    and scope.get("method") not in SAFE_METHODS
+                    and not scope["route_handler"].opt.get("csrf_exempt")
+                ):
                     sent = _header(scope, b"x-csrf-token")
                     if not sent or sent != principal.csrf_token:
                         raise PermissionDeniedException("missing or wrong CSRF token (X-CSRF-Token)")
         scope["user"] = principal
         await app(scope, receive, send)
+
     return middleware
 
 
@@ -133,17 +145,18 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
                 raise NotFoundException("not found")
             state["tenant"] = tenant
         wants_tx = scope["route_handler"].opt.get("transaction", True) and (
-            scope["method"] not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine)))
+            scope["method"] not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine))
+        )
         with tenant_scope(tenant):
             if wants_tx:
                 await _run_in_transaction(runtime.engine, app, scope, receive, send)
             else:
                 await app(scope, receive, send)
+
     return middleware
 
 
-async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: Receive,
-                              send: Send) -> None:
+async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     held: list[Message] = []
 
     async def hold(message: Message) -> None:
@@ -158,9 +171,14 @@ async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: 
         if held and _status(held) < 400:
             # The handler succeeded but COMMIT failed: say so instead of reporting success.
             log.exception("commit failed")
-            await _send_json(send, 409, {
-                "status_code": 409,
-                "detail": "the change could not be saved (conflict); nothing was written"})
+            await _send_json(
+                send,
+                409,
+                {
+                    "status_code": 409,
+                    "detail": "the change could not be saved (conflict); nothing was written",
+                },
+            )
             return
         raise
     for message in held:
@@ -178,7 +196,14 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     import json
 
     payload = json.dumps(body, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,195 @@
+"""The isolation matrix: every route the app serves, tried by every kind of outsider.
+
+Routes are enumerated from the running app itself (core and every installed plugin), so a new
+route without an entry in ``ACCESS`` fails this test until someone decides who may call it.
+
+Entry kinds:
+  public            anyone
+  self              any logged-in user (their own account)
+  platform          platform administrators only; everyone else gets 404
+  office:<perm>     street-office routes guarded by ``requires_office(perm)``
+  community:<perm>  community routes guarded by ``requires(perm)``
+Expected outcomes: anonymous -> 401; a member of another community/office -> 404;
+a resident of this community -> 403 unless residents hold the permission.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from core.app import OPENAPI_PATH
+
+ACCESS: dict[str, str] = {
+    "GET /health/live": "public",
+    "GET /health/ready": "public",
+    "POST /api/v1/auth/login": "public",
+    "POST /api/v1/auth/logout": "self",
+    "GET /api/v1/auth/me": "self",
+    "GET /api/v1/offices": "platform",
+    "POST /api/v1/offices": "platform",
+    "GET /api/v1/o/{office}": "office:office.view",
+    "PATCH /api/v1/o/{office}": "office:office.manage",
+    "GET /api/v1/o/{office}/communities": "office:office.view",
+    "POST /api/v1/o/{office}/communities": "office:office.manage",
+    "GET /api/v1/o/{office}/plugin-policies": "office:office.view",
+    "PUT /api/v1/o/{office}/plugin-policies/{plugin_id}": "office:office.manage",
+    "GET /api/v1/c/{community}": "community:community.view",
+    "PATCH /api/v1/c/{community}": "community:community.edit",
+    "POST /api/v1/c/{community}/archive": "community:community.archive",
+    "GET /api/v1/c/{community}/plugins": "community:plugins.view",
+    "PUT /api/v1/c/{community}/plugins/{plugin_id}": "community:plugins.manage",
+    "GET /api/v1/c/{community}/audit": "community:audit.view",
+    "GET /api/v1/c/{community}/events/deliveries": "community:events.view",
+    "POST /api/v1/c/{community}/events/deliveries/{delivery_id}/retry": "community:events.view",
+    "GET /api/v1/c/{community}/members": "community:members.view",
+    "POST /api/v1/c/{community}/members": "community:members.manage",
+    "DELETE /api/v1/c/{community}/members/{membership_id}": "community:members.manage",
+    "GET /api/v1/c/{community}/tokens": "community:tokens.manage",
+    "POST /api/v1/c/{community}/tokens": "community:tokens.manage",
+    "DELETE /api/v1/c/{community}/tokens/{key_id}": "community:tokens.manage",
+}
+
+PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def app_routes(app: Any) -> list[tuple[str, str, Any]]:
+    """(method, path template, handler) for every route, without litestar's own OPTIONS."""
+    out = []
+    for route in app.routes:
+        if route.path.startswith(OPENAPI_PATH):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(handler.http_methods):
+                if method in ("OPTIONS", "HEAD"):
+                    continue
+                out.append((method, PARAM.sub(r"{\1}", route.path), handler))
+    return out
+
+
+def guards_of(handler: Any) -> list[Any]:
+    """The guard functions as declared (litestar wraps sync guards in AsyncCallable)."""
+    return [getattr(g, "func", g) for g in handler.resolve_guards()]
+
+
+def plugin_access(method: str, path: str, handler: Any) -> str | None:
+    """Plugin routes declare their permission on their guard; the matrix reads it from there."""
+    if "plugin_id" not in handler.opt:
+        return None
+    perms = [getattr(g, "permission", None) for g in guards_of(handler)]
+    perms = [p for p in perms if p]
+    return f"community:{perms[0]}" if perms else None
+
+
+@pytest.fixture
+async def world(make_linli):
+    h = await make_linli(plugins=None)  # every installed plugin
+    await h.office("office-a")
+    await h.office("office-b")
+    await h.community("comm-a", office="office-a")
+    await h.community("comm-b", office="office-b")
+    for plugin in h.runtime.registry.community_plugins():
+        await h.enable("comm-a", plugin.id)
+        await h.enable("comm-b", plugin.id)
+    admin_a = await h.as_role("community_admin", "comm-a")
+    # Real objects of comm-a, so id-bearing routes are tried against things that exist.
+    token = (await admin_a.post("/api/v1/c/comm-a/tokens", json={"name": "t", "role": "resident"})).json()
+    members = (await admin_a.get("/api/v1/c/comm-a/members")).json()
+    plugin_id = next(iter(h.runtime.registry.plugins), "noticeboard")
+    values = {"office": "office-a", "community": "comm-a", "plugin_id": plugin_id,
+              "key_id": token["key_id"], "membership_id": str(members[0]["id"]),
+              "delivery_id": "1"}
+    callers = {
+        "anonymous": h.client(),
+        "other_community": await h.as_role("community_admin", "comm-b"),
+        "other_office": await h.as_role("office_admin", office="office-b"),
+        "resident": await h.as_role("resident", "comm-a"),
+    }
+    return h, values, callers
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    return PARAM.sub(lambda m: values.get(m.group(1), "1"), path)
+
+
+async def call(client: Any, method: str, url: str) -> int:
+    kwargs: dict[str, Any] = {}
+    if method in ("POST", "PUT", "PATCH"):
+        kwargs["json"] = {}
+    response = await client.request(method, url, **kwargs)
+    return response.status_code
+
+
+async def test_every_route_has_an_entry(world):
+    h, _, _ = world
+    missing = []
+    for method, path, handler in app_routes(h.app):
+        key = f"{method} {path}"
+        if key not in ACCESS and plugin_access(method, path, handler) is None:
+            missing.append(key)
+    assert not missing, f"routes with no isolation entry (add them to ACCESS): {missing}"
+
+
+async def test_declared_guards_match_the_matrix(world):
+    h, _, _ = world
+    for method, path, handler in app_routes(h.app):
+        kind = ACCESS.get(f"{method} {path}") or plugin_access(method, path, handler)
+        assert kind is not None
+        guards = guards_of(handler)
+        if kind == "public":
+            assert handler.opt.get("public") and not guards, f"{method} {path} should be public"
+            continue
+        names = [getattr(g, "__name__", "") for g in guards]
+        if kind == "platform":
+            assert "platform_admin" in names, f"{method} {path}: {names}"
+        elif kind == "self":
+            assert "authenticated" in names, f"{method} {path}: {names}"
+        else:
+            scope, perm = kind.split(":", 1)
+            expected = f"requires_office[{perm}]" if scope == "office" else f"requires[{perm}]"
+            assert expected in names, f"{method} {path}: expected {expected}, has {names}"
+
+
+async def test_outsiders_are_refused_everywhere(world):
+    h, values, callers = world
+    roles = h.runtime.roles
+    failures = []
+    for method, path, handler in app_routes(h.app):
+        kind = ACCESS.get(f"{method} {path}") or plugin_access(method, path, handler)
+        if kind in ("public", None):
+            continue
+        url = fill(path, values)
+        expectations: dict[str, set[int]] = {"anonymous": {401}}
+        if kind == "platform":
+            expectations.update(other_community={404}, other_office={404}, resident={404})
+        elif kind.startswith("community:"):
+            perm = kind.split(":", 1)[1]
+            expectations.update(other_community={404}, other_office={404})
+            if not roles.has("resident", perm):
+                expectations["resident"] = {403}
+        elif kind.startswith("office:"):
+            expectations.update(other_community={404}, other_office={404}, resident={404})
+        for caller, allowed in expectations.items():
+            status = await call(callers[caller], method, url)
+            if status not in allowed:
+                failures.append(f"{caller}: {method} {url} -> {status}, expected {sorted(allowed)}")
+    assert not failures, "\n".join(failures)
+
+
+async def test_another_communitys_object_is_indistinguishable_from_a_missing_one(world):
+    h, values, _ = world
+    admin_b = await h.as_role("community_admin", "comm-b")
+    foreign = await admin_b.delete(f"/api/v1/c/comm-b/tokens/{values['key_id']}")
+    missing = await admin_b.delete("/api/v1/c/comm-b/tokens/0000000000000000")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    foreign = await admin_b.delete(f"/api/v1/c/comm-b/members/{values['membership_id']}")
+    missing = await admin_b.delete("/api/v1/c/comm-b/members/999999")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    # And an unknown community answers exactly like one the caller does not belong to.
+    unknown = await admin_b.get("/api/v1/c/no-such-community")
+    other = await admin_b.get("/api/v1/c/comm-a")
+    assert unknown.status_code == other.status_code == 404
