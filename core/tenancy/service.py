@@ -147,6 +147,10 @@ async def set_policy(runtime: Runtime, office_slug: str, plugin_id: str, policy:
         runtime.tenants.invalidate(slug)
         now_on = await _is_enabled(runtime, slug, plugin_id)
         if now_on != was:
+            tenant = await runtime.tenants.by_slug(slug)
+            await audit("plugin.enabled" if now_on else "plugin.disabled", actor_id=actor_id,
+                        community_id=tenant.community_id if tenant else None, subject=plugin_id,
+                        detail={"by_policy": policy})
             await _lifecycle(runtime, slug, plugin_id, now_on)
 
 

@@ -41,9 +41,9 @@ class Harness:
         *,
         plugins: Iterable[str] | None = None,
         extra_modules: Iterable[str] = (),
-        migrate_with: Any = None,
+        strict: bool = True,
     ) -> Harness:
-        registry = load_plugins(extra_modules, strict=True, only=plugins)
+        registry = load_plugins(extra_modules, strict=strict, only=plugins)
         runtime = build_runtime(settings, registry=registry)
         await prepare_database(runtime)
         await start_engine(runtime.engine, runtime.settings)

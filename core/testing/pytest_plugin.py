@@ -33,7 +33,10 @@ async def make_linli(
     cleanups: list[Callable[[], Awaitable[Any]]] = []
 
     async def factory(
-        plugins: Iterable[str] | None = (), extra_modules: Iterable[str] = (), **overrides: Any
+        plugins: Iterable[str] | None = (),
+        extra_modules: Iterable[str] = (),
+        strict: bool = True,
+        **overrides: Any,
     ) -> Harness:
         base = {
             "var_dir": str(tmp_path / f"var{len(harnesses)}"),
@@ -49,7 +52,7 @@ async def make_linli(
             base.update(database_url=app_url, database_owner_url=owner_url)
         base.update(overrides)
         settings = load_settings(environ={}, **base)
-        harness = await Harness.start(settings, plugins=plugins, extra_modules=extra_modules)
+        harness = await Harness.start(settings, plugins=plugins, extra_modules=extra_modules, strict=strict)
         harnesses.append(harness)
         return harness
 

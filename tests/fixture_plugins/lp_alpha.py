@@ -1,0 +1,40 @@
+"""A well-formed test plugin: records what reaches it, in memory and in its own table."""
+
+from __future__ import annotations
+
+from litestar import get
+
+from core.api import Event, Manifest, Permission, Tenant, hookimpl, requires
+
+manifest = Manifest(
+    id="alpha", name_zh="测试甲", name_en="Alpha", version="1.0.0",
+    permissions=(Permission("alpha.read", "Read alpha", ("community_staff", "resident")),),
+)
+
+RECEIVED: list[tuple[str, str]] = []
+LIFECYCLE: list[tuple[str, str]] = []
+
+
+@get("/ping", guards=[requires("alpha.read")])
+async def ping() -> dict[str, str]:
+    return {"pong": "alpha"}
+
+
+@hookimpl
+def register_routes():
+    return [ping]
+
+
+@hookimpl
+def handle_event(tenant: Tenant, event: Event) -> None:
+    RECEIVED.append((tenant.slug, event.type))
+
+
+@hookimpl
+async def on_tenant_enabled(tenant: Tenant) -> None:
+    LIFECYCLE.append(("enabled", tenant.slug))
+
+
+@hookimpl
+def on_tenant_disabled(tenant: Tenant) -> None:
+    LIFECYCLE.append(("disabled", tenant.slug))
