@@ -80,3 +80,44 @@ async def test_bad_input_names_the_field(make_linli):
     assert r.status_code == 400 and r.json()["field"] == "slug"
     r = await admin.get("/api/v1/offices")
     assert r.json() == []  # nothing was written by the failed calls
+
+
+async def test_oversized_body_and_bad_path_parameters(make_linli):
+    h = await make_linli(max_body_bytes=2048)
+    await h.community("comm-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    r = await admin.patch("/api/v1/c/comm-a", json={"address": "长" * 5000})
+    assert r.status_code == 413
+    assert (await admin.get("/api/v1/c/comm-a")).json()["address"] == ""  # nothing written
+    r = await admin.delete("/api/v1/c/comm-a/members/not-a-number")
+    assert r.status_code in (400, 404) and r.headers["content-type"].startswith("application/json")
+    r = await admin.get("/api/v1/c/comm-a/audit?limit=100000")
+    assert r.status_code == 400 and r.json()["field"] == "limit"
+    r = await admin.get("/api/v1/c/comm-a/events/deliveries?status=bogus")
+    assert r.status_code == 400 and r.json()["field"] == "status"
+
+
+async def test_expired_token_is_refused(make_linli):
+    import datetime as dt
+
+    from core.auth.tables import ApiToken
+
+    h = await make_linli()
+    await h.community("comm-a")
+    client = await h.token_client("comm-a", "community_staff")
+    assert (await client.get("/api/v1/c/comm-a")).status_code == 200
+    async with h.transaction():
+        await ApiToken.update({ApiToken.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)},
+                              force=True).run()
+    h.runtime.credentials.clear()
+    assert (await client.get("/api/v1/c/comm-a")).status_code == 401
+
+
+async def test_a_resident_cannot_issue_a_staff_token_or_see_staff_routes(make_linli):
+    h = await make_linli()
+    await h.community("comm-a")
+    resident = await h.as_role("resident", "comm-a")
+    assert (await resident.get("/api/v1/c/comm-a")).status_code == 200
+    assert (await resident.get("/api/v1/c/comm-a/members")).status_code == 403
+    r = await resident.post("/api/v1/c/comm-a/tokens", json={"name": "x", "role": "community_admin"})
+    assert r.status_code == 403
