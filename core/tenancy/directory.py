@@ -10,6 +10,7 @@ import json
 import time
 from typing import Any
 
+from core.plugins.manifest import default_settings
 from core.plugins.registry import PluginRegistry
 from core.tenancy.context import Tenant
 from core.tenancy.tables import Community, CommunityPlugin, PluginPolicy
@@ -97,6 +98,8 @@ class TenantDirectory:
             settings = row["settings"] if row else {}
             if isinstance(settings, str):
                 settings = json.loads(settings or "{}")
+            # Stored values over the manifest's typed defaults: a plugin always sees every key.
+            settings = {**default_settings(plugin.manifest), **(settings or {})}
             states[plugin.id] = {
                 "policy": policy, "choice": choice,
                 "enabled": effective_enabled(policy, choice), "settings": settings or {},
