@@ -106,3 +106,23 @@ async def test_no_tenant_means_no_tenant_data(make_linli):
         await OutboxEvent.select().run()
     with pytest.raises(NoTenantError):
         await emit("x.happened")
+
+
+async def test_plugin_settings_are_typed_and_validated(make_linli):
+    h = await make_linli(plugins=["alpha"], extra_modules=["lp_alpha"])
+    await h.community("comm-a", plugins=["alpha"])
+    admin = await h.as_role("community_admin", "comm-a")
+    listed = (await admin.get("/api/v1/c/comm-a/plugins")).json()
+    assert listed[0]["settings"] == {"reminder_hours": 24, "greeting": "你好"}
+    r = await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"reminder_hours": "soon"}})
+    assert r.status_code == 400 and r.json()["field"] == "settings" and "reminder_hours" in r.json()["detail"]
+    r = await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"colour": "red"}})
+    assert r.status_code == 400 and "colour" in r.json()["detail"]
+    lp_alpha.SETTINGS_CHANGES.clear()
+    r = await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"reminder_hours": 2}})
+    assert r.status_code == 200 and r.json()["settings"]["reminder_hours"] == 2
+    assert lp_alpha.SETTINGS_CHANGES[0][1]["reminder_hours"] == 2
+    tenant = await h.runtime.tenants.by_slug("comm-a")
+    assert tenant.settings_for("alpha") == {"reminder_hours": 2, "greeting": "你好"}
+    r = await admin.put("/api/v1/c/comm-a/plugins/nonexistent", json={"enabled": True})
+    assert r.status_code == 404

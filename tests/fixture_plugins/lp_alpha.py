@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import get
 
 from core.api import Event, Manifest, Permission, Tenant, hookimpl, requires
 
+class AlphaSettings(msgspec.Struct):
+    reminder_hours: int = 24
+    greeting: str = "你好"
+
+
 manifest = Manifest(
-    id="alpha", name_zh="测试甲", name_en="Alpha", version="1.0.0",
+    id="alpha", name_zh="测试甲", name_en="Alpha", version="1.0.0", settings=AlphaSettings,
     permissions=(Permission("alpha.read", "Read alpha", ("community_staff", "resident")),),
 )
 
@@ -38,3 +44,11 @@ async def on_tenant_enabled(tenant: Tenant) -> None:
 @hookimpl
 def on_tenant_disabled(tenant: Tenant) -> None:
     LIFECYCLE.append(("disabled", tenant.slug))
+
+
+SETTINGS_CHANGES: list[tuple[dict, dict]] = []
+
+
+@hookimpl
+def on_tenant_settings_changed(tenant: Tenant, old: dict, new: dict) -> None:
+    SETTINGS_CHANGES.append((old, new))
