@@ -15,7 +15,12 @@ from core.auth.routes import AuthController, MembersController, TokensController
 from core.db.engine import start_engine, stop_engine
 from core.health import live, ready
 from core.runtime import Runtime, set_current
-from core.tenancy.routes import CommunityController, OfficeController, PlatformOfficeController
+from core.tenancy.routes import (
+    CommunityController,
+    OfficeController,
+    OfficeReportController,
+    PlatformOfficeController,
+)
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.middleware import (
     authentication_middleware,
@@ -33,6 +38,7 @@ CORE_HANDLERS: list[Any] = [
     CommunityController,
     MembersController,
     TokensController,
+    OfficeReportController,
 ]
 
 

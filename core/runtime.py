@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 from piccolo.table import Table
 
 from core.auth.credentials import CredentialCache
+from core.auth.ratelimit import SlidingWindowLimiter
 from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
 from core.db.engine import make_engine
 from core.piccolo_app import APP_CONFIG as CORE_APP
@@ -32,6 +33,7 @@ class Runtime:
     tenants: TenantDirectory
     credentials: CredentialCache
     apps: list[AppConfig]
+    login_limiter: SlidingWindowLimiter
 
     @property
     def tables(self) -> list[type[Table]]:
@@ -77,6 +79,7 @@ def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
         tenants=TenantDirectory(registry, settings.tenant_cache_seconds),
         credentials=CredentialCache(settings.tenant_cache_seconds),
         apps=apps,
+        login_limiter=SlidingWindowLimiter(settings.login_attempts_per_address, 300),
     )
     bind_tables(runtime)
     return runtime

@@ -43,6 +43,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     session_ttl_hours: int = 12
     login_max_failures: int = 5
     lockout_minutes: int = 15
+    # Login attempts one client address may make per 5 minutes, per process.
+    login_attempts_per_address: int = 30
     max_body_bytes: int = 1_048_576
     # How long a process may serve a cached tenant (slug, enabled plugins) before re-reading it.
     tenant_cache_seconds: float = 5.0

@@ -20,7 +20,6 @@ from core.auth.credentials import (
 )
 from core.auth.guards import authenticated, principal_of, requires
 from core.auth.passwords import verify_password
-from core.auth.ratelimit import SlidingWindowLimiter
 from core.auth.tables import ApiToken, Membership, User
 from core.auth.users import grant_role, revoke_membership
 from core.db.engine import write_transaction
@@ -30,7 +29,6 @@ from core.tenancy.context import current_tenant
 from core.tenancy.tables import Community, StreetOffice
 from core.web.bodies import Body
 
-login_limiter = SlidingWindowLimiter(max_events=30, window_seconds=300)
 
 
 class LoginIn(Body):
@@ -58,7 +56,7 @@ class AuthController(Controller):
         runtime = state_of(request.app)
         settings = runtime.settings
         client = request.client.host if request.client else "?"
-        if not login_limiter.allow(client):
+        if not runtime.login_limiter.allow(client):
             raise TooManyRequestsException("too many login attempts from this address; wait a few minutes")
         field = User.phone if data.username.isdigit() else User.username
         user = await User.select().where(field == data.username).first().run()

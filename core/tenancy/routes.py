@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post, put
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from core.audit import AuditEntry
 from core.auth.guards import platform_admin, principal_of, requires, requires_office
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
+from core.oversight import community_sections
 from core.events.tables import EventDelivery
 from core.runtime import state_of
 from core.tenancy import service
@@ -169,6 +171,43 @@ class OfficeController(Controller):
             state_of(request.app), office, plugin_id, data.policy, actor_id=principal_of(request).user_id
         )
         return {"plugin_id": plugin_id, "policy": data.policy}
+
+
+class OfficeReportController(Controller):
+    path = "/api/v1/o/{office:str}/report"
+    tags = ["offices"]
+
+    @get("/", guards=[requires_office("office.view")])
+    async def report(
+        self,
+        request: Request,
+        office: FromPath[str],
+        period_start: Annotated[dt.date | None, QueryParameter(name="from")] = None,
+        period_end: Annotated[dt.date | None, QueryParameter(name="to")] = None,
+    ) -> dict[str, Any]:
+        """Each community's figures side by side, from the plugins enabled there."""
+        runtime = state_of(request.app)
+        today = dt.date.today()
+        start = period_start or today.replace(day=1)
+        end = period_end or today
+        if end < start:
+            raise InvalidInput("the period ends before it starts", field="to")
+        office_row = await service.office_by_slug(office)
+        rows = await Community.select(Community.slug).where(
+            (Community.office == office_row["id"]) & Community.archived.eq(False)
+        ).order_by(Community.slug).run()
+        communities = []
+        for row in rows:
+            tenant = await runtime.tenants.by_slug(row["slug"])
+            if tenant is None:
+                continue
+            communities.append({
+                "slug": tenant.slug, "name": tenant.name,
+                "modules": sorted(tenant.enabled_plugins),
+                "sections": await community_sections(runtime, tenant, start, end),
+            })
+        return {"office": office, "from": start.isoformat(), "to": end.isoformat(),
+                "communities": communities}
 
 
 class CommunityController(Controller):

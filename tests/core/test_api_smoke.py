@@ -121,3 +121,11 @@ async def test_a_resident_cannot_issue_a_staff_token_or_see_staff_routes(make_li
     assert (await resident.get("/api/v1/c/comm-a/members")).status_code == 403
     r = await resident.post("/api/v1/c/comm-a/tokens", json={"name": "x", "role": "community_admin"})
     assert r.status_code == 403
+
+
+async def test_login_attempts_are_limited_per_address(make_linli):
+    h = await make_linli(login_attempts_per_address=3)
+    anon = h.client()
+    statuses = [(await anon.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x" * 9})
+                 ).status_code for i in range(4)]
+    assert statuses == [401, 401, 401, 429]

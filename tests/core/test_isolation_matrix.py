@@ -36,6 +36,7 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/o/{office}/communities": "office:office.manage",
     "GET /api/v1/o/{office}/plugin-policies": "office:office.view",
     "PUT /api/v1/o/{office}/plugin-policies/{plugin_id}": "office:office.manage",
+    "GET /api/v1/o/{office}/report": "office:office.view",
     "GET /api/v1/c/{community}": "community:community.view",
     "PATCH /api/v1/c/{community}": "community:community.edit",
     "POST /api/v1/c/{community}/archive": "community:community.archive",

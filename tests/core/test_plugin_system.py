@@ -126,3 +126,35 @@ async def test_plugin_settings_are_typed_and_validated(make_linli):
     assert tenant.settings_for("alpha") == {"reminder_hours": 2, "greeting": "你好"}
     r = await admin.put("/api/v1/c/comm-a/plugins/nonexistent", json={"enabled": True})
     assert r.status_code == 404
+
+
+async def test_privacy_reaches_plugins_even_when_disabled(make_linli):
+    from core.privacy import erase_person, export_person
+
+    h = await make_linli(plugins=["alpha", "flaky"], extra_modules=["lp_alpha", "lp_flaky"])
+    await h.community("comm-a")  # alpha never enabled here
+    tenant = await h.runtime.tenants.by_slug("comm-a")
+    exported = await export_person(h.runtime, tenant, 7)
+    assert exported == {"alpha": {"person_id": 7, "community": "comm-a", "notes": ["备注"]}}
+    lp_alpha.ERASED.clear()
+    async with h.transaction():
+        assert await erase_person(h.runtime, tenant, 7) == {"alpha": 1}
+    assert lp_alpha.ERASED == [7]
+
+
+async def test_office_report_collects_sections_of_enabled_plugins(make_linli):
+    h = await make_linli(plugins=["alpha"], extra_modules=["lp_alpha"])
+    await h.community("comm-a", office="office-a", plugins=["alpha"])
+    await h.community("comm-b", office="office-a")
+    await h.community("comm-c", office="office-b", plugins=["alpha"])
+    official = await h.as_role("office_official", office="office-a")
+    r = await official.get("/api/v1/o/office-a/report?from=2026-11-01&to=2026-11-30")
+    assert r.status_code == 200, r.text
+    by_slug = {c["slug"]: c for c in r.json()["communities"]}
+    assert set(by_slug) == {"comm-a", "comm-b"}  # not the other office's community
+    assert by_slug["comm-a"]["sections"][0]["figures"][0]["value"] == 3
+    assert by_slug["comm-b"]["sections"] == []
+    r = await official.get("/api/v1/o/office-a/report?from=2026-11-30&to=2026-11-01")
+    assert r.status_code == 400 and r.json()["field"] == "to"
+    r = await official.get("/api/v1/o/office-a/report?from=yesterday")
+    assert r.status_code == 400

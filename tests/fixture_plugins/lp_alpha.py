@@ -5,7 +5,16 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 
-from core.api import Event, Manifest, Permission, Tenant, hookimpl, requires
+from core.api import (
+    Event,
+    Manifest,
+    Permission,
+    ReportFigure,
+    ReportSection,
+    Tenant,
+    hookimpl,
+    requires,
+)
 
 class AlphaSettings(msgspec.Struct):
     reminder_hours: int = 24
@@ -14,6 +23,7 @@ class AlphaSettings(msgspec.Struct):
 
 manifest = Manifest(
     id="alpha", name_zh="测试甲", name_en="Alpha", version="1.0.0", settings=AlphaSettings,
+    personal_data=True,
     permissions=(Permission("alpha.read", "Read alpha", ("community_staff", "resident")),),
 )
 
@@ -52,3 +62,23 @@ SETTINGS_CHANGES: list[tuple[dict, dict]] = []
 @hookimpl
 def on_tenant_settings_changed(tenant: Tenant, old: dict, new: dict) -> None:
     SETTINGS_CHANGES.append((old, new))
+
+
+ERASED: list[int] = []
+
+
+@hookimpl
+def privacy_export(tenant: Tenant, person_id: int) -> dict:
+    return {"person_id": person_id, "community": tenant.slug, "notes": ["备注"]}
+
+
+@hookimpl
+async def privacy_erase(tenant: Tenant, person_id: int) -> int:
+    ERASED.append(person_id)
+    return 1
+
+
+@hookimpl
+def oversight_sections(tenant: Tenant, period_start: str, period_end: str) -> list[ReportSection]:
+    return [ReportSection(plugin_id="alpha", title_zh="甲", title_en="Alpha",
+                          figures=[ReportFigure("pings", "次数", "Pings", 3)])]
