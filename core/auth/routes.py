@@ -30,7 +30,6 @@ from core.tenancy.tables import Community, StreetOffice
 from core.web.bodies import Body
 
 
-
 class LoginIn(Body):
     username: str  # a username or an 11-digit phone number
     password: str

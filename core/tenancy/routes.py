@@ -12,8 +12,8 @@ from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 from core.audit import AuditEntry
 from core.auth.guards import platform_admin, principal_of, requires, requires_office
 from core.errors import InvalidInput, NotFound
-from core.oversight import community_sections
 from core.events.tables import EventDelivery
+from core.oversight import community_sections
 from core.runtime import state_of
 from core.tenancy import service
 from core.tenancy.context import current_tenant

@@ -8,8 +8,10 @@ async def test_office_and_community_lifecycle(make_linli):
     admin = await h.as_platform_admin()
     r = await admin.post("/api/v1/offices", json={"slug": "lianhua", "name": "莲花街道"})
     assert r.status_code == 201, r.text
-    r = await admin.post("/api/v1/o/lianhua/communities",
-                         json={"slug": "hongguang", "name": "红光社区", "residents_estimate": 8000})
+    r = await admin.post(
+        "/api/v1/o/lianhua/communities",
+        json={"slug": "hongguang", "name": "红光社区", "residents_estimate": 8000},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["residents_estimate"] == 8000
     r = await admin.get("/api/v1/c/hongguang")
@@ -38,10 +40,13 @@ async def test_wrong_password_then_lockout(make_linli):
     user = await h.user()
     anon = h.client()
     for _ in range(3):
-        r = await anon.post("/api/v1/auth/login", json={"username": user["username"], "password": "nope-nope"})
+        r = await anon.post(
+            "/api/v1/auth/login", json={"username": user["username"], "password": "nope-nope"}
+        )
         assert r.status_code == 401
-    r = await anon.post("/api/v1/auth/login", json={"username": user["username"],
-                                                     "password": "correct-horse-battery"})
+    r = await anon.post(
+        "/api/v1/auth/login", json={"username": user["username"], "password": "correct-horse-battery"}
+    )
     assert r.status_code == 401 and "locked" in r.json()["detail"]
 
 
@@ -74,7 +79,9 @@ async def test_bad_input_names_the_field(make_linli):
     assert r.status_code == 400 and r.json()["field"] == "slug"
     r = await admin.post("/api/v1/offices", json={"slug": "ok", "name": "x", "extra": 1})
     assert r.status_code == 400 and "extra" in r.text
-    r = await admin.post("/api/v1/offices", content=b"{not json", headers={"content-type": "application/json"})
+    r = await admin.post(
+        "/api/v1/offices", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 400
     r = await admin.post("/api/v1/offices", json={"slug": 5, "name": "x"})
     assert r.status_code == 400 and r.json()["field"] == "slug"
@@ -107,8 +114,9 @@ async def test_expired_token_is_refused(make_linli):
     client = await h.token_client("comm-a", "community_staff")
     assert (await client.get("/api/v1/c/comm-a")).status_code == 200
     async with h.transaction():
-        await ApiToken.update({ApiToken.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)},
-                              force=True).run()
+        await ApiToken.update(
+            {ApiToken.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}, force=True
+        ).run()
     h.runtime.credentials.clear()
     assert (await client.get("/api/v1/c/comm-a")).status_code == 401
 
@@ -126,6 +134,10 @@ async def test_a_resident_cannot_issue_a_staff_token_or_see_staff_routes(make_li
 async def test_login_attempts_are_limited_per_address(make_linli):
     h = await make_linli(login_attempts_per_address=3)
     anon = h.client()
-    statuses = [(await anon.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x" * 9})
-                 ).status_code for i in range(4)]
+    statuses = [
+        (
+            await anon.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x" * 9})
+        ).status_code
+        for i in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]

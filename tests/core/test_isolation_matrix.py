@@ -99,9 +99,14 @@ async def world(make_linli):
     token = (await admin_a.post("/api/v1/c/comm-a/tokens", json={"name": "t", "role": "resident"})).json()
     members = (await admin_a.get("/api/v1/c/comm-a/members")).json()
     plugin_id = next(iter(h.runtime.registry.plugins), "noticeboard")
-    values = {"office": "office-a", "community": "comm-a", "plugin_id": plugin_id,
-              "key_id": token["key_id"], "membership_id": str(members[0]["id"]),
-              "delivery_id": "1"}
+    values = {
+        "office": "office-a",
+        "community": "comm-a",
+        "plugin_id": plugin_id,
+        "key_id": token["key_id"],
+        "membership_id": str(members[0]["id"]),
+        "delivery_id": "1",
+    }
     callers = {
         "anonymous": h.client(),
         "other_community": await h.as_role("community_admin", "comm-b"),

@@ -16,13 +16,18 @@ from core.api import (
     requires,
 )
 
+
 class AlphaSettings(msgspec.Struct):
     reminder_hours: int = 24
     greeting: str = "你好"
 
 
 manifest = Manifest(
-    id="alpha", name_zh="测试甲", name_en="Alpha", version="1.0.0", settings=AlphaSettings,
+    id="alpha",
+    name_zh="测试甲",
+    name_en="Alpha",
+    version="1.0.0",
+    settings=AlphaSettings,
     personal_data=True,
     permissions=(Permission("alpha.read", "Read alpha", ("community_staff", "resident")),),
 )
@@ -80,5 +85,11 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
 
 @hookimpl
 def oversight_sections(tenant: Tenant, period_start: str, period_end: str) -> list[ReportSection]:
-    return [ReportSection(plugin_id="alpha", title_zh="甲", title_en="Alpha",
-                          figures=[ReportFigure("pings", "次数", "Pings", 3)])]
+    return [
+        ReportSection(
+            plugin_id="alpha",
+            title_zh="甲",
+            title_en="Alpha",
+            figures=[ReportFigure("pings", "次数", "Pings", 3)],
+        )
+    ]

@@ -48,8 +48,12 @@ def bare_app() -> Litestar:
 
     @get("/api/v1/c/{community:str}/bench/records/{record_id:int}")
     async def get_record(community: FromPath[str], record_id: FromPath[int]) -> dict[str, Any]:
-        row = await BareRecord.select(BareRecord.id, BareRecord.label).where(
-            BareRecord.id == record_id).first().run()
+        row = (
+            await BareRecord.select(BareRecord.id, BareRecord.label)
+            .where(BareRecord.id == record_id)
+            .first()
+            .run()
+        )
         return row or {}
 
     return Litestar(route_handlers=[get_record], lifespan=[lifespan], openapi_config=None)

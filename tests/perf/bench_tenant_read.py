@@ -35,25 +35,33 @@ def free_port() -> int:
 
 
 async def prepare(admin_url: str, var_dir: str) -> dict[str, str]:
+    from core.db.migrate import migrate
+    from core.testing.postgres import fresh_database
+    from lp_bench import BenchRecord
+
     from core.auth.credentials import hash_secret, new_token_secret, now
     from core.auth.tables import ApiToken
     from core.auth.users import create_user, grant_role
     from core.db.engine import start_engine, stop_engine, write_transaction
-    from core.db.migrate import migrate
     from core.plugins.registry import load_plugins
     from core.runtime import build_runtime
     from core.settings import load_settings
     from core.tenancy import service
     from core.tenancy.context import tenant_scope
-    from core.testing.postgres import fresh_database
-    from lp_bench import BenchRecord
 
     owner_url, app_url, _drop = await fresh_database(admin_url)
-    settings = load_settings(environ={}, database_url=app_url, database_owner_url=owner_url,
-                             var_dir=var_dir, secret_key="b" * 40, extra_plugins=["lp_bench"],
-                             tenant_cache_seconds=30.0)
-    runtime = build_runtime(settings, registry=load_plugins(["lp_bench"], strict=True,
-                                                            include_entry_points=False))
+    settings = load_settings(
+        environ={},
+        database_url=app_url,
+        database_owner_url=owner_url,
+        var_dir=var_dir,
+        secret_key="b" * 40,
+        extra_plugins=["lp_bench"],
+        tenant_cache_seconds=30.0,
+    )
+    runtime = build_runtime(
+        settings, registry=load_plugins(["lp_bench"], strict=True, include_entry_points=False)
+    )
     await migrate(runtime)
     await start_engine(runtime.engine, settings)
     async with write_transaction(runtime.engine):
@@ -70,16 +78,34 @@ async def prepare(admin_url: str, var_dir: str) -> dict[str, str]:
     with tenant_scope(tenant):
         async with write_transaction(runtime.engine):
             await BenchRecord.insert(*[BenchRecord(label=f"记录 {i}") for i in range(RECORDS)]).run()
-            await ApiToken.insert(ApiToken(
-                key_id=key_id, secret_hash=hash_secret(secret), name="bench", user=user["id"],
-                community=tenant.community_id, role="community_staff", created_at=now())).run()
+            await ApiToken.insert(
+                ApiToken(
+                    key_id=key_id,
+                    secret_hash=hash_secret(secret),
+                    name="bench",
+                    user=user["id"],
+                    community=tenant.community_id,
+                    role="community_staff",
+                    created_at=now(),
+                )
+            ).run()
     await stop_engine(runtime.engine)
     return {"owner_url": owner_url, "app_url": app_url, "token": token}
 
 
 def start_server(factory: str, env: dict[str, str], port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", f"apps:{factory}", "--port", str(port),
-           "--log-level", "warning", "--no-access-log"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"apps:{factory}",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     proc = subprocess.Popen(cmd, cwd=Path(__file__).parent, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -92,12 +118,15 @@ def start_server(factory: str, env: dict[str, str], port: int) -> subprocess.Pop
     raise SystemExit(f"{factory} did not start")
 
 
-LUA = """
+LUA = (
+    """
 math.randomseed(42)
 request = function()
   return wrk.format("GET", "/api/v1/c/bench/bench/records/" .. math.random(1, %d))
 end
-""" % RECORDS
+"""
+    % RECORDS
+)
 
 
 def run_wrk(port: int, seconds: int, connections: int, token: str | None) -> dict[str, float]:
@@ -107,8 +136,9 @@ def run_wrk(port: int, seconds: int, connections: int, token: str | None) -> dic
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
-    out = subprocess.run([*cmd, f"http://127.0.0.1:{port}"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [*cmd, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True
+    ).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"benchmark saw errors:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -131,11 +161,18 @@ def main() -> None:
     admin_url = os.environ.get("LINLI_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     var_dir = tempfile.mkdtemp(prefix="linli-bench-")
     info = asyncio.run(prepare(admin_url, var_dir))
-    base_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
-                "LINLI_DATABASE_URL": info["app_url"], "LINLI_DATABASE_OWNER_URL": info["owner_url"],
-                "LINLI_VAR_DIR": var_dir, "LINLI_SECRET_KEY": "b" * 40, "LINLI_LOG_LEVEL": "WARNING",
-                "LINLI_TENANT_CACHE_SECONDS": "30", "LINLI_EXTRA_PLUGINS": "lp_bench",
-                "BENCH_BARE_URL": info["owner_url"]}
+    base_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)]),
+        "LINLI_DATABASE_URL": info["app_url"],
+        "LINLI_DATABASE_OWNER_URL": info["owner_url"],
+        "LINLI_VAR_DIR": var_dir,
+        "LINLI_SECRET_KEY": "b" * 40,
+        "LINLI_LOG_LEVEL": "WARNING",
+        "LINLI_TENANT_CACHE_SECONDS": "30",
+        "LINLI_EXTRA_PLUGINS": "lp_bench",
+        "BENCH_BARE_URL": info["owner_url"],
+    }
     results: dict[str, list[dict[str, float]]] = {"bare": [], "full": []}
     servers = {}
     try:
@@ -146,14 +183,17 @@ def main() -> None:
         for _ in range(args.rounds):
             for name in ("bare", "full"):
                 _, port = servers[name]
-                results[name].append(run_wrk(port, args.seconds, args.connections,
-                                             info["token"] if name == "full" else None))
+                results[name].append(
+                    run_wrk(port, args.seconds, args.connections, info["token"] if name == "full" else None)
+                )
     finally:
         for proc, _ in servers.values():
             proc.terminate()
             proc.wait(10)
-    summary = {name: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
-               for name, runs in results.items()}
+    summary = {
+        name: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
+        for name, runs in results.items()
+    }
     ratio = summary["full"]["rps"] / summary["bare"]["rps"]
     p99_ratio = summary["full"]["p99"] / summary["bare"]["p99"]
     report = render(summary, ratio, p99_ratio, args)

@@ -15,7 +15,10 @@ from piccolo.columns import Varchar
 from core.api import Manifest, NotFound, Permission, PiccoloApp, TenantTable, hookimpl, requires
 
 manifest = Manifest(
-    id="bench", name_zh="基准", name_en="Benchmark", version="1.0.0",
+    id="bench",
+    name_zh="基准",
+    name_en="Benchmark",
+    version="1.0.0",
     permissions=(Permission("bench.read", "Read benchmark records", ("community_staff",)),),
 )
 
@@ -26,8 +29,12 @@ class BenchRecord(TenantTable, tablename="bench_record"):
 
 @get("/records/{record_id:int}", guards=[requires("bench.read")])
 async def get_record(record_id: FromPath[int]) -> dict[str, object]:
-    row = await BenchRecord.select(BenchRecord.id, BenchRecord.label).where(
-        BenchRecord.id == record_id).first().run()
+    row = (
+        await BenchRecord.select(BenchRecord.id, BenchRecord.label)
+        .where(BenchRecord.id == record_id)
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such record")
     return row
@@ -40,6 +47,9 @@ def register_routes():
 
 @hookimpl
 def register_tables():
-    return PiccoloApp(app_name="bench", table_classes=[BenchRecord],
-                      migrations_folder_path=str(Path(__file__).parent / "migrations"),
-                      migration_dependencies=[])
+    return PiccoloApp(
+        app_name="bench",
+        table_classes=[BenchRecord],
+        migrations_folder_path=str(Path(__file__).parent / "migrations"),
+        migration_dependencies=[],
+    )
