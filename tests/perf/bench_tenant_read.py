@@ -118,15 +118,12 @@ def start_server(factory: str, env: dict[str, str], port: int) -> subprocess.Pop
     raise SystemExit(f"{factory} did not start")
 
 
-LUA = (
-    """
+LUA = f"""
 math.randomseed(42)
 request = function()
-  return wrk.format("GET", "/api/v1/c/bench/bench/records/" .. math.random(1, %d))
+  return wrk.format("GET", "/api/v1/c/bench/bench/records/" .. math.random(1, {RECORDS}))
 end
 """
-    % RECORDS
-)
 
 
 def run_wrk(port: int, seconds: int, connections: int, token: str | None) -> dict[str, float]:
