@@ -14,6 +14,7 @@ from core import __version__
 from core.auth.routes import AuthController, MembersController, TokensController
 from core.db.engine import start_engine, stop_engine
 from core.health import live, ready
+from core.residents.routes import RESIDENT_HANDLERS
 from core.runtime import Runtime, set_current
 from core.tenancy.routes import (
     CommunityController,
@@ -39,6 +40,7 @@ CORE_HANDLERS: list[Any] = [
     MembersController,
     TokensController,
     OfficeReportController,
+    *RESIDENT_HANDLERS,
 ]
 
 

@@ -7,6 +7,7 @@ the same plugins bound to the same database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from piccolo.apps.migrations.tables import Migration
@@ -18,8 +19,14 @@ from core.auth.credentials import CredentialCache
 from core.auth.ratelimit import SlidingWindowLimiter
 from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
 from core.db.engine import make_engine
+from core.grids.piccolo_app import APP_CONFIG as GRIDS_APP
 from core.piccolo_app import APP_CONFIG as CORE_APP
 from core.plugins.registry import PluginRegistry, load_plugins
+from core.residents.identity import FieldKeys
+from core.residents.piccolo_app import APP_CONFIG as RESIDENTS_APP
+
+# The core's own apps, in migration order; plugin apps follow them.
+CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP]
 from core.settings import Settings, resolve_secret_key
 from core.tenancy.directory import TenantDirectory
 
@@ -34,6 +41,10 @@ class Runtime:
     credentials: CredentialCache
     apps: list[AppConfig]
     login_limiter: SlidingWindowLimiter
+
+    @cached_property
+    def field_keys(self) -> FieldKeys:
+        return FieldKeys.from_settings(self.settings.secret_key, self.settings.field_keys)
 
     @property
     def tables(self) -> list[type[Table]]:
@@ -72,7 +83,7 @@ def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
     if registry is None:
         registry = load_plugins(settings.extra_plugins, strict=settings.strict_plugins)
     engine = engine or make_engine(settings)
-    apps = [CORE_APP, *plugin_apps(registry)]
+    apps = [*CORE_APPS, *plugin_apps(registry)]
     runtime = Runtime(
         settings=settings, engine=engine, registry=registry,
         roles=build_role_table(registry),

@@ -33,6 +33,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     db_pool_min: int = 1
     db_pool_max: int = 10
     secret_key: str = ""
+    # Keys for encrypted fields (ID numbers), "<version>:<base64 32 bytes>", newest first;
+    # empty derives version 1 from secret_key. See docs/operations/keys.md.
+    field_keys: str = ""
     strict_plugins: bool = False
     # Extra plugin modules to load besides the `linli.plugins` entry points ("pkg.module", ...).
     extra_plugins: list[str] = msgspec.field(default_factory=list)

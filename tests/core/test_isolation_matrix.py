@@ -51,6 +51,29 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/tokens": "community:tokens.manage",
     "POST /api/v1/c/{community}/tokens": "community:tokens.manage",
     "DELETE /api/v1/c/{community}/tokens/{key_id}": "community:tokens.manage",
+    # The register
+    "GET /api/v1/c/{community}/compounds": "community:residents.view",
+    "POST /api/v1/c/{community}/compounds": "community:places.edit",
+    "GET /api/v1/c/{community}/buildings": "community:residents.view",
+    "POST /api/v1/c/{community}/buildings": "community:places.edit",
+    "GET /api/v1/c/{community}/buildings/{building_id}": "community:residents.view",
+    "POST /api/v1/c/{community}/buildings/{building_id}/units": "community:places.edit",
+    "GET /api/v1/c/{community}/buildings/{building_id}/dwellings": "community:residents.view",
+    "POST /api/v1/c/{community}/dwellings": "community:places.edit",
+    "GET /api/v1/c/{community}/dwellings/{dwelling_id}": "community:residents.view",
+    "PATCH /api/v1/c/{community}/dwellings/{dwelling_id}": "community:places.edit",
+    "GET /api/v1/c/{community}/persons": "community:residents.view",
+    "POST /api/v1/c/{community}/persons": "community:residents.edit",
+    "GET /api/v1/c/{community}/persons/{person_id}": "community:residents.view",
+    "PATCH /api/v1/c/{community}/persons/{person_id}": "community:residents.edit",
+    "POST /api/v1/c/{community}/persons/{person_id}/move-in": "community:residents.edit",
+    "POST /api/v1/c/{community}/persons/{person_id}/emergency-contacts": "community:residents.edit",
+    "POST /api/v1/c/{community}/persons/{person_id}/proxies": "community:residents.edit",
+    "POST /api/v1/c/{community}/persons/{person_id}/vulnerabilities": "community:residents.edit",
+    "GET /api/v1/c/{community}/persons/{person_id}/privacy-export": "community:residents.privacy",
+    "POST /api/v1/c/{community}/persons/{person_id}/erase": "community:residents.privacy",
+    "POST /api/v1/c/{community}/residencies/{residency_id}/move-out": "community:residents.edit",
+    "PATCH /api/v1/c/{community}/vulnerabilities/{vulnerability_id}": "community:residents.edit",
 }
 
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -114,6 +137,22 @@ async def world(make_linli):
         "resident": await h.as_role("resident", "comm-a"),
     }
     return h, values, callers
+
+
+async def register_objects(admin: Any) -> dict[str, str]:
+    """A building, a dwelling, a resident living there with a vulnerability: ids for the routes."""
+    base = "/api/v1/c/comm-a"
+    building = (await admin.post(f"{base}/buildings", json={
+        "name": "8栋", "floors": 6, "units": 2, "dwellings_per_floor": 2})).json()
+    dwellings = (await admin.get(f"{base}/buildings/{building['id']}/dwellings")).json()
+    person = (await admin.post(f"{base}/persons", json={"name": "张桂兰"})).json()
+    residency = (await admin.post(f"{base}/persons/{person['id']}/move-in", json={
+        "dwelling_id": dwellings[0]["id"], "start_date": "2020-01-01"})).json()
+    vuln = (await admin.post(f"{base}/persons/{person['id']}/vulnerabilities", json={
+        "category": "elderly_alone", "tier": 1})).json()
+    return {"building_id": str(building["id"]), "dwelling_id": str(dwellings[0]["id"]),
+            "person_id": str(person["id"]), "residency_id": str(residency["id"]),
+            "vulnerability_id": str(vuln["id"])}
 
 
 def fill(path: str, values: dict[str, str]) -> str:

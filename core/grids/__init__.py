@@ -1,0 +1,1 @@
+"""Grids (网格): slices of a community, the people who look after them, and their visits."""

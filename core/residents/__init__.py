@@ -1,0 +1,1 @@
+"""The register: who lives where. Compounds, buildings, units, dwellings, households, persons."""
