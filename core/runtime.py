@@ -24,11 +24,11 @@ from core.piccolo_app import APP_CONFIG as CORE_APP
 from core.plugins.registry import PluginRegistry, load_plugins
 from core.residents.identity import FieldKeys
 from core.residents.piccolo_app import APP_CONFIG as RESIDENTS_APP
+from core.settings import Settings, resolve_secret_key
+from core.tenancy.directory import TenantDirectory
 
 # The core's own apps, in migration order; plugin apps follow them.
 CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP]
-from core.settings import Settings, resolve_secret_key
-from core.tenancy.directory import TenantDirectory
 
 
 @dataclass
