@@ -77,22 +77,26 @@ async def search_residents(keys: FieldKeys, q: ResidentQuery, *, after: str | No
         query = query.where(Person.birth_date <= _years_ago(q.min_age, today))
     if q.max_age is not None:
         query = query.where(Person.birth_date > _years_ago(q.max_age + 1, today))
-    place_filters = q.building_id or q.unit_id or q.dwelling_id or q.current_only or \
+    place_filtered = bool(q.building_id or q.unit_id or q.dwelling_id) or \
         q.allowed_building_ids is not None
-    if place_filters:
-        residency = Residency.select(Residency.person).where(Residency.end_date.is_null())
+    living = Residency.select(Residency.person).where(Residency.end_date.is_null())
+    if place_filtered:
         if q.building_id:
-            residency = residency.where(Residency.dwelling.building == q.building_id)
+            living = living.where(Residency.dwelling.building == q.building_id)
         if q.unit_id:
-            residency = residency.where(Residency.dwelling.unit == q.unit_id)
+            living = living.where(Residency.dwelling.unit == q.unit_id)
         if q.dwelling_id:
-            residency = residency.where(Residency.dwelling == q.dwelling_id)
+            living = living.where(Residency.dwelling == q.dwelling_id)
         if q.allowed_building_ids is not None:
             scope = Residency.dwelling.building.is_in(list(q.allowed_building_ids) or [0])
             if q.allowed_unit_ids:
                 scope = scope | Residency.dwelling.unit.is_in(list(q.allowed_unit_ids))
-            residency = residency.where(scope)
-        query = query.where(Person.id.is_in(residency))
+            living = living.where(scope)
+        query = query.where(Person.id.is_in(living))
+    elif q.current_only:
+        # Current residents, plus people registered but not (yet) housed; not those who left.
+        query = query.where(Person.id.is_in(living)
+                            | Person.id.not_in(Residency.select(Residency.person)))
     for cat in q.categories:
         query = query.where(Person.id.is_in(Vulnerability.select(Vulnerability.person).where(
             (Vulnerability.category == cat) & Vulnerability.active.eq(True))))

@@ -59,7 +59,7 @@ class Dwelling(TenantTable, tablename="dwelling"):
     floor = SmallInt(default=1)
     area_m2 = Numeric(digits=(8, 2), null=True, default=None)
     # occupied / vacant / rented / renovating / other
-    state = Varchar(length=20, default="occupied")
+    state = Varchar(length=20, default="vacant")
     notes = Text(default="")
 
 
