@@ -48,7 +48,7 @@ def test_id_numbers_encrypt_and_rotate():
 
 
 async def test_building_layout_and_dwellings(reg):
-    h, admin, building, dwellings = reg
+    _h, admin, building, dwellings = reg
     assert len(dwellings) == 7 * 2 * 2
     detail = (await admin.get(f"{BASE}/buildings/{building['id']}")).json()
     assert [u["name"] for u in detail["units"]] == ["1单元", "2单元"] and detail["dwellings"] == 28
@@ -133,7 +133,7 @@ async def test_move_in_and_out_with_history_and_events(reg):
 
 
 async def test_search_filters_and_keyset_pages(reg):
-    h, admin, building, dwellings = reg
+    _h, admin, building, dwellings = reg
     names = ["王秀英", "王建华", "王丽", "刘洋", "陈静"]
     ids = {}
     for i, name in enumerate(names):
