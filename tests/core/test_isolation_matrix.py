@@ -74,6 +74,10 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/c/{community}/persons/{person_id}/erase": "community:residents.privacy",
     "POST /api/v1/c/{community}/residencies/{residency_id}/move-out": "community:residents.edit",
     "PATCH /api/v1/c/{community}/vulnerabilities/{vulnerability_id}": "community:residents.edit",
+    # >>> grids and visits (add entries for core/grids routes here)
+    # <<< grids and visits
+    # >>> cases (add entries for core/cases routes here)
+    # <<< cases
 }
 
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
