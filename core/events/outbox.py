@@ -38,6 +38,17 @@ async def emit(event_type: str, payload: dict[str, Any] | None = None, *,
     return event
 
 
+async def emit_many(events: list[Event]) -> None:
+    """Record many events of the current tenant in one insert (bulk operations such as imports)."""
+    tenant = current_tenant()
+    if any(e.community_id != tenant.community_id for e in events):
+        raise ValueError("events of another community")
+    if events:
+        await OutboxEvent.insert(*[OutboxEvent(
+            event_id=e.id, type=e.type, payload=e.payload, actor_id=e.actor_id,
+            occurred_at=e.occurred_at) for e in events]).run()
+
+
 def _as_event(row: dict[str, Any]) -> Event:
     payload = row["payload"]
     if isinstance(payload, str):
@@ -109,4 +120,4 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-__all__ = ["MAX_ATTEMPTS", "current_tenant", "deliver_pending", "emit"]
+__all__ = ["MAX_ATTEMPTS", "current_tenant", "deliver_pending", "emit", "emit_many"]

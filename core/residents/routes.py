@@ -384,5 +384,11 @@ class VulnerabilitiesController(Controller):
             f: getattr(data, f) for f in data.__struct_fields__}, actor_id=principal_of(request).user_id)
 
 
-RESIDENT_HANDLERS = [PlacesController, PersonsController, ResidenciesController,
-                     VulnerabilitiesController]
+def _handlers() -> list[Any]:
+    from core.residents.transfer_routes import RegisterTransferController
+
+    return [PlacesController, PersonsController, ResidenciesController, VulnerabilitiesController,
+            RegisterTransferController]
+
+
+RESIDENT_HANDLERS = _handlers()

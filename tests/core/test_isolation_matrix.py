@@ -74,6 +74,9 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/c/{community}/persons/{person_id}/erase": "community:residents.privacy",
     "POST /api/v1/c/{community}/residencies/{residency_id}/move-out": "community:residents.edit",
     "PATCH /api/v1/c/{community}/vulnerabilities/{vulnerability_id}": "community:residents.edit",
+    "GET /api/v1/c/{community}/register/import-template": "community:residents.import",
+    "POST /api/v1/c/{community}/register/import": "community:residents.import",
+    "GET /api/v1/c/{community}/register/export.xlsx": "community:residents.export",
     # >>> grids and visits (add entries for core/grids routes here)
     # <<< grids and visits
     # >>> cases (add entries for core/cases routes here)
