@@ -47,7 +47,7 @@ async def upload(client, content: bytes, name: str = "register.xlsx", partial: b
 
 
 async def test_import_is_idempotent(staff):
-    h, client = staff
+    _h, client = staff
     r = await upload(client, xlsx(GOOD))
     assert r.status_code == 200, r.text
     report = r.json()
@@ -108,7 +108,7 @@ async def test_wrong_file_type_and_missing_columns(staff):
 
 
 async def test_template_and_masked_export_round_trip(staff):
-    h, client = staff
+    _h, client = staff
     template = await client.get(f"{BASE}/register/import-template")
     assert template.status_code == 200
     sheet = load_workbook(io.BytesIO(template.content)).active
