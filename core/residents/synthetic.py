@@ -25,8 +25,15 @@ from core.residents.tables import (
     Vulnerability,
 )
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "秀英桂兰建国建华志强丽娟明军伟芳娜敏静磊洋勇艳杰涛超霞平刚玉兰红梅海燕文华小红春梅德明国强淑珍玉珍凤英秀珍子涵浩然欣怡宇轩梓萱俊杰思远雨桐嘉怡一诺"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "秀英桂兰建国建华志强丽娟明军伟芳娜敏静磊洋勇艳杰涛超霞平刚玉兰红梅海燕文华小红春"
+    "梅德明国强淑珍玉珍凤英秀珍子涵浩然欣怡宇轩梓萱俊杰思远雨桐嘉怡一诺"
+)
 BATCH = 500
 
 
@@ -69,7 +76,8 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     report = PopulationReport()
     compounds = []
     for i in range(spec.compounds):
-        c = Compound(name=f"{['和韵', '阳光', '滨江', '翠柏', '桂园', '锦绣'][i % 6]}{'小区' if i < 6 else f'{i}区'}",
+        stem = ["和韵", "阳光", "滨江", "翠柏", "桂园", "锦绣"][i % 6]
+        c = Compound(name=f"{stem}小区" if i < 6 else f"{stem}{i}区",
                      management=["self_managed", "property_company", "none"][i % 3])
         await c.save().run()
         compounds.append(c.id)
