@@ -12,10 +12,10 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from core import __version__
 from core.auth.routes import AuthController, MembersController, TokensController
-from core.db.engine import start_engine, stop_engine
-from core.health import live, ready
 from core.cases.routes import CASE_HANDLERS
+from core.db.engine import start_engine, stop_engine
 from core.grids.routes import GRID_HANDLERS
+from core.health import live, ready
 from core.residents.routes import RESIDENT_HANDLERS
 from core.runtime import Runtime, set_current
 from core.tenancy.routes import (

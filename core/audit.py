@@ -10,12 +10,12 @@ import datetime as dt
 from typing import Any
 
 from piccolo.columns import JSON, Integer, Timestamptz, Varchar
-from piccolo.table import Table
 
+from core.db.base import LinliTable
 from core.tenancy.context import current_tenant_id
 
 
-class AuditEntry(Table, tablename="audit_entry"):
+class AuditEntry(LinliTable, tablename="audit_entry"):
     at = Timestamptz()
     actor_id = Integer(null=True, default=None)
     community_id = Integer(null=True, default=None, index=True)

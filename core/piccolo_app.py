@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
+from piccolo.table import Table
 
 from core.audit import AuditEntry
 from core.auth.tables import ApiToken, Membership, User, UserSession
 from core.events.tables import EventDelivery, OutboxEvent
 from core.tenancy.tables import Community, CommunityPlugin, PluginPolicy, StreetOffice
 
-CORE_TABLES = [
+CORE_TABLES: list[type[Table]] = [
     StreetOffice, Community, PluginPolicy, CommunityPlugin,
     User, Membership, ApiToken, UserSession,
     AuditEntry, OutboxEvent, EventDelivery,
@@ -20,7 +21,7 @@ CORE_TABLES = [
 APP_CONFIG = AppConfig(
     app_name="core",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=CORE_TABLES,
+    table_classes=list(CORE_TABLES),
     migration_dependencies=[],
     commands=[],
 )

@@ -98,7 +98,8 @@ def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
 
 def bind_tables(runtime: Runtime) -> None:
     """Point every table (core, plugins, piccolo's migration log) at this runtime's engine."""
-    for table in [*runtime.tables, Migration]:
+    tables: list[type[Table]] = [*runtime.tables, Migration]
+    for table in tables:
         table._meta.db = runtime.engine
 
 

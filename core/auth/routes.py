@@ -60,7 +60,7 @@ class AuthController(Controller):
         field = User.phone if data.username.isdigit() else User.username
         user = await User.select().where(field == data.username).first().run()
         stamp = now()
-        locked_until = user and user["locked_until"]
+        locked_until = user["locked_until"] if user else None
         if locked_until is not None and _aware(locked_until) > stamp:
             raise NotAuthorizedException("account locked after repeated failures; try again later")
         if user is None or not user["active"] or not verify_password(user["password_hash"], data.password):

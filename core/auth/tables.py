@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
-from piccolo.table import Table
 
+from core.db.base import LinliTable
 from core.tenancy.tables import Community, StreetOffice
 
 
-class User(Table, tablename="app_user"):
+class User(LinliTable, tablename="app_user"):
     username = Varchar(length=64, unique=True)
     display_name = Varchar(length=100, default="")
     phone = Varchar(length=20, null=True, default=None, unique=True)
@@ -21,7 +21,7 @@ class User(Table, tablename="app_user"):
     created_at = Timestamptz()
 
 
-class Membership(Table, tablename="membership"):
+class Membership(LinliTable, tablename="membership"):
     """A user's role in one community or one street office (exactly one of the two is set)."""
 
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
@@ -31,7 +31,7 @@ class Membership(Table, tablename="membership"):
     created_at = Timestamptz()
 
 
-class ApiToken(Table, tablename="api_token"):
+class ApiToken(LinliTable, tablename="api_token"):
     """A bearer token for an API client or device: scoped to one community and one role."""
 
     key_id = Varchar(length=32, unique=True)
@@ -46,7 +46,7 @@ class ApiToken(Table, tablename="api_token"):
     last_used_at = Timestamptz(null=True, default=None)
 
 
-class UserSession(Table, tablename="user_session"):
+class UserSession(LinliTable, tablename="user_session"):
     """A server-side login session; the cookie holds the id, the table only its hash."""
 
     id_hash = Varchar(length=128, unique=True)

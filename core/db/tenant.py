@@ -14,6 +14,7 @@ from piccolo.columns import Integer
 from piccolo.query import Count, Delete, Exists, Insert, Objects, Select, Update
 from piccolo.table import Table
 
+from core.db.base import LinliTable
 from core.errors import NoTenantError
 from core.tenancy.context import current_tenant_id
 
@@ -25,7 +26,7 @@ def _require_tenant_id() -> int:
     return tenant_id
 
 
-class TenantTable(Table):
+class TenantTable(LinliTable):
     """Base for every tenant-owned table (core or plugin). Adds ``community_id``.
 
     The column is a plain indexed integer rather than a foreign key so that plugin tables never
@@ -102,7 +103,7 @@ class _TenantInsert(Insert):
         return self
 
 
-def _stamp(row: Table, tenant_id: int) -> None:
+def _stamp(row: Any, tenant_id: int) -> None:
     existing = getattr(row, "community_id", None)
     if existing not in (None, 0, tenant_id):
         raise NoTenantError("cannot write a row for another community")

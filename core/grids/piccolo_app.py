@@ -11,7 +11,7 @@ from core.grids.tables import GRID_TABLES
 APP_CONFIG = AppConfig(
     app_name="grids",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=GRID_TABLES,
+    table_classes=list(GRID_TABLES),
     migration_dependencies=["core.residents.piccolo_app"],
     commands=[],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Varchar
 from piccolo.columns.base import OnDelete
+from piccolo.table import Table
 
 from core.db.tenant import TenantTable
 from core.residents.tables import Building, Unit
@@ -35,4 +36,4 @@ class GridAssignment(TenantTable, tablename="grid_assignment"):
     valid_to = Date(null=True, default=None)
 
 
-GRID_TABLES = [Grid, GridPlace, GridAssignment]
+GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment]

@@ -21,11 +21,11 @@ async def export_register(keys: FieldKeys, *, reveal: bool,
         Residency.role, Residency.relation, Residency.start_date, Residency.person.id,
         Residency.person.name, Residency.person.gender, Residency.person.birth_date,
         Residency.person.phone, Residency.person.id_number_enc, Residency.person.id_key_version,
-        Residency.dwelling.number, Residency.dwelling.floor, Residency.dwelling.building.id,
-        Residency.dwelling.building.name, Residency.dwelling.building.compound.name,
-        Residency.dwelling.unit.id, Residency.dwelling.unit.name,
-    ).where(Residency.end_date.is_null() & Residency.person.erased_at.is_null())
-    rows = await query.order_by(Residency.dwelling.building.name).order_by(
+        Residency.dwelling.number, Residency.dwelling.floor, Residency.dwelling._.building._.id,
+        Residency.dwelling._.building._.name, Residency.dwelling._.building._.compound._.name,
+        Residency.dwelling._.unit._.id, Residency.dwelling._.unit._.name,
+    ).where(Residency.end_date.is_null() & Residency.person._.erased_at.is_null())
+    rows = await query.order_by(Residency.dwelling._.building._.name).order_by(
         Residency.dwelling.number).run()
     categories: dict[int, list[str]] = {}
     for v in await Vulnerability.select(Vulnerability.person, Vulnerability.category).where(

@@ -377,7 +377,7 @@ async def _apply(keys: FieldKeys, resolved: list[tuple[Row, int, int | None]],
         if new:
             continue
         before = current.get(pid, {})
-        changes = {}
+        changes: dict[Any, Any] = {}
         if r.phone and r.phone != before.get("phone"):
             changes[Person.phone] = r.phone
         if r.notes and r.notes != before.get("notes"):
@@ -388,23 +388,23 @@ async def _apply(keys: FieldKeys, resolved: list[tuple[Row, int, int | None]],
 
     households = {h["dwelling"]: h["id"] for h in await Household.select(
         Household.id, Household.dwelling).where(Household.dissolved_on.is_null()).run()}
-    moves: list[tuple[Row, int, int]] = [(r, d, p) for r, d, p, _new in person_of if p not in open_residency]
+    moves = [(r, d, p) for r, d, p, _new in person_of if p not in open_residency]
     for r, d, _p in moves:
         if d not in households:
             h = Household(dwelling=d, label=r.name, created_at=now)
             await h.save().run()
             households[d] = h.id
     for start in range(0, len(moves), BATCH):
-        chunk = moves[start:start + BATCH]
+        move_chunk = moves[start:start + BATCH]
         rows = [Residency(person=p, household=households[d], dwelling=d, role=r.role, relation=r.relation,
                           primary_contact=r.relation == "本人", start_date=r.start_date)
-                for r, d, p in chunk]
+                for r, d, p in move_chunk]
         ids = [x["id"] for x in await Residency.insert(*rows).returning(Residency.id).run()]
         await emit_many([Event(type="resident.moved_in", community_id=tenant.community_id, actor_id=actor_id,
                                payload={"person_id": p, "residency_id": rid, "dwelling_id": d,
                                         "household_id": households[d], "role": r.role,
-                                        "start_date": r.start_date.isoformat(), "source": "import"})
-                         for (r, d, p), rid in zip(chunk, ids, strict=True)])
+                                        "start_date": str(r.start_date), "source": "import"})
+                         for (r, d, p), rid in zip(move_chunk, ids, strict=True)])
     report.moved_in = len(moves)
     moved = {p for _r, _d, p in moves}
 

@@ -11,7 +11,7 @@ from core.residents.tables import RESIDENT_TABLES
 APP_CONFIG = AppConfig(
     app_name="residents",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=RESIDENT_TABLES,
+    table_classes=list(RESIDENT_TABLES),
     migration_dependencies=["core.piccolo_app"],
     commands=[],
 )

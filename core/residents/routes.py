@@ -286,7 +286,7 @@ class PersonsController(Controller):
             Residency.id, Residency.dwelling, Residency.household, Residency.role, Residency.relation,
             Residency.start_date, Residency.end_date, Residency.end_reason,
             Residency.dwelling.number.as_alias("dwelling_number"),
-            Residency.dwelling.building.name.as_alias("building_name"),
+            Residency.dwelling._.building._.name.as_alias("building_name"),
         ).where(Residency.person == person_id).order_by(Residency.start_date).run()
         out["vulnerabilities"] = await vulnerability.list_for(person_id)
         return out

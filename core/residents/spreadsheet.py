@@ -48,9 +48,8 @@ def header_map(headers: list[Any]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     for i, raw in enumerate(headers):
         text = str(raw or "").strip()
-        key = lookup.get(text) or lookup.get(text.lower().replace(" ", "").replace("_", ""))
-        if key is None and text.lower().replace(" ", "") in lookup:
-            key = lookup[text.lower().replace(" ", "")]
+        squashed = text.lower().replace(" ", "")
+        key = lookup.get(text) or lookup.get(squashed) or lookup.get(squashed.replace("_", "")) or ""
         if key:
             mapping[i] = key
     missing = [COLUMNS[k][0] for k, spec in COLUMNS.items() if spec[2] and k not in mapping.values()]

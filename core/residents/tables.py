@@ -17,6 +17,7 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
+from piccolo.table import Table
 
 from core.db.tenant import TenantTable
 
@@ -133,5 +134,5 @@ class Vulnerability(TenantTable, tablename="vulnerability"):
     notes = Text(default="")
 
 
-RESIDENT_TABLES = [Compound, Building, Unit, Dwelling, Household, Person, Residency, Proxy,
+RESIDENT_TABLES: list[type[Table]] = [Compound, Building, Unit, Dwelling, Household, Person, Residency, Proxy,
                    EmergencyContact, Vulnerability]

@@ -61,7 +61,7 @@ async def create_office(slug: str, name: str, name_en: str = "", *, actor_id: in
 
 async def update_office(slug: str, changes: dict[str, Any], *, actor_id: int | None) -> dict[str, Any]:
     office = await office_by_slug(slug)
-    values = {k: v for k, v in changes.items() if k in ("name", "name_en") and v is not None}
+    values: dict[Any, Any] = {k: v for k, v in changes.items() if k in ("name", "name_en") and v is not None}
     if "name" in values and not str(values["name"]).strip():
         raise InvalidInput("must not be empty", field="name")
     if values:
@@ -98,7 +98,7 @@ async def update_community(runtime: Runtime, slug: str, changes: dict[str, Any],
                            actor_id: int | None) -> dict[str, Any]:
     community = await community_by_slug(slug)
     allowed = ("name", "name_en", "address", "residents_estimate", "households_estimate")
-    values = {k: v for k, v in changes.items() if k in allowed and v is not None}
+    values: dict[Any, Any] = {k: v for k, v in changes.items() if k in allowed and v is not None}
     if "name" in values and not str(values["name"]).strip():
         raise InvalidInput("must not be empty", field="name")
     for field in ("residents_estimate", "households_estimate"):
@@ -189,7 +189,7 @@ async def set_plugin_enabled(runtime: Runtime, slug: str, plugin_id: str, *,
     row = await CommunityPlugin.select(CommunityPlugin.id).where(
         (CommunityPlugin.community == community["id"]) & (CommunityPlugin.plugin_id == plugin_id)
     ).first().run()
-    values = {"enabled": bool(choice), "settings": new_settings, "updated_at": now()}
+    values: dict[Any, Any] = {"enabled": bool(choice), "settings": new_settings, "updated_at": now()}
     if row:
         await CommunityPlugin.update(values).where(CommunityPlugin.id == row["id"]).run()
     else:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from piccolo.columns import JSON, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
-from piccolo.table import Table
+
+from core.db.base import LinliTable
 
 
-class StreetOffice(Table, tablename="street_office"):
+class StreetOffice(LinliTable, tablename="street_office"):
     """街道办事处: the government level above communities."""
 
     slug = Varchar(length=64, unique=True)
@@ -17,7 +18,7 @@ class StreetOffice(Table, tablename="street_office"):
     created_at = Timestamptz()
 
 
-class Community(Table, tablename="community"):
+class Community(LinliTable, tablename="community"):
     """社区: the tenant."""
 
     slug = Varchar(length=64, unique=True)
@@ -32,7 +33,7 @@ class Community(Table, tablename="community"):
     created_at = Timestamptz()
 
 
-class PluginPolicy(Table, tablename="plugin_policy"):
+class PluginPolicy(LinliTable, tablename="plugin_policy"):
     """A street office's rule for one plugin: forbidden / allowed / default_on / required."""
 
     office = ForeignKey(StreetOffice, null=False, on_delete=OnDelete.cascade)
@@ -40,7 +41,7 @@ class PluginPolicy(Table, tablename="plugin_policy"):
     policy = Varchar(length=16, default="allowed")
 
 
-class CommunityPlugin(Table, tablename="community_plugin"):
+class CommunityPlugin(LinliTable, tablename="community_plugin"):
     """A community's choice for one plugin, within its office's policy, and its settings."""
 
     community = ForeignKey(Community, null=False, on_delete=OnDelete.cascade)

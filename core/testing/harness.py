@@ -61,7 +61,9 @@ class Harness:
     def client(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         """An anonymous client."""
         client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver", headers=headers or {}
+            transport=httpx.ASGITransport(app=self.app),  # type: ignore[arg-type]
+            base_url="http://testserver",
+            headers=headers or {},
         )
         self._clients.append(client)
         return client

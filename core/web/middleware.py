@@ -144,8 +144,9 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
             if plugin_id and plugin_id not in runtime.registry.active_ids(tenant.enabled_plugins):
                 raise NotFoundException("not found")
             state["tenant"] = tenant
+        method = scope.get("method", "GET")
         wants_tx = scope["route_handler"].opt.get("transaction", True) and (
-            scope["method"] not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine))
+            method not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine))
         )
         with tenant_scope(tenant):
             if wants_tx:
@@ -196,14 +197,14 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     import json
 
     payload = json.dumps(body, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    start: Any = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(payload)).encode()),
+        ],
+    }
+    await send(start)
+    end: Any = {"type": "http.response.body", "body": payload}
+    await send(end)
