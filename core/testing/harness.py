@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from piccolo.table import create_db_tables
 
 from core.app import create_app
 from core.auth.users import create_user, grant_role
 from core.db.engine import start_engine, stop_engine, write_transaction
+from core.db.migrate import check_app_role, migrate
 from core.events.outbox import deliver_pending
 from core.plugins.registry import load_plugins
 from core.runtime import Runtime, build_runtime, set_current
@@ -47,6 +47,7 @@ class Harness:
         runtime = build_runtime(settings, registry=registry)
         await prepare_database(runtime)
         await start_engine(runtime.engine, runtime.settings)
+        await check_app_role(runtime.engine)
         set_current(runtime)
         return cls(runtime)
 
@@ -172,12 +173,5 @@ async def _office_exists(slug: str) -> bool:
 
 
 async def prepare_database(runtime: Runtime) -> None:
-    """Migrate the database (falls back to creating tables while migrations are not built)."""
-    try:
-        from core.db.migrate import migrate  # type: ignore[attr-defined]
-    except ImportError:
-        await start_engine(runtime.engine, runtime.settings)
-        await create_db_tables(*runtime.tables, if_not_exists=True)
-        await stop_engine(runtime.engine)
-        return
+    """Migrate the fresh database exactly as `linli migrate` would."""
     await migrate(runtime)
