@@ -35,8 +35,8 @@ async def ensure_app_role(engine: Engine, role: str) -> None:
                 raise
 
 
-async def apply_policies(engine: Engine, tenant_tables: Iterable[type[Table]], all_tables: Iterable[type[Table]],
-                         app_role: str) -> list[str]:
+async def apply_policies(engine: Engine, tenant_tables: Iterable[type[Table]],
+                         all_tables: Iterable[type[Table]], app_role: str) -> list[str]:
     """Grants, RLS and community foreign keys; returns what it did, for the migrate log."""
     role = _ident(app_role)
     done: list[str] = []

@@ -7,6 +7,7 @@ fails it in CI (``CI=true``), where a missing service is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -52,10 +53,9 @@ async def fresh_database(admin_url: str, app_role: str = APP_ROLE) -> tuple[
     conn = await asyncpg.connect(admin_url)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
-        try:
+        # The role may exist from an earlier or a concurrent run.
+        with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
             await conn.execute(f'CREATE ROLE "{app_role}" LOGIN NOSUPERUSER NOBYPASSRLS')
-        except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            pass  # made by an earlier or a concurrent run
     finally:
         await conn.close()
 
