@@ -66,14 +66,16 @@ async def _owner_engine(runtime: Any) -> Any:
 
     engine = make_engine(runtime.settings, owner=True)
     await start_engine(engine, _small_pool(runtime.settings))
-    previous = Migration._meta._db
     piccolo_conf.configure(engine, runtime.apps)
-    Migration._meta.db = engine
     try:
-        yield engine
+        yield engine, _migration_log(engine)
     finally:
-        Migration._meta.db = previous or runtime.engine
         await stop_engine(engine)
+
+
+def _migration_log(engine: Engine) -> Any:
+    """piccolo's migration table bound to this run's engine only (never re-binding the shared class)."""
+    return type("MigrationLog", (Migration,), {}, tablename="migration", db=engine)
 
 
 def _small_pool(settings: Any) -> Any:
@@ -93,16 +95,15 @@ async def _locked(engine: Engine) -> Any:
 async def migrate(runtime: Any) -> list[str]:
     """Apply every pending migration of ``runtime.apps``; returns a log of what ran."""
     log: list[str] = []
-    async with _owner_engine(runtime) as engine, _locked(engine):
-        await Migration.create_table(if_not_exists=True).run()
+    async with _owner_engine(runtime) as (engine, Log), _locked(engine):
+        await Log.create_table(if_not_exists=True).run()
         for app in runtime.apps:
-            done = {r["name"] for r in await Migration.select(Migration.name).where(
-                Migration.app_name == app.app_name).run()}
+            done = {r["name"] for r in await Log.select(Log.name).where(Log.app_name == app.app_name).run()}
             for migration_id, module in migration_modules(app):
                 if migration_id in done:
                     continue
                 await _run_one(module, migration_id, app.app_name, backwards=False)
-                await Migration.insert(Migration(name=migration_id, app_name=app.app_name)).run()
+                await Log.insert(Log(name=migration_id, app_name=app.app_name)).run()
                 log.append(f"applied {app.app_name} {migration_id}")
         if isinstance(engine, PostgresEngine):
             await rls.ensure_app_role(engine, runtime.settings.database_app_role)
@@ -117,15 +118,13 @@ async def rollback_app(runtime: Any, app_name: str) -> list[str]:
     if app is None:
         raise LinliError(f"no app named {app_name}")
     log: list[str] = []
-    async with _owner_engine(runtime) as engine, _locked(engine):
-        done = {r["name"] for r in await Migration.select(Migration.name).where(
-            Migration.app_name == app_name).run()}
+    async with _owner_engine(runtime) as (engine, Log), _locked(engine):
+        done = {r["name"] for r in await Log.select(Log.name).where(Log.app_name == app_name).run()}
         for migration_id, module in reversed(migration_modules(app)):
             if migration_id not in done:
                 continue
             await _run_one(module, migration_id, app_name, backwards=True)
-            await Migration.delete().where(
-                (Migration.app_name == app_name) & (Migration.name == migration_id)).run()
+            await Log.delete().where((Log.app_name == app_name) & (Log.name == migration_id)).run()
             log.append(f"reversed {app_name} {migration_id}")
     return log
 

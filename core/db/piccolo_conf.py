@@ -14,23 +14,31 @@ from __future__ import annotations
 
 import sys
 import types
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.conf.apps import AppConfig, AppRegistry
 from piccolo.engine.base import Engine
 
 _configured: dict[str, Any] = {}
+# Per task: two migrations running concurrently in one process must not share an engine.
+_in_task: ContextVar[dict[str, Any] | None] = ContextVar("linli_piccolo_conf", default=None)
 
 
 def configure(engine: Engine, apps: list[AppConfig]) -> None:
-    _configured["DB"] = engine
-    _configured["APP_REGISTRY"] = AppRegistry(apps=[_module_path(app) for app in apps])
+    """Point piccolo at ``engine`` and ``apps`` for the current task (and, by default, elsewhere)."""
+    values = {"DB": engine, "APP_REGISTRY": AppRegistry(apps=[_module_path(app) for app in apps])}
+    _in_task.set(values)
+    _configured.update(values)
 
 
 def __getattr__(name: str) -> Any:
     """piccolo reads ``DB`` and ``APP_REGISTRY``; unconfigured (piccolo's CLI), use the settings."""
     if name not in ("DB", "APP_REGISTRY"):
         raise AttributeError(name)
+    values = _in_task.get()
+    if values is not None:
+        return values[name]
     if not _configured:
         _from_settings()
     return _configured[name]

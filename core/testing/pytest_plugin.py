@@ -18,7 +18,7 @@ from core.settings import load_settings
 from core.testing.harness import Harness
 
 
-def test_database_kind() -> str:
+def database_kind() -> str:
     kind = os.environ.get("LINLI_TEST_DB", "sqlite")
     if kind not in ("sqlite", "postgres"):
         raise pytest.UsageError("LINLI_TEST_DB must be sqlite or postgres")
@@ -43,7 +43,7 @@ async def make_linli(
             "secret_key": "t" * 40,
             "tenant_cache_seconds": 0.0,
         }
-        if test_database_kind() == "postgres":
+        if database_kind() == "postgres":
             from core.testing.postgres import fresh_database
 
             admin_url = request.getfixturevalue("pg_server_url")
