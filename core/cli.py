@@ -1,0 +1,319 @@
+"""The ``linli`` command line. Every failure is one ``error: …`` line and a non-zero exit."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from core.errors import InvalidInput, LinliError
+
+T = TypeVar("T")
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's own errors into one clear line (and exit 2) instead of a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from core.plugins.registry import PluginLoadError
+
+        try:
+            return fn(*args, **kwargs)
+        except InvalidInput as exc:
+            fail(f"{exc.field}: {exc}" if exc.field else str(exc))
+        except LinliError as exc:
+            fail(str(exc))
+        except PluginLoadError as exc:
+            fail(f"plugins quarantined in strict mode: {exc}")
+
+    return wrapper
+
+
+def _runtime(**overrides: Any) -> Any:
+    from core.logging import configure_logging
+    from core.runtime import build_runtime
+    from core.settings import ensure_var_dir, load_settings
+
+    settings = load_settings(**overrides)
+    configure_logging(settings)
+    ensure_var_dir(settings)
+    return build_runtime(settings)
+
+
+async def _started(runtime: Any, *, migrate: bool = True) -> list[str]:
+    from core.db.engine import start_engine
+    from core.db.migrate import check_app_role
+    from core.db.migrate import migrate as run_migrations
+
+    log = await run_migrations(runtime) if migrate else []
+    await start_engine(runtime.engine, runtime.settings)
+    await check_app_role(runtime.engine)
+    return log
+
+
+@click.group()
+@click.version_option(package_name="linli")
+def main() -> None:
+    """Linli (邻里): one platform for many residential communities."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.option("--demo", is_flag=True, help="Load the demo street office, communities and residents.")
+@guarded
+def serve(host: str | None, port: int | None, demo: bool) -> None:
+    """Run the platform (embedded profile with no configuration)."""
+    import uvicorn
+
+    from core.app import create_app
+    from core.db.engine import stop_engine
+
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    runtime = _runtime(**overrides)
+
+    async def prepare() -> None:
+        log = await _started(runtime)
+        for line in log:
+            console.print(f"migrate: {line}")
+        if demo:
+            from core.demo import load_demo
+
+            console.print("loading the demo (first start fills ~44,000 synthetic residents)…")
+            result = await load_demo(runtime)
+            for slug, people in result.populated.items():
+                console.print(f"  {slug}: {people} residents")
+            console.print(
+                f"[bold]demo admin[/]: username [green]{result.admin_username}[/] "
+                f"password [green]{result.admin_password}[/]  (new on every --demo start)"
+            )
+        await stop_engine(runtime.engine)
+
+    run(prepare())
+    settings = runtime.settings
+    console.print(f"Linli serving on http://{settings.host}:{settings.port}  (profile: {settings.profile})")
+    uvicorn.run(
+        create_app(runtime), host=settings.host, port=settings.port, log_config=None, access_log=False
+    )
+
+
+@main.command()
+@guarded
+def migrate() -> None:
+    """Apply pending migrations of the core and every plugin (and RLS on PostgreSQL)."""
+    from core.db.migrate import migrate as run_migrations
+
+    runtime = _runtime()
+    log = run(run_migrations(runtime))
+    for line in log or ["nothing to do"]:
+        console.print(line)
+
+
+@main.command()
+@click.option("--no-residents", is_flag=True, help="Only the office, communities and admin.")
+@guarded
+def demo(no_residents: bool) -> None:
+    """Load the demo data into the configured database."""
+    from core.db.engine import stop_engine
+    from core.demo import load_demo
+
+    runtime = _runtime()
+
+    async def go() -> Any:
+        await _started(runtime)
+        try:
+            return await load_demo(runtime, populate_residents=not no_residents)
+        finally:
+            await stop_engine(runtime.engine)
+
+    result = run(go())
+    for slug, people in result.populated.items():
+        console.print(f"{slug}: {people} residents")
+    console.print(f"demo admin: {result.admin_username} / {result.admin_password}")
+
+
+@main.group()
+def tenants() -> None:
+    """Street offices and communities from definition files."""
+
+
+@tenants.command("apply")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and show the changes without saving them.")
+@guarded
+def tenants_apply(path: Path, dry_run: bool) -> None:
+    """Apply a tenant file or a folder of them (all or nothing, idempotent)."""
+    from core.db.engine import stop_engine
+    from core.tenancy.definitions import DefinitionError, apply_definitions
+
+    runtime = _runtime()
+
+    async def go() -> Any:
+        await _started(runtime)
+        try:
+            return await apply_definitions(runtime, path, dry_run=dry_run)
+        finally:
+            await stop_engine(runtime.engine)
+
+    try:
+        report = run(go())
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            err.print(f"[bold red]error:[/] {problem}", highlight=False)
+        err.print("nothing was changed")
+        sys.exit(1)
+    for line in report.created:
+        console.print(f"created  {line}")
+    for line in report.updated:
+        console.print(f"updated  {line}")
+    console.print(
+        f"{report.changes} change(s), {len(report.unchanged)} unchanged"
+        + (" (dry run: nothing saved)" if dry_run else "")
+    )
+
+
+@main.group()
+def plugins() -> None:
+    """Installed plugins."""
+
+
+@plugins.command("list")
+@guarded
+def plugins_list() -> None:
+    """Every plugin found, loaded or quarantined (with the reason)."""
+    from core.plugins.registry import load_plugins
+    from core.settings import load_settings
+
+    settings = load_settings()
+    registry = load_plugins(settings.extra_plugins)
+    table = RichTable("id", "version", "scope", "source", "state")
+    for p in registry.plugins.values():
+        table.add_row(p.id, p.manifest.version, p.manifest.scope, p.source, "[green]loaded[/]")
+    for q in registry.quarantined:
+        table.add_row(q.name, "", "", "", f"[red]quarantined[/]: {q.reason}")
+    console.print(table)
+    if not registry.plugins and not registry.quarantined:
+        console.print("no plugins installed")
+
+
+@plugins.command("check")
+@click.argument("plugin_id", required=False)
+@guarded
+def plugins_check(plugin_id: str | None) -> None:
+    """Check plugins on a scratch database: manifest, hooks, migrations both ways, enablement."""
+    from core.plugins.check import check_plugins
+
+    results = run(check_plugins(plugin_id, Path(tempfile.mkdtemp(prefix="linli-check-"))))
+    failed = 0
+    for name, ok, detail in results:
+        mark = "[green]✓[/]" if ok else "[red]✗[/]"
+        console.print(f"{mark} {name}" + (f": {detail}" if detail else ""), highlight=False)
+        failed += not ok
+    if failed:
+        err.print(f"{failed} check(s) failed")
+        sys.exit(1)
+
+
+@main.group()
+def users() -> None:
+    """Accounts and roles."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--password", help="Asked for when omitted and a terminal is attached.")
+@click.option("--display-name", default="")
+@click.option("--phone", default=None)
+@click.option("--platform-admin", is_flag=True)
+@guarded
+def users_create(
+    username: str, password: str | None, display_name: str, phone: str | None, platform_admin: bool
+) -> None:
+    """Create a user."""
+    from core.auth.users import create_user
+
+    password = password or _ask_password()
+    runtime = _runtime()
+    run(
+        _in_tx(
+            runtime,
+            lambda: create_user(
+                username, password, display_name=display_name, phone=phone, is_platform_admin=platform_admin
+            ),
+        )
+    )
+    console.print(f"created user {username}")
+
+
+@users.command("grant")
+@click.argument("username")
+@click.argument("role")
+@click.option("--community", default=None)
+@click.option("--office", default=None)
+@guarded
+def users_grant(username: str, role: str, community: str | None, office: str | None) -> None:
+    """Give USERNAME the ROLE in one community or street office."""
+    from core.auth.users import grant_role
+
+    runtime = _runtime()
+    result = run(
+        _in_tx(runtime, lambda: grant_role(runtime.roles, username, role, community=community, office=office))
+    )
+    console.print(
+        f"{username} is {role} in {community or office}" + ("" if result["created"] else " (already)")
+    )
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", help="Asked for when omitted and a terminal is attached.")
+@guarded
+def users_set_password(username: str, password: str | None) -> None:
+    """Set a user's password and unlock the account."""
+    from core.auth.users import set_password
+
+    password = password or _ask_password()
+    runtime = _runtime()
+    run(_in_tx(runtime, lambda: set_password(username, password)))
+    console.print(f"password set for {username}")
+
+
+def _ask_password() -> str:
+    if not sys.stdin.isatty():
+        raise InvalidInput("give --password (no terminal to ask on)", field="password")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+async def _in_tx(runtime: Any, action: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    from core.db.engine import stop_engine, write_transaction
+
+    await _started(runtime)
+    try:
+        async with write_transaction(runtime.engine):
+            return await action()
+    finally:
+        await stop_engine(runtime.engine)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
