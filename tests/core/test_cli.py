@@ -1,0 +1,74 @@
+"""The `linli` command line: real commands on real SQLite files, and clear one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from core.cli import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("LINLI_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def linli(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(extra_env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "core.cli", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_migrate_users_and_tenants(env):
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    r = runner.invoke(main, ["tenants", "apply", "tenants/demo"])
+    assert r.exit_code == 0, r.output
+    assert "created  community yuetang" in r.output
+    r = runner.invoke(main, ["tenants", "apply", "tenants/demo"])
+    assert "0 change(s)" in r.output
+    r = runner.invoke(main, ["users", "create", "wang", "--password", "a-good-password"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["users", "grant", "wang", "grid_worker", "--community", "yuetang"])
+    assert r.exit_code == 0 and "grid_worker in yuetang" in r.output
+    r = runner.invoke(main, ["users", "grant", "wang", "emperor", "--community", "yuetang"])
+    assert r.exit_code == 2
+    r = runner.invoke(main, ["plugins", "list"])
+    assert r.exit_code == 0
+
+
+def test_bad_input_is_one_line_and_non_zero(env, tmp_path):
+    r = linli(
+        "users", "create", "xiaoli", "--password", "short", extra_env={"LINLI_VAR_DIR": str(tmp_path / "v")}
+    )
+    assert r.returncode == 2 and "password" in r.stderr and "Traceback" not in r.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[office]\nslug = "o"\n', encoding="utf-8")
+    r = linli("tenants", "apply", str(bad), extra_env={"LINLI_VAR_DIR": str(tmp_path / "v")})
+    assert r.returncode == 1 and "bad.toml" in r.stderr and "name" in r.stderr
+    assert "nothing was changed" in r.stderr
+
+
+def test_bad_configuration_never_leaks_a_password(tmp_path):
+    r = linli(
+        "migrate",
+        extra_env={
+            "LINLI_DATABASE_URL": "postgresql://u:s3cret@127.0.0.1:1/x",
+            "LINLI_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert r.returncode == 2 and "cannot connect" in r.stderr
+    assert "s3cret" not in r.stderr + r.stdout and "Traceback" not in r.stderr
+    r = linli("migrate", extra_env={"LINLI_VAR_DIR": "/proc/linli-cannot-write-here"})
+    assert r.returncode == 2 and "LINLI_VAR_DIR" in r.stderr
+    r = linli("serve", extra_env={"LINLI_DATABASE_URL": "mysql://x", "LINLI_VAR_DIR": str(tmp_path)})
+    assert r.returncode == 2 and "unsupported" in r.stderr
+    r = linli("migrate", extra_env={"LINLI_PROFILE": "production", "LINLI_VAR_DIR": str(tmp_path)})
+    assert r.returncode == 2 and "production profile needs" in r.stderr
