@@ -71,7 +71,34 @@ async def _started(runtime: Any, *, migrate: bool = True) -> list[str]:
     return log
 
 
-@click.group()
+class LinliGroup(click.Group):
+    """The core's commands, plus those plugins add through ``register_cli_commands``."""
+
+    def _plugin_commands(self) -> dict[str, click.Command]:
+        if not hasattr(self, "_from_plugins"):
+            from core.plugins.registry import load_plugins
+            from core.settings import load_settings
+
+            found: dict[str, click.Command] = {}
+            try:
+                registry = load_plugins(load_settings().extra_plugins)
+                for _pid, fn in registry.impls("register_cli_commands"):
+                    for command in fn() or []:
+                        if isinstance(command, click.Command) and command.name not in self.commands:
+                            found.setdefault(command.name or "", command)
+            except LinliError:
+                pass  # bad settings are reported by the command that needs them
+            self._from_plugins = found
+        return self._from_plugins
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugin_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._plugin_commands().get(cmd_name)
+
+
+@click.group(cls=LinliGroup)
 @click.version_option(package_name="linli")
 def main() -> None:
     """Linli (邻里): one platform for many residential communities."""
@@ -221,8 +248,11 @@ def plugins_list() -> None:
 @guarded
 def plugins_check(plugin_id: str | None) -> None:
     """Check plugins on a scratch database: manifest, hooks, migrations both ways, enablement."""
+    from core.logging import configure_logging
     from core.plugins.check import check_plugins
+    from core.settings import load_settings
 
+    configure_logging(load_settings(log_level="WARNING"))
     results = run(check_plugins(plugin_id, Path(tempfile.mkdtemp(prefix="linli-check-"))))
     failed = 0
     for name, ok, detail in results:

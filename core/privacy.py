@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from core.db.engine import as_tenant
 from core.plugins.registry import maybe_await
 from core.runtime import Runtime
-from core.tenancy.context import Tenant, tenant_scope
+from core.tenancy.context import Tenant
 
 log = logging.getLogger("linli.privacy")
 
@@ -23,7 +24,7 @@ def _holders(runtime: Runtime) -> list[str]:
 async def export_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dict[str, Any]:
     """Everything held about ``person_id`` in ``tenant``, keyed by plugin id (enabled or not)."""
     out: dict[str, Any] = {}
-    with tenant_scope(tenant):
+    async with as_tenant(runtime.engine, tenant):
         for plugin_id, fn in runtime.registry.impls("privacy_export", _holders(runtime)):
             out[plugin_id] = await maybe_await(fn(tenant=tenant, person_id=person_id))
     return out
@@ -36,7 +37,7 @@ async def erase_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dict
     error names the plugin, because a half-erased person is worse than a refused erasure.
     """
     counts: dict[str, int] = {}
-    with tenant_scope(tenant):
+    async with as_tenant(runtime.engine, tenant):
         for plugin_id, fn in runtime.registry.impls("privacy_erase", _holders(runtime)):
             try:
                 counts[plugin_id] = int(await maybe_await(fn(tenant=tenant, person_id=person_id)) or 0)

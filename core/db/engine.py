@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -128,3 +130,27 @@ def write_transaction(engine: Engine) -> Any:
 
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+@asynccontextmanager
+async def as_tenant(engine: Engine, tenant: Any) -> AsyncIterator[None]:
+    """Run the block as ``tenant``, also for RLS: inside an open PostgreSQL transaction the
+    transaction-local ``app.tenant_id`` is switched for the block and restored after it; with no
+    transaction open, one is opened for the block."""
+    from core.tenancy.context import tenant_scope
+
+    with tenant_scope(tenant):
+        if not isinstance(engine, PostgresEngine):
+            yield
+            return
+        if engine.current_transaction.get() is None:
+            async with engine.transaction():
+                yield
+            return
+        rows = await engine.run_ddl("SELECT current_setting('app.tenant_id', true) AS t")
+        previous = rows[0]["t"] or ""
+        await engine.run_ddl(f"SELECT set_config('app.tenant_id', '{int(tenant.community_id)}', true)")
+        try:
+            yield
+        finally:
+            await engine.run_ddl(f"SELECT set_config('app.tenant_id', '{previous}', true)")

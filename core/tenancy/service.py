@@ -11,11 +11,12 @@ import re
 from typing import Any
 
 from core.audit import audit
+from core.db.engine import as_tenant
 from core.errors import Conflict, InvalidInput, NotFound
 from core.plugins.manifest import ManifestError, validate_settings
 from core.plugins.registry import maybe_await
 from core.runtime import Runtime
-from core.tenancy.context import Tenant, tenant_scope
+from core.tenancy.context import Tenant
 from core.tenancy.directory import POLICIES, effective_enabled
 from core.tenancy.tables import Community, CommunityPlugin, PluginPolicy, StreetOffice
 
@@ -207,7 +208,7 @@ async def set_plugin_enabled(runtime: Runtime, slug: str, plugin_id: str, *,
                     subject=plugin_id, detail=new_settings)
         tenant = await runtime.tenants.by_slug(slug)
         if tenant is not None and now_on:
-            with tenant_scope(tenant):
+            async with as_tenant(runtime.engine, tenant):
                 for _pid, fn in runtime.registry.impls("on_tenant_settings_changed", [plugin_id]):
                     await maybe_await(fn(tenant=tenant, old=state["settings"], new=new_settings))
     return {"plugin_id": plugin_id, "policy": state["policy"], "enabled": now_on,
@@ -219,6 +220,6 @@ async def _lifecycle(runtime: Runtime, slug: str, plugin_id: str, enabled: bool)
     if tenant is None:
         return
     hook = "on_tenant_enabled" if enabled else "on_tenant_disabled"
-    with tenant_scope(tenant):
+    async with as_tenant(runtime.engine, tenant):
         for _pid, fn in runtime.registry.impls(hook, [plugin_id]):
             await maybe_await(fn(tenant=tenant))
