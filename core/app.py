@@ -25,11 +25,7 @@ from core.tenancy.routes import (
     PlatformOfficeController,
 )
 from core.web.errors import EXCEPTION_HANDLERS
-from core.web.middleware import (
-    authentication_middleware,
-    request_context_middleware,
-    tenant_middleware,
-)
+from core.web.middleware import linli_middleware
 
 OPENAPI_PATH = "/api/schema"
 CORE_HANDLERS: list[Any] = [
@@ -84,7 +80,7 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
 
     app = Litestar(
         route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime)],
-        middleware=[request_context_middleware, authentication_middleware, tenant_middleware],
+        middleware=[linli_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         request_max_body_size=runtime.settings.max_body_bytes,
@@ -95,6 +91,7 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),  # no CDN-served viewers
         debug=False,
+        logging_config=None,  # core.logging configures logging once, for every entry point
     )
     app.state.linli = runtime
     check_guards(app)

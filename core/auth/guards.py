@@ -29,7 +29,7 @@ def principal_of(connection: ASGIConnection) -> Principal:
 def requires(permission: str) -> Guard:
     """Community route guard: the caller's roles in the current community must grant ``permission``."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         principal = principal_of(connection)
         tenant = current_tenant_or_none()
         if tenant is None:
@@ -49,7 +49,7 @@ def requires(permission: str) -> Guard:
 def requires_office(permission: str) -> Guard:
     """Street-office route guard, for routes under ``/api/v1/o/{office}``."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         principal = principal_of(connection)
         office_id = connection.scope.get("state", {}).get("office_id")
         if office_id is None:
@@ -66,13 +66,13 @@ def requires_office(permission: str) -> Guard:
     return guard
 
 
-def platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def platform_admin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Only platform administrators; anyone else is told the route is not there."""
     principal = principal_of(connection)
     if not principal.is_platform_admin:
         raise NotFoundException("not found")
 
 
-def authenticated(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def authenticated(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Any logged-in caller (their own account routes)."""
     principal_of(connection)

@@ -32,6 +32,15 @@ class SafePostgresTransaction(PostgresTransaction):
     request's tenant to the next. With no tenant the setting stays empty and RLS shows no rows.
     """
 
+    async def __aenter__(self) -> SafePostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        # No asyncpg Transaction object: BEGIN/COMMIT/ROLLBACK are sent directly (see below).
+        await self.begin()
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
     async def begin(self) -> None:
         tenant_id = current_tenant_id()
         if tenant_id is None:

@@ -25,7 +25,10 @@ def full_app() -> Litestar:
     from core.runtime import build_runtime
     from core.settings import load_settings
 
+    from core.logging import configure_logging
+
     settings = load_settings()
+    configure_logging(settings)
     registry = load_plugins(["lp_bench"], strict=True, include_entry_points=False)
     return create_app(build_runtime(settings, registry=registry))
 
