@@ -34,7 +34,7 @@ class SafePostgresTransaction(PostgresTransaction):
 
     async def __aenter__(self) -> SafePostgresTransaction:
         if self._parent is not None:
-            return self._parent
+            return self._parent  # type: ignore[return-value]
         self.connection = await self.get_connection()
         # No asyncpg Transaction object: BEGIN/COMMIT/ROLLBACK are sent directly (see below).
         await self.begin()

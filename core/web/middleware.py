@@ -60,7 +60,8 @@ def linli_middleware(app: ASGIApp) -> ASGIApp:
             tenant = await _resolve_tenant(scope, runtime, state)
             method = scope.get("method", "GET")
             wants_tx = scope["route_handler"].opt.get("transaction", True) and (
-                method not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine)))
+                method not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine))
+            )
             with tenant_scope(tenant):
                 if wants_tx:
                     await _run_in_transaction(runtime.engine, app, scope, receive, send_with_id)
@@ -68,9 +69,17 @@ def linli_middleware(app: ASGIApp) -> ASGIApp:
                     await app(scope, receive, send_with_id)
         finally:
             if log.isEnabledFor(logging.INFO):
-                log.info("request", extra={
-                    "request_id": request_id, "method": scope.get("method"), "path": scope.get("path"),
-                    "status": status, "ms": round((time.perf_counter() - started) * 1000, 2)})
+                log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": scope.get("method"),
+                        "path": scope.get("path"),
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+
     return middleware
 
 
@@ -88,8 +97,11 @@ async def _authenticate(scope: Scope, runtime: Runtime) -> Principal | None:
     if not session_id:
         return None
     principal = await from_session(session_id)
-    if principal is not None and scope.get("method") not in SAFE_METHODS and \
-            not scope["route_handler"].opt.get("csrf_exempt"):
+    if (
+        principal is not None
+        and scope.get("method") not in SAFE_METHODS
+        and not scope["route_handler"].opt.get("csrf_exempt")
+    ):
         sent = _header(scope, b"x-csrf-token")
         if not sent or sent != principal.csrf_token:
             raise PermissionDeniedException("missing or wrong CSRF token (X-CSRF-Token)")
@@ -136,8 +148,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
-async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: Receive,
-                              send: Send) -> None:
+async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     held: list[Message] = []
 
     async def hold(message: Message) -> None:
@@ -151,8 +162,14 @@ async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: 
     except Exception:
         if held and _status(held) < 400:
             log.exception("commit failed")
-            await _send_json(send, 409, {
-                "status_code": 409, "detail": "the change could not be saved (conflict); nothing was written"})
+            await _send_json(
+                send,
+                409,
+                {
+                    "status_code": 409,
+                    "detail": "the change could not be saved (conflict); nothing was written",
+                },
+            )
             return
         raise
     for message in held:
@@ -168,9 +185,11 @@ def _status(messages: list[Message]) -> int:
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
-    start: Any = {"type": "http.response.start", "status": status,
-                  "headers": [(b"content-type", b"application/json"),
-                              (b"content-length", str(len(payload)).encode())]}
+    start: Any = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+    }
     end: Any = {"type": "http.response.body", "body": payload}
     await send(start)
     await send(end)

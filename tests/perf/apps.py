@@ -21,11 +21,10 @@ from piccolo.table import Table
 
 def full_app() -> Litestar:
     from core.app import create_app
+    from core.logging import configure_logging
     from core.plugins.registry import load_plugins
     from core.runtime import build_runtime
     from core.settings import load_settings
-
-    from core.logging import configure_logging
 
     settings = load_settings()
     configure_logging(settings)
