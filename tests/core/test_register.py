@@ -190,3 +190,13 @@ async def test_grid_worker_sees_only_their_grid(reg):
     assert (await client.get(f"{BASE}/persons/{outside['id']}")).status_code == 404
     assert (await client.get(f"{BASE}/persons/{inside['id']}")).status_code == 200
     assert (await client.get(f"{BASE}/dwellings/{other_dwellings[0]['id']}")).status_code == 404
+
+
+async def test_the_kit_makes_residents(make_linli):
+    h = await make_linli()
+    await h.community("comm-a")
+    person = await h.resident("comm-a", "刘奶奶", birth_date=__import__("datetime").date(1940, 1, 1),
+                              categories=["elderly_alone"])
+    admin = await h.as_role("community_admin", "comm-a")
+    found = (await admin.get(f"{BASE}/persons", params={"category": "elderly_alone"})).json()["items"]
+    assert [p["id"] for p in found] == [person["id"]]
