@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/linli serve --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

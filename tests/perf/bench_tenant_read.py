@@ -35,19 +35,19 @@ def free_port() -> int:
 
 
 async def prepare(admin_url: str, var_dir: str) -> dict[str, str]:
-    from core.db.migrate import migrate
-    from core.testing.postgres import fresh_database
     from lp_bench import BenchRecord
 
     from core.auth.credentials import hash_secret, new_token_secret, now
     from core.auth.tables import ApiToken
     from core.auth.users import create_user, grant_role
     from core.db.engine import start_engine, stop_engine, write_transaction
+    from core.db.migrate import migrate
     from core.plugins.registry import load_plugins
     from core.runtime import build_runtime
     from core.settings import load_settings
     from core.tenancy import service
     from core.tenancy.context import tenant_scope
+    from core.testing.postgres import fresh_database
 
     owner_url, app_url, _drop = await fresh_database(admin_url)
     settings = load_settings(
