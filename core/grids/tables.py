@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, SmallInt, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from core.db.tenant import TenantTable
-from core.residents.tables import Building, Unit
+from core.residents.tables import Building, Person, Unit
 
 
 class Grid(TenantTable, tablename="grid"):
@@ -36,4 +36,26 @@ class GridAssignment(TenantTable, tablename="grid_assignment"):
     valid_to = Date(null=True, default=None)
 
 
-GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment]
+class VisitPlan(TenantTable, tablename="visit_plan"):
+    """How often a vulnerable person is visited; one plan per person, the highest need wins."""
+
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.restrict)
+    every_days = SmallInt(default=30)
+    tier = SmallInt(default=2)
+    active = Boolean(default=True)
+
+
+class Visit(TenantTable, tablename="grid_visit"):
+    """入户走访: a home, phone, video or via-a-neighbour visit and what was found."""
+
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.restrict)
+    visitor_user_id = Integer(index=True)
+    kind = Varchar(length=20, default="home")  # home / phone / video / neighbour
+    visited_on = Date()
+    findings = Text(default="")
+    follow_ups = Text(default="")
+    case_id = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+
+GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment, VisitPlan, Visit]

@@ -77,7 +77,17 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/register/import-template": "community:residents.import",
     "POST /api/v1/c/{community}/register/import": "community:residents.import",
     "GET /api/v1/c/{community}/register/export.xlsx": "community:residents.export",
-    # >>> grids and visits (add entries for core/grids routes here)
+    # >>> grids and visits
+    "GET /api/v1/c/{community}/grids": "community:grids.view",
+    "POST /api/v1/c/{community}/grids": "community:grids.manage",
+    "GET /api/v1/c/{community}/grids/figures": "community:grids.view",
+    "GET /api/v1/c/{community}/grids/{grid_id}": "community:grids.view",
+    "POST /api/v1/c/{community}/grids/{grid_id}/places": "community:grids.manage",
+    "POST /api/v1/c/{community}/grids/{grid_id}/assignments": "community:grids.manage",
+    "GET /api/v1/c/{community}/visits/due": "community:visits.record",
+    "POST /api/v1/c/{community}/visits": "community:visits.record",
+    "GET /api/v1/c/{community}/visits": "community:visits.record",
+    "POST /api/v1/c/{community}/visits/plans/generate": "community:grids.manage",
     # <<< grids and visits
     # >>> cases (add entries for core/cases routes here)
     # <<< cases

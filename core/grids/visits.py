@@ -1,0 +1,151 @@
+"""Visit plans from the vulnerability register, due lists, and visit records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.errors import InvalidInput
+from core.events.outbox import emit
+from core.grids.tables import GridPlace, Visit, VisitPlan
+from core.residents.categories import DEFAULT_VISIT_DAYS_BY_TIER
+from core.residents.people import get_person
+from core.residents.tables import Residency, Vulnerability
+
+VISIT_KINDS = ("home", "phone", "video", "neighbour")
+
+
+async def generate_visit_plans(days_by_tier: dict[int, int] | None = None) -> int:
+    """One plan per person with an active vulnerability (highest need wins); idempotent.
+
+    Returns the number of plans created or changed. Plans of people who no longer have an
+    active vulnerability are switched off. The scheduler of the jobs issue will call this daily.
+    """
+    days = {**DEFAULT_VISIT_DAYS_BY_TIER, **(days_by_tier or {})}
+    need: dict[int, int] = {}
+    for v in (
+        await Vulnerability.select(Vulnerability.person, Vulnerability.tier)
+        .where(Vulnerability.active.eq(True))
+        .run()
+    ):
+        need[v["person"]] = min(need.get(v["person"], 3), v["tier"])
+    plans = {p["person"]: p for p in await VisitPlan.select().run()}
+    changed = 0
+    for person, tier in need.items():
+        plan = plans.get(person)
+        every = days[tier]
+        if plan is None:
+            await VisitPlan.insert(VisitPlan(person=person, tier=tier, every_days=every)).run()
+            changed += 1
+        elif (plan["tier"], plan["every_days"], plan["active"]) != (tier, every, True):
+            await (
+                VisitPlan.update({VisitPlan.tier: tier, VisitPlan.every_days: every, VisitPlan.active: True})
+                .where(VisitPlan.id == plan["id"])
+                .run()
+            )
+            changed += 1
+    for person, plan in plans.items():
+        if person not in need and plan["active"]:
+            await VisitPlan.update({VisitPlan.active: False}).where(VisitPlan.id == plan["id"]).run()
+            changed += 1
+    return changed
+
+
+async def due_visits(today: dt.date, grid_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Planned persons whose last visit is older than their plan allows (overdue first)."""
+    plans = (
+        await VisitPlan.select(VisitPlan.person, VisitPlan.every_days, VisitPlan.tier, VisitPlan.person.name)
+        .where(VisitPlan.active.eq(True))
+        .run()
+    )
+    if grid_ids is not None:
+        places = (
+            await GridPlace.select(GridPlace.building, GridPlace.unit)
+            .where(GridPlace.grid.is_in(grid_ids or [0]))
+            .run()
+        )
+        buildings = {p["building"] for p in places if p["unit"] is None}
+        units = {p["unit"] for p in places if p["unit"] is not None}
+        homes = (
+            await Residency.select(Residency.person, Residency.dwelling.building, Residency.dwelling.unit)
+            .where(Residency.end_date.is_null())
+            .run()
+        )
+        inside = {
+            h["person"] for h in homes if h["dwelling.building"] in buildings or h["dwelling.unit"] in units
+        }
+        plans = [p for p in plans if p["person"] in inside]
+    last: dict[int, dt.date] = {}
+    for v in await Visit.select(Visit.person, Visit.visited_on).run():
+        if v["visited_on"] > last.get(v["person"], dt.date.min):
+            last[v["person"]] = v["visited_on"]
+    out = []
+    for p in plans:
+        previous = last.get(p["person"])
+        due_on = (previous + dt.timedelta(days=p["every_days"])) if previous else today
+        if due_on <= today:
+            out.append(
+                {
+                    "person_id": p["person"],
+                    "name": p["person.name"],
+                    "tier": p["tier"],
+                    "last_visit": previous,
+                    "due_on": due_on,
+                    "overdue_days": (today - due_on).days,
+                }
+            )
+    return sorted(out, key=lambda x: (-x["overdue_days"], x["tier"]))
+
+
+async def record_visit(
+    person_id: int,
+    visitor_user_id: int,
+    *,
+    kind: str,
+    visited_on: dt.date,
+    findings: str = "",
+    follow_ups: str = "",
+) -> dict[str, Any]:
+    await get_person(person_id)
+    if kind not in VISIT_KINDS:
+        raise InvalidInput(f"must be one of {', '.join(VISIT_KINDS)}", field="kind")
+    if visited_on > dt.date.today():
+        raise InvalidInput("cannot be in the future", field="visited_on")
+    visit = Visit(
+        person=person_id,
+        visitor_user_id=visitor_user_id,
+        kind=kind,
+        visited_on=visited_on,
+        findings=findings,
+        follow_ups=follow_ups,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    await visit.save().run()
+    await emit(
+        "grid.visit_recorded",
+        {"visit_id": visit.id, "person_id": person_id, "kind": kind},
+        actor_id=visitor_user_id,
+    )
+    return visit.to_dict()
+
+
+async def visit_coverage(today: dt.date) -> dict[str, Any]:
+    """Share of planned (vulnerable) persons visited within their plan's period."""
+    plans = (
+        await VisitPlan.select(VisitPlan.person, VisitPlan.every_days).where(VisitPlan.active.eq(True)).run()
+    )
+    last: dict[int, dt.date] = {}
+    for v in await Visit.select(Visit.person, Visit.visited_on).run():
+        if v["visited_on"] > last.get(v["person"], dt.date.min):
+            last[v["person"]] = v["visited_on"]
+    covered = sum(
+        1 for p in plans if p["person"] in last and (today - last[p["person"]]).days <= p["every_days"]
+    )
+    month_start = today.replace(day=1)
+    this_month = await Visit.count().where(Visit.visited_on >= month_start).run()
+    return {
+        "planned": len(plans),
+        "covered": covered,
+        "coverage": round(covered / len(plans), 3) if plans else None,
+        "visits_this_month": this_month,
+    }

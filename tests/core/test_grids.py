@@ -1,0 +1,93 @@
+"""Grids, assignments, visit plans from the vulnerability register, due lists, visits, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+BASE = "/api/v1/c/comm-a"
+
+
+@pytest.fixture
+async def area(make_linli):
+    h = await make_linli()
+    await h.community("comm-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    elder = await h.resident(
+        "comm-a",
+        "独居王奶奶",
+        building="8栋",
+        dwelling="301",
+        birth_date=dt.date(1941, 2, 2),
+        categories=["elderly_alone"],
+    )
+    other = await h.resident(
+        "comm-a",
+        "9栋李爷爷",
+        building="9栋",
+        dwelling="101",
+        birth_date=dt.date(1945, 3, 3),
+        categories=["disabled"],
+    )
+    grid = (await admin.post(f"{BASE}/grids", json={"name": "第一网格"})).json()
+    r = await admin.post(f"{BASE}/grids/{grid['id']}/places", json={"building_id": elder["building_id"]})
+    assert r.status_code == 201, r.text
+    worker = await h.user(role="grid_worker", community="comm-a")
+    r = await admin.post(
+        f"{BASE}/grids/{grid['id']}/assignments",
+        json={"user_id": worker["id"], "role": "grid_worker", "valid_from": "2026-01-01"},
+    )
+    assert r.status_code == 201, r.text
+    return h, admin, grid, elder, other, await h.login(worker["username"])
+
+
+async def test_a_place_belongs_to_one_grid_and_assignments_are_checked(area):
+    h, admin, grid, elder, _other, _w = area
+    second = (await admin.post(f"{BASE}/grids", json={"name": "第二网格"})).json()
+    r = await admin.post(f"{BASE}/grids/{second['id']}/places", json={"building_id": elder["building_id"]})
+    assert r.status_code == 409
+    stranger = await h.user()
+    r = await admin.post(
+        f"{BASE}/grids/{grid['id']}/assignments",
+        json={"user_id": stranger["id"], "role": "grid_worker", "valid_from": "2026-01-01"},
+    )
+    assert r.status_code == 400 and r.json()["field"] == "user_id"
+    r = await admin.post(
+        f"{BASE}/grids/{grid['id']}/assignments",
+        json={
+            "user_id": stranger["id"],
+            "role": "grid_worker",
+            "valid_from": "2026-02-01",
+            "valid_to": "2026-01-01",
+        },
+    )
+    assert r.status_code == 400 and r.json()["field"] == "valid_to"
+
+
+async def test_plans_due_visits_and_coverage(area):
+    _h, admin, grid, elder, other, worker = area
+    r = await admin.post(f"{BASE}/visits/plans/generate")
+    assert r.json() == {"changed": 2}
+    assert (await admin.post(f"{BASE}/visits/plans/generate")).json() == {"changed": 0}  # idempotent
+    due = (await worker.get(f"{BASE}/visits/due")).json()
+    assert [d["name"] for d in due] == ["独居王奶奶"]  # only their grid
+    staff_due = (await admin.get(f"{BASE}/visits/due")).json()
+    assert {d["name"] for d in staff_due} == {"独居王奶奶", "9栋李爷爷"}
+    r = await worker.post(
+        f"{BASE}/visits", json={"person_id": elder["id"], "kind": "home", "findings": "身体好，需要换灯泡"}
+    )
+    assert r.status_code == 201, r.text
+    assert (await worker.get(f"{BASE}/visits/due")).json() == []
+    later = (dt.date.today() + dt.timedelta(days=31)).isoformat()  # tier 2: monthly
+    assert [d["name"] for d in (await worker.get(f"{BASE}/visits/due", params={"on": later})).json()] == [
+        "独居王奶奶"
+    ]
+    figures = (await admin.get(f"{BASE}/grids/figures")).json()
+    assert figures["planned"] == 2 and figures["covered"] == 1 and figures["coverage"] == 0.5
+    # The worker cannot visit (or even see) someone outside their grid.
+    r = await worker.post(f"{BASE}/visits", json={"person_id": other["id"], "kind": "phone"})
+    assert r.status_code == 404
+    assert [g["name"] for g in (await worker.get(f"{BASE}/grids")).json()] == ["第一网格"]
+    r = await worker.post(f"{BASE}/visits", json={"person_id": elder["id"], "kind": "telepathy"})
+    assert r.status_code == 400 and r.json()["field"] == "kind"
