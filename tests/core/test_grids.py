@@ -66,7 +66,7 @@ async def test_a_place_belongs_to_one_grid_and_assignments_are_checked(area):
 
 
 async def test_plans_due_visits_and_coverage(area):
-    _h, admin, grid, elder, other, worker = area
+    _h, admin, _grid, elder, other, worker = area
     r = await admin.post(f"{BASE}/visits/plans/generate")
     assert r.json() == {"changed": 2}
     assert (await admin.post(f"{BASE}/visits/plans/generate")).json() == {"changed": 0}  # idempotent
