@@ -50,7 +50,7 @@ async def add_place(grid_id: int, building_id: int, unit_id: int | None) -> dict
     ):
         raise NotFound("no such unit in this building")
     taken = GridPlace.select(GridPlace.id, GridPlace.grid.name).where(
-        (GridPlace.building == building_id) & GridPlace.grid.active.eq(True)
+        (GridPlace.building == building_id) & GridPlace.grid._.active.eq(True)
     )
     if unit_id is not None:  # the unit, or its whole building, is taken
         taken = taken.where(GridPlace.unit.is_null() | (GridPlace.unit == unit_id))
