@@ -17,17 +17,24 @@ from core.tenancy.context import Tenant, tenant_scope
 log = logging.getLogger("linli.oversight")
 
 
-async def community_sections(runtime: Runtime, tenant: Tenant, start: dt.date,
-                             end: dt.date) -> list[dict[str, Any]]:
+async def community_sections(
+    runtime: Runtime, tenant: Tenant, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
     """Sections for one community; a plugin that fails is reported as such, never fatal."""
+    from core.cases.figures import case_sections
+
     sections: list[dict[str, Any]] = []
     active = runtime.registry.active_ids(tenant.enabled_plugins)
     with tenant_scope(tenant):
         async with _read_transaction(runtime.engine):
+            sections += [
+                msgspec.to_builtins(s) for s in await case_sections(start.isoformat(), end.isoformat())
+            ]
             for plugin_id, fn in runtime.registry.impls("oversight_sections", active):
                 try:
-                    result = await maybe_await(fn(tenant=tenant, period_start=start.isoformat(),
-                                                  period_end=end.isoformat()))
+                    result = await maybe_await(
+                        fn(tenant=tenant, period_start=start.isoformat(), period_end=end.isoformat())
+                    )
                 except Exception as exc:  # one plugin's bug must not blank the whole report
                     log.exception("oversight_sections failed in %s", plugin_id)
                     sections.append({"plugin_id": plugin_id, "error": type(exc).__name__})

@@ -18,6 +18,7 @@ from piccolo.table import Table
 from core.auth.credentials import CredentialCache
 from core.auth.ratelimit import SlidingWindowLimiter
 from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
+from core.cases.piccolo_app import APP_CONFIG as CASES_APP
 from core.db.engine import make_engine
 from core.grids.piccolo_app import APP_CONFIG as GRIDS_APP
 from core.piccolo_app import APP_CONFIG as CORE_APP
@@ -28,7 +29,7 @@ from core.settings import Settings, resolve_secret_key
 from core.tenancy.directory import TenantDirectory
 
 # The core's own apps, in migration order; plugin apps follow them.
-CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP]
+CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP, CASES_APP]
 
 
 @dataclass

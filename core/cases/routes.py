@@ -1,7 +1,235 @@
-"""HTTP API of the case engine (being built)."""
+"""HTTP API of the case engine, under /api/v1/c/{community}/cases."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-CASE_HANDLERS: list[Any] = []
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from core.auth.guards import principal_of, requires
+from core.cases import engine
+from core.cases.figures import case_figures
+from core.cases.tables import Case, CaseEscalation, CaseFeedback, CaseNote, CaseTransition
+from core.errors import InvalidInput, NotFound
+from core.plugins.types import CaseType
+from core.residents.scope import visible_places
+from core.runtime import Runtime, state_of
+from core.tenancy.context import current_tenant
+from core.web.bodies import Body
+
+
+def case_types(runtime: Runtime) -> dict[str, CaseType]:
+    """Core case types plus every type plugins register (enabled or not: old cases keep theirs)."""
+    types = {t.name: t for t in engine.CORE_CASE_TYPES}
+    for _pid, fn in runtime.registry.impls("register_case_types"):
+        for t in fn() or []:
+            types.setdefault(t.name, t)
+    return types
+
+
+class CaseIn(Body):
+    type: str
+    title: str
+    description: str = ""
+    channel: str | None = None
+    requester_person_id: int | None = None
+    dwelling_id: int | None = None
+    building_id: int | None = None
+    location_note: str = ""
+    priority: str | None = None
+    extra: dict[str, Any] = {}
+
+
+class TransitionIn(Body):
+    to: str
+    reason: str = ""
+
+
+class AssignIn(Body):
+    user_id: int
+
+
+class EscalateIn(Body):
+    reason: str
+
+
+class NoteIn(Body):
+    body: str
+    visibility: str = "internal"
+
+
+class FeedbackIn(Body):
+    outcome: str
+    score: int
+    comment: str = ""
+
+
+def _is_manager(request: Request) -> bool:
+    runtime = state_of(request.app)
+    return any(runtime.roles.has(r, "cases.manage") for r in principal_of(request).roles_in(current_tenant()))
+
+
+async def _visible_case(request: Request, case_id: int) -> dict[str, Any]:
+    """A case the caller may see: managers all (grid workers: their grids), others their own."""
+    case = await engine.get_case(case_id)
+    principal = principal_of(request)
+    if not _is_manager(request):
+        if case["requester_user_id"] != principal.user_id:
+            raise NotFound("no such case")
+        return case
+    places = await visible_places(principal, current_tenant())
+    if places is not None:
+        from core.grids.service import grids_of
+
+        if case["grid_id"] not in await grids_of(principal.user_id, dt.date.today()):
+            raise NotFound("no such case")
+    return case
+
+
+class CasesController(Controller):
+    path = "/api/v1/c/{community:str}/cases"
+    tags = ["cases"]
+
+    @post("/", guards=[requires("cases.create")])
+    async def create(self, request: Request, data: JSONBody[CaseIn]) -> dict[str, Any]:
+        principal = principal_of(request)
+        manager = _is_manager(request)
+        if not manager and (data.requester_person_id is not None or data.channel not in (None, "app")):
+            raise InvalidInput(
+                "residents report for themselves, through the app", field="requester_person_id"
+            )
+        return await engine.open_case(
+            case_types(state_of(request.app)),
+            case_type=data.type,
+            title=data.title,
+            description=data.description,
+            channel=data.channel or ("walk_in" if manager else "app"),
+            requester_person_id=data.requester_person_id,
+            requester_user_id=None if manager else principal.user_id,
+            acting_user_id=principal.user_id if manager else None,
+            dwelling_id=data.dwelling_id,
+            building_id=data.building_id,
+            location_note=data.location_note,
+            priority=data.priority,
+            extra=data.extra,
+        )
+
+    @get("/", guards=[requires("cases.view")])
+    async def list_cases(
+        self,
+        request: Request,
+        in_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        case_type: Annotated[str | None, QueryParameter(name="type")] = None,
+        grid_id: FromQuery[int | None] = None,
+        overdue: FromQuery[bool] = False,
+        before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> dict[str, Any]:
+        principal = principal_of(request)
+        query = Case.select()
+        if not _is_manager(request):
+            query = query.where(Case.requester_user_id == principal.user_id)
+        elif await visible_places(principal, current_tenant()) is not None:
+            from core.grids.service import grids_of
+
+            query = query.where(Case.grid_id.is_in(await grids_of(principal.user_id, dt.date.today()) or [0]))
+        if in_state:
+            query = query.where(Case.state == in_state)
+        if case_type:
+            query = query.where(Case.type == case_type)
+        if grid_id:
+            query = query.where(Case.grid_id == grid_id)
+        if overdue:
+            query = query.where(Case.state.is_in(list(engine.ACTIVE)) & (Case.due_at < engine.now()))
+        if before_id:
+            query = query.where(Case.id < before_id)
+        rows = await query.order_by(Case.id, ascending=False).limit(limit).run()
+        return {"items": rows, "next_before_id": rows[-1]["id"] if len(rows) == limit else None}
+
+    @get("/figures", guards=[requires("cases.manage")])
+    async def figures(self, grid_id: FromQuery[int | None] = None) -> dict[str, Any]:
+        return await case_figures(engine.now(), grid_id)
+
+    @get("/types", guards=[requires("cases.view")])
+    async def types(self, request: Request) -> list[dict[str, Any]]:
+        return [
+            {"name": t.name, "label_zh": t.label_zh, "label_en": t.label_en, "extra_fields": t.extra_fields}
+            for t in case_types(state_of(request.app)).values()
+        ]
+
+    @get("/{case_id:int}", guards=[requires("cases.view")])
+    async def get_one(self, request: Request, case_id: FromPath[int]) -> dict[str, Any]:
+        case = await _visible_case(request, case_id)
+        notes = CaseNote.select().where(CaseNote.case == case_id)
+        if not _is_manager(request):
+            notes = notes.where(CaseNote.visibility == "public")
+        case["notes"] = await notes.order_by(CaseNote.id).run()
+        case["transitions"] = (
+            await CaseTransition.select()
+            .where(CaseTransition.case == case_id)
+            .order_by(CaseTransition.id)
+            .run()
+        )
+        case["escalations"] = await CaseEscalation.select().where(CaseEscalation.case == case_id).run()
+        case["feedback"] = await CaseFeedback.select().where(CaseFeedback.case == case_id).run()
+        return case
+
+    @post("/{case_id:int}/transition", guards=[requires("cases.manage")], status_code=200)
+    async def transition(
+        self, request: Request, case_id: FromPath[int], data: JSONBody[TransitionIn]
+    ) -> dict[str, Any]:
+        await _visible_case(request, case_id)
+        return await engine.transition(
+            case_types(state_of(request.app)),
+            case_id,
+            data.to,
+            actor_id=principal_of(request).user_id,
+            reason=data.reason,
+        )
+
+    @post("/{case_id:int}/assign", guards=[requires("cases.manage")], status_code=200)
+    async def assign(
+        self, request: Request, case_id: FromPath[int], data: JSONBody[AssignIn]
+    ) -> dict[str, Any]:
+        await _visible_case(request, case_id)
+        return await engine.assign(
+            case_types(state_of(request.app)), case_id, data.user_id, actor_id=principal_of(request).user_id
+        )
+
+    @post("/{case_id:int}/escalate", guards=[requires("cases.manage")], status_code=200)
+    async def escalate(
+        self, request: Request, case_id: FromPath[int], data: JSONBody[EscalateIn]
+    ) -> dict[str, Any]:
+        await _visible_case(request, case_id)
+        return await engine.escalate(
+            case_types(state_of(request.app)),
+            case_id,
+            reason=data.reason,
+            actor_id=principal_of(request).user_id,
+        )
+
+    @post("/{case_id:int}/notes", guards=[requires("cases.manage")])
+    async def note(self, request: Request, case_id: FromPath[int], data: JSONBody[NoteIn]) -> dict[str, Any]:
+        await _visible_case(request, case_id)
+        return await engine.add_note(
+            case_id, data.body, data.visibility, author_id=principal_of(request).user_id
+        )
+
+    @post("/{case_id:int}/feedback", guards=[requires("cases.feedback")], status_code=200)
+    async def feedback(
+        self, request: Request, case_id: FromPath[int], data: JSONBody[FeedbackIn]
+    ) -> dict[str, Any]:
+        await _visible_case(request, case_id)  # the requester, or staff on their behalf
+        return await engine.give_feedback(
+            case_types(state_of(request.app)),
+            case_id,
+            outcome=data.outcome,
+            score=data.score,
+            comment=data.comment,
+            by_user_id=principal_of(request).user_id,
+        )
+
+
+CASE_HANDLERS: list[Any] = [CasesController]

@@ -42,6 +42,9 @@ class CaseType(msgspec.Struct, frozen=True):
     label_zh: str
     label_en: str
     extra_fields: dict[str, str] = msgspec.field(default_factory=dict)
+    # Hours allowed per state (overrides the engine's defaults for this type).
+    sla_hours: dict[str, float] = msgspec.field(default_factory=dict)
+    default_priority: str = "normal"
 
 
 class NavItem(msgspec.Struct, frozen=True):

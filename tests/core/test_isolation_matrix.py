@@ -89,7 +89,17 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/visits": "community:visits.record",
     "POST /api/v1/c/{community}/visits/plans/generate": "community:grids.manage",
     # <<< grids and visits
-    # >>> cases (add entries for core/cases routes here)
+    # >>> cases
+    "POST /api/v1/c/{community}/cases": "community:cases.create",
+    "GET /api/v1/c/{community}/cases": "community:cases.view",
+    "GET /api/v1/c/{community}/cases/figures": "community:cases.manage",
+    "GET /api/v1/c/{community}/cases/types": "community:cases.view",
+    "GET /api/v1/c/{community}/cases/{case_id}": "community:cases.view",
+    "POST /api/v1/c/{community}/cases/{case_id}/transition": "community:cases.manage",
+    "POST /api/v1/c/{community}/cases/{case_id}/assign": "community:cases.manage",
+    "POST /api/v1/c/{community}/cases/{case_id}/escalate": "community:cases.manage",
+    "POST /api/v1/c/{community}/cases/{case_id}/notes": "community:cases.manage",
+    "POST /api/v1/c/{community}/cases/{case_id}/feedback": "community:cases.feedback",
     # <<< cases
 }
 

@@ -59,12 +59,8 @@ async def table_names(runtime) -> set[str]:
 async def test_migrate_creates_everything_and_is_idempotent(settings_factory):
     runtime = runtime_for(await settings_factory())
     log = await migrate(runtime)
-    assert [line.split()[1] for line in log if line.startswith("applied")] == [
-        "core",
-        "residents",
-        "grids",
-        *[a.app_name for a in runtime.apps[3:]],
-    ]
+    applied_apps = list(dict.fromkeys(line.split()[1] for line in log if line.startswith("applied")))
+    assert applied_apps == [app.app_name for app in runtime.apps]  # core's apps first, in order
     names = await table_names(runtime)
     assert {"community", "person", "residency", "grid", "outbox_event"} <= names
     again = await migrate(runtime)

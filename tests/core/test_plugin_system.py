@@ -152,8 +152,9 @@ async def test_office_report_collects_sections_of_enabled_plugins(make_linli):
     assert r.status_code == 200, r.text
     by_slug = {c["slug"]: c for c in r.json()["communities"]}
     assert set(by_slug) == {"comm-a", "comm-b"}  # not the other office's community
-    assert by_slug["comm-a"]["sections"][0]["figures"][0]["value"] == 3
-    assert by_slug["comm-b"]["sections"] == []
+    sections = {c: {s["plugin_id"]: s for s in by_slug[c]["sections"]} for c in by_slug}
+    assert sections["comm-a"]["alpha"]["figures"][0]["value"] == 3
+    assert set(sections["comm-b"]) == {"cases"}  # the core's own section, and no alpha: it is off there
     r = await official.get("/api/v1/o/office-a/report?from=2026-11-30&to=2026-11-01")
     assert r.status_code == 400 and r.json()["field"] == "to"
     r = await official.get("/api/v1/o/office-a/report?from=yesterday")

@@ -1,0 +1,122 @@
+"""The case engine: the resident's journey, the state machine, SLA escalation, feedback, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+BASE = "/api/v1/c/comm-a/cases"
+
+
+@pytest.fixture
+async def desk(make_linli):
+    h = await make_linli()
+    await h.community("comm-a")
+    staff = await h.as_role("community_staff", "comm-a")
+    resident_user = await h.user(role="resident", community="comm-a")
+    resident = await h.login(resident_user["username"])
+    return h, staff, resident, resident_user
+
+
+async def test_resident_journey_with_hold_reason_and_feedback(desk):
+    h, staff, resident, _resident_user = desk
+    r = await resident.post(
+        BASE, json={"type": "public_facility", "title": "楼道灯坏了", "description": "8栋2单元"}
+    )
+    assert r.status_code == 201, r.text
+    case = r.json()
+    assert case["state"] == "reported" and case["channel"] == "app" and case["number"].endswith("000001")
+    cid = case["id"]
+    for to in ("accepted",):
+        assert (await staff.post(f"{BASE}/{cid}/transition", json={"to": to})).status_code == 200
+    repairer = await h.user(role="community_staff", community="comm-a")
+    r = await staff.post(f"{BASE}/{cid}/assign", json={"user_id": repairer["id"]})
+    assert r.json()["state"] == "assigned" and r.json()["assignee_user_id"] == repairer["id"]
+    r = await staff.post(f"{BASE}/{cid}/transition", json={"to": "on_hold"})
+    assert r.status_code == 400 and r.json()["field"] == "reason"
+    await staff.post(f"{BASE}/{cid}/transition", json={"to": "on_hold", "reason": "等灯泡到货"})
+    await staff.post(f"{BASE}/{cid}/notes", json={"body": "供应商周三到", "visibility": "internal"})
+    await staff.post(f"{BASE}/{cid}/notes", json={"body": "灯泡已订购", "visibility": "public"})
+    mine = (await resident.get(f"{BASE}/{cid}")).json()
+    assert mine["state"] == "on_hold" and mine["hold_reason"] == "等灯泡到货"
+    assert [n["body"] for n in mine["notes"]] == ["灯泡已订购"]  # internal notes stay internal
+    resumed = (await staff.post(f"{BASE}/{cid}/transition", json={"to": "resume"})).json()
+    assert resumed["state"] == "assigned"
+    await staff.post(f"{BASE}/{cid}/transition", json={"to": "in_progress"})
+    await staff.post(f"{BASE}/{cid}/transition", json={"to": "resolved"})
+    r = await resident.post(f"{BASE}/{cid}/feedback", json={"outcome": "not_fixed", "score": 2})
+    assert r.json()["state"] == "reopened" and r.json()["reopen_count"] == 1
+    await staff.post(f"{BASE}/{cid}/transition", json={"to": "in_progress"})
+    await staff.post(f"{BASE}/{cid}/transition", json={"to": "resolved"})
+    r = await resident.post(f"{BASE}/{cid}/feedback", json={"outcome": "fixed", "score": 7})
+    assert r.status_code == 400 and r.json()["field"] == "score"
+    r = await resident.post(
+        f"{BASE}/{cid}/feedback", json={"outcome": "fixed", "score": 5, "comment": "谢谢"}
+    )
+    assert r.json()["state"] == "closed"
+    transitions = [t["to_state"] for t in (await staff.get(f"{BASE}/{cid}")).json()["transitions"]]
+    assert transitions == [
+        "reported",
+        "accepted",
+        "assigned",
+        "on_hold",
+        "assigned",
+        "in_progress",
+        "resolved",
+        "reopened",
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
+    figures = (await staff.get(f"{BASE}/figures")).json()
+    assert figures["satisfaction"] == 3.5 and figures["closed_this_month"] == 1 and figures["open"] == 0
+
+
+async def test_forbidden_transitions_and_bad_input(desk):
+    _h, staff, resident, _ = desk
+    r = await staff.post(BASE, json={"type": "alien_invasion", "title": "x"})
+    assert r.status_code == 400 and r.json()["field"] == "type"
+    cid = (await staff.post(BASE, json={"type": "general_request", "title": "咨询低保"})).json()["id"]
+    r = await staff.post(f"{BASE}/{cid}/transition", json={"to": "resolved"})
+    assert r.status_code == 409 and "reported" in r.json()["detail"]
+    r = await staff.post(f"{BASE}/{cid}/transition", json={"to": "rejected"})
+    assert r.status_code == 400 and r.json()["field"] == "reason"
+    r = await resident.post(f"{BASE}/{cid}/feedback", json={"outcome": "fixed", "score": 5})
+    assert r.status_code == 404  # not the resident's case: it does not exist for them
+    assert (await resident.get(f"{BASE}/{cid}")).status_code == 404
+    assert (await staff.get(f"{BASE}/{cid}")).json()["state"] == "reported"  # nothing half-written
+
+
+async def test_sla_breach_escalates_grid_to_community_to_office(desk):
+    from core.cases import engine
+    from core.cases.routes import case_types
+
+    h, staff, _, _ = desk
+    admin = await h.as_role("community_admin", "comm-a")
+    building = (await admin.post("/api/v1/c/comm-a/buildings", json={"name": "8栋", "floors": 7})).json()
+    grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "一网格"})).json()
+    await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/places", json={"building_id": building["id"]})
+    case = (
+        await staff.post(
+            BASE, json={"type": "general_request", "title": "下水道堵了", "building_id": building["id"]}
+        )
+    ).json()
+    assert case["level"] == "grid" and case["grid_id"] == grid["id"]  # small matters stay in the grid
+    types = case_types(h.runtime)
+    created = dt.datetime.fromisoformat(case["created_at"])
+    async with h.tenant("comm-a"):
+        assert await engine.escalate_overdue(types, created + dt.timedelta(hours=23)) == 0
+        assert await engine.escalate_overdue(types, created + dt.timedelta(hours=25)) == 1
+        assert (await engine.get_case(case["id"]))["level"] == "community"
+        assert await engine.escalate_overdue(types, created + dt.timedelta(hours=50)) == 1
+        assert await engine.escalate_overdue(types, created + dt.timedelta(hours=80)) == 0  # office: top
+        final = await engine.get_case(case["id"])
+    assert final["level"] == "office" and final["breached"]
+    detail = (await staff.get(f"{BASE}/{case['id']}")).json()
+    assert [(e["from_level"], e["to_level"], e["automatic"]) for e in detail["escalations"]] == [
+        ("grid", "community", True),
+        ("community", "office", True),
+    ]
+    r = await staff.post(f"{BASE}/{case['id']}/escalate", json={"reason": "more"})
+    assert r.status_code == 409
