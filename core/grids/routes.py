@@ -9,11 +9,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.auth.guards import principal_of, requires
+from core.cases.routes import case_types
 from core.errors import NotFound
 from core.grids import service, visits
 from core.grids.tables import Grid, GridAssignment, GridPlace, Visit
 from core.residents.routes import _person_in_scope
 from core.residents.scope import visible_places
+from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.web.bodies import Body
 
@@ -35,8 +37,15 @@ class AssignmentIn(Body):
     valid_to: dt.date | None = None
 
 
+class VisitCaseIn(Body):
+    title: str
+    type: str = "general_request"
+    description: str = ""
+
+
 class VisitIn(Body):
     person_id: int
+    open_case: VisitCaseIn | None = None
     kind: str = "home"
     visited_on: dt.date | None = None
     findings: str = ""
@@ -111,7 +120,7 @@ class VisitsController(Controller):
     @post("/", guards=[requires("visits.record")])
     async def record(self, request: Request, data: JSONBody[VisitIn]) -> dict[str, Any]:
         await _person_in_scope(request, data.person_id)
-        return await visits.record_visit(
+        visit = await visits.record_visit(
             data.person_id,
             principal_of(request).user_id,
             kind=data.kind,
@@ -119,6 +128,11 @@ class VisitsController(Controller):
             findings=data.findings,
             follow_ups=data.follow_ups,
         )
+        if data.open_case is not None:  # one step: the visit raises a case, located at the home
+            visit["case"] = await visits.open_case_from_visit(
+                case_types(state_of(request.app)), visit, data.open_case.type, data.open_case.title,
+                data.open_case.description)
+        return visit
 
     @get("/", guards=[requires("visits.record")])
     async def list_for_person(self, request: Request, person_id: FromQuery[int]) -> list[dict[str, Any]]:

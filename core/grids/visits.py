@@ -149,3 +149,18 @@ async def visit_coverage(today: dt.date) -> dict[str, Any]:
         "coverage": round(covered / len(plans), 3) if plans else None,
         "visits_this_month": this_month,
     }
+
+
+async def open_case_from_visit(case_types: dict[str, Any], visit: dict[str, Any], case_type: str, title: str,
+                               description: str) -> dict[str, Any]:
+    """Raise a case from a visit: requester the visited person, located at their home."""
+    from core.cases.engine import open_case
+
+    home = await Residency.select(Residency.dwelling).where(
+        (Residency.person == visit["person"]) & Residency.end_date.is_null()).first().run()
+    case = await open_case(case_types, case_type=case_type, title=title, description=description,
+                           channel="grid_visit", requester_person_id=visit["person"],
+                           acting_user_id=visit["visitor_user_id"],
+                           dwelling_id=home["dwelling"] if home else None)
+    await Visit.update({Visit.case_id: case["id"]}).where(Visit.id == visit["id"]).run()
+    return case
