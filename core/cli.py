@@ -265,6 +265,63 @@ def plugins_check(plugin_id: str | None) -> None:
 
 
 @main.group()
+def residents() -> None:
+    """The resident register."""
+
+
+@residents.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--community", required=True, help="The community's slug.")
+@click.option("--partial", is_flag=True, help="Import the valid rows; write the rejects beside the file.")
+@guarded
+def residents_import(file: Path, community: str, partial: bool) -> None:
+    """Import a register spreadsheet (.xlsx or .csv, Chinese or English headers)."""
+    from rich.progress import Progress
+
+    from core.db.engine import stop_engine, write_transaction
+    from core.errors import NotFound
+    from core.residents.importer import ImportRefused, import_register
+    from core.tenancy.context import tenant_scope
+
+    runtime = _runtime()
+
+    async def go() -> Any:
+        await _started(runtime)
+        try:
+            tenant = await runtime.tenants.by_slug(community)
+            if tenant is None:
+                raise NotFound(f"no such community: {community}")
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task(f"importing into {community}", total=None)
+
+                def advance(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                with tenant_scope(tenant):
+                    async with write_transaction(runtime.engine):
+                        return await import_register(runtime.field_keys, file.name, file.read_bytes(),
+                                                     partial=partial, progress=advance)
+        finally:
+            await stop_engine(runtime.engine)
+
+    try:
+        report = run(go())
+    except ImportRefused as refused:
+        for e in refused.report.errors[:50]:
+            err.print(f"row {e.row}, {e.column}: {e.reason}", highlight=False)
+        more = len(refused.report.errors) - 50
+        err.print(("… and %d more\n" % more if more > 0 else "") + "nothing was imported")
+        sys.exit(1)
+    console.print(f"{report.rows} rows: {report.persons_created} new, {report.persons_updated} updated, "
+                  f"{report.unchanged} unchanged, {report.moved_in} moved in, "
+                  f"{report.vulnerabilities_added} vulnerability records, {report.places_created} places")
+    if report.rejects_xlsx:
+        rejects = file.with_name(file.stem + ".rejects.xlsx")
+        rejects.write_bytes(report.rejects_xlsx)
+        console.print(f"{len(report.errors)} row(s) rejected: see {rejects}")
+
+
+@main.group()
 def users() -> None:
     """Accounts and roles."""
 

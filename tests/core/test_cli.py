@@ -72,3 +72,28 @@ def test_bad_configuration_never_leaks_a_password(tmp_path):
     assert r.returncode == 2 and "unsupported" in r.stderr
     r = linli("migrate", extra_env={"LINLI_PROFILE": "production", "LINLI_VAR_DIR": str(tmp_path)})
     assert r.returncode == 2 and "production profile needs" in r.stderr
+
+
+def test_residents_import_from_the_command_line(env, tmp_path):
+    import io
+
+    from openpyxl import Workbook
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["tenants", "apply", "tenants/demo"]).exit_code == 0
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "楼栋", "房号", "手机号"])
+    sheet.append(["赵大爷", "3栋", "201", "13700000001"])
+    sheet.append(["", "3栋", "202", "bad"])
+    buf = io.BytesIO()
+    book.save(buf)
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(buf.getvalue())
+    r = runner.invoke(main, ["residents", "import", str(path), "--community", "guanfangjie"])
+    assert r.exit_code == 1 and "row 3" in r.output and "nothing was imported" in r.output
+    r = runner.invoke(main, ["residents", "import", str(path), "--community", "guanfangjie", "--partial"])
+    assert r.exit_code == 0, r.output
+    assert "1 new" in r.output and (tmp_path / "register.rejects.xlsx").exists()
+    r = runner.invoke(main, ["residents", "import", str(path), "--community", "nowhere"])
+    assert r.exit_code == 2 and "no such community" in r.output
