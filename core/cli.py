@@ -310,7 +310,7 @@ def residents_import(file: Path, community: str, partial: bool) -> None:
         for e in refused.report.errors[:50]:
             err.print(f"row {e.row}, {e.column}: {e.reason}", highlight=False)
         more = len(refused.report.errors) - 50
-        err.print(("… and %d more\n" % more if more > 0 else "") + "nothing was imported")
+        err.print((f"… and {more} more\n" if more > 0 else "") + "nothing was imported")
         sys.exit(1)
     console.print(f"{report.rows} rows: {report.persons_created} new, {report.persons_updated} updated, "
                   f"{report.unchanged} unchanged, {report.moved_in} moved in, "
