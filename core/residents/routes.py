@@ -339,9 +339,12 @@ class PersonsController(Controller):
 
         runtime = state_of(request.app)
         await people.get_person(person_id)
+        from core.residents.privacy import export_core
+
         await audit("person.privacy_export", actor_id=principal_of(request).user_id,
                     subject=f"person:{person_id}")
-        return await export_person(runtime, current_tenant(), person_id)
+        return {"core": await export_core(runtime.field_keys, person_id),
+                "plugins": await export_person(runtime, current_tenant(), person_id)}
 
     @post("/{person_id:int}/erase", guards=[requires("residents.privacy")], status_code=200)
     async def erase(self, request: Request, person_id: FromPath[int]) -> dict[str, Any]:
@@ -349,7 +352,10 @@ class PersonsController(Controller):
 
         runtime = state_of(request.app)
         await people.get_person(person_id)
-        counts = await erase_person(runtime, current_tenant(), person_id)
+        from core.residents.privacy import erase_core
+
+        counts = {"core": await erase_core(person_id),
+                  **await erase_person(runtime, current_tenant(), person_id)}
         await audit("person.erased", actor_id=principal_of(request).user_id,
                     subject=f"person:{person_id}", detail=counts)
         return {"person_id": person_id, "erased": counts}

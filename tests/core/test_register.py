@@ -200,3 +200,31 @@ async def test_the_kit_makes_residents(make_linli):
     admin = await h.as_role("community_admin", "comm-a")
     found = (await admin.get(f"{BASE}/persons", params={"category": "elderly_alone"})).json()["items"]
     assert [p["id"] for p in found] == [person["id"]]
+
+
+async def test_privacy_export_and_erase_reach_core_tables(make_linli):
+    h = await make_linli()
+    await h.community("comm-a")
+    person = await h.resident("comm-a", "钱阿姨", id_number=ELDER_ID, phone="13912345678",
+                              categories=["elderly_alone"])
+    admin = await h.as_role("community_admin", "comm-a")
+    await admin.post(f"{BASE}/persons/{person['id']}/emergency-contacts",
+                     json={"name": "钱小", "phone": "13800000000", "relation": "女儿"})
+    exported = (await admin.get(f"{BASE}/persons/{person['id']}/privacy-export")).json()
+    core = exported["core"]
+    assert core["person"]["id_number"] == ELDER_ID and core["emergency_contacts"][0]["name"] == "钱小"
+    assert core["vulnerabilities"][0]["category"] == "elderly_alone"
+    staff = await h.as_role("community_staff", "comm-a")
+    assert (await staff.post(f"{BASE}/persons/{person['id']}/erase")).status_code == 403
+    r = await admin.post(f"{BASE}/persons/{person['id']}/erase")
+    assert r.status_code == 200 and r.json()["erased"]["core"] >= 3
+    assert (await admin.get(f"{BASE}/persons/{person['id']}")).status_code == 404
+    found = (await admin.get(f"{BASE}/persons", params={"id_number": ELDER_ID})).json()["items"]
+    assert found == []  # the number no longer finds anyone
+    # The residency's dates stay, so occupancy history remains true.
+    from core.residents.tables import Person, Residency
+
+    async with h.tenant("comm-a"):
+        assert await Residency.count().where(Residency.person == person["id"]).run() == 1
+        row = await Person.select().where(Person.id == person["id"]).first().run()
+    assert row["id_number_enc"] == "" and row["phone"] == "" and row["name"] == "（已删除）"
