@@ -72,4 +72,33 @@ async def load_demo(runtime: Runtime, *, populate_residents: bool = True) -> Dem
                             ),
                         )
                         populated[c.slug] = report.people
+                        await _demo_grids(runtime, c.slug, password)
     return DemoResult(DEMO_ADMIN, password, populated)
+
+
+async def _demo_grids(runtime: Runtime, slug: str, password: str) -> None:
+    """Grids of about a dozen buildings each, and one grid worker per grid (same password as admin)."""
+    import datetime as dt
+
+    from core.grids.tables import Grid, GridAssignment, GridPlace
+    from core.grids.visits import generate_visit_plans
+    from core.residents.tables import Building
+
+    buildings = [b["id"] for b in await Building.select(Building.id).order_by(Building.id).run()]
+    grids = 8 if slug == "wanquanjie" else max(1, round(len(buildings) / 12))
+    per = -(-len(buildings) // grids)
+    for g in range(grids):
+        grid = Grid(name=f"第{g + 1}网格")
+        await grid.save().run()
+        chunk = buildings[g * per:(g + 1) * per]
+        if chunk:
+            await GridPlace.insert(*[GridPlace(grid=grid.id, building=b) for b in chunk]).run()
+        username = f"{slug}-grid{g + 1}"
+        if not await User.exists().where(User.username == username).run():
+            await create_user(username, password, display_name=f"{slug} 第{g + 1}网格网格员")
+        await grant_role(runtime.roles, username, "grid_worker", community=slug)
+        user = await User.select(User.id).where(User.username == username).first().run()
+        assert user is not None  # created just above
+        await GridAssignment.insert(GridAssignment(grid=grid.id, user_id=user["id"], role="grid_worker",
+                                                   valid_from=dt.date(2026, 1, 1))).run()
+    await generate_visit_plans()

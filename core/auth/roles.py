@@ -57,6 +57,7 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
                (*_STAFF, "grid_worker", "resident")),
     Permission("cases.manage", "Accept, assign, progress, escalate and annotate cases",
                (*_STAFF, "grid_worker")),
+    Permission("cases.configure", "Set the community's SLA hours per case type", ("community_admin",)),
     Permission("cases.feedback", "Give feedback on a resolved case", (*_STAFF, "resident")),
     Permission("office.view", "See the street office and its communities' figures", _OFFICE),
     Permission("office.manage", "Create communities and set module policy", ("office_admin",)),

@@ -60,6 +60,12 @@ class NoteIn(Body):
     visibility: str = "internal"
 
 
+class SlaIn(Body):
+    case_type: str
+    state: str
+    hours: float
+
+
 class FeedbackIn(Body):
     outcome: str
     score: int
@@ -151,6 +157,42 @@ class CasesController(Controller):
     @get("/figures", guards=[requires("cases.manage")])
     async def figures(self, grid_id: FromQuery[int | None] = None) -> dict[str, Any]:
         return await case_figures(engine.now(), grid_id)
+
+    @get("/sla", guards=[requires("cases.manage")])
+    async def sla(self, request: Request) -> list[dict[str, Any]]:
+        """Hours allowed per state for each case type in this community (overrides marked)."""
+        types = case_types(state_of(request.app))
+        out = []
+        for name in sorted(types):
+            for st in sorted(engine.DEFAULT_SLA_HOURS):
+                out.append({"case_type": name, "state": st, "hours": await engine.sla_hours(types, name, st)})
+        return out
+
+    @post("/sla", guards=[requires("cases.configure")], status_code=200)
+    async def set_sla(self, request: Request, data: JSONBody[SlaIn]) -> dict[str, Any]:
+        from core.audit import audit
+        from core.cases.tables import SlaPolicy
+
+        if data.case_type not in case_types(state_of(request.app)):
+            raise InvalidInput("unknown case type", field="case_type")
+        if data.state not in engine.DEFAULT_SLA_HOURS:
+            raise InvalidInput(f"must be one of {', '.join(engine.DEFAULT_SLA_HOURS)}", field="state")
+        if not 0.25 <= data.hours <= 24 * 90:
+            raise InvalidInput("must be between 0.25 and 2160 hours", field="hours")
+        where = (SlaPolicy.case_type == data.case_type) & (SlaPolicy.state == data.state)
+        if await SlaPolicy.exists().where(where).run():
+            await SlaPolicy.update({SlaPolicy.hours: data.hours}).where(where).run()
+        else:
+            await SlaPolicy.insert(
+                SlaPolicy(case_type=data.case_type, state=data.state, hours=data.hours)
+            ).run()
+        await audit(
+            "cases.sla_set",
+            actor_id=principal_of(request).user_id,
+            subject=data.case_type,
+            detail={"state": data.state, "hours": data.hours},
+        )
+        return {"case_type": data.case_type, "state": data.state, "hours": data.hours}
 
     @get("/types", guards=[requires("cases.view")])
     async def types(self, request: Request) -> list[dict[str, Any]]:

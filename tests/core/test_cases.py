@@ -120,3 +120,29 @@ async def test_sla_breach_escalates_grid_to_community_to_office(desk):
     ]
     r = await staff.post(f"{BASE}/{case['id']}/escalate", json={"reason": "more"})
     assert r.status_code == 409
+
+
+async def test_a_community_sets_its_own_sla(desk):
+    from core.cases import engine
+    from core.cases.routes import case_types
+
+    h, staff, _, _ = desk
+    admin = await h.as_role("community_admin", "comm-a")
+    r = await staff.post(
+        f"{BASE}/sla", json={"case_type": "general_request", "state": "reported", "hours": 2}
+    )
+    assert r.status_code == 403
+    r = await admin.post(
+        f"{BASE}/sla", json={"case_type": "general_request", "state": "reported", "hours": 2}
+    )
+    assert r.status_code == 200
+    r = await admin.post(
+        f"{BASE}/sla", json={"case_type": "general_request", "state": "dreaming", "hours": 2}
+    )
+    assert r.status_code == 400 and r.json()["field"] == "state"
+    sla = {(x["case_type"], x["state"]): x["hours"] for x in (await admin.get(f"{BASE}/sla")).json()}
+    assert sla[("general_request", "reported")] == 2 and sla[("complaint", "reported")] == 24
+    case = (await staff.post(BASE, json={"type": "general_request", "title": "楼下噪音"})).json()
+    created = dt.datetime.fromisoformat(case["created_at"])
+    async with h.tenant("comm-a"):
+        assert await engine.escalate_overdue(case_types(h.runtime), created + dt.timedelta(hours=3)) == 1

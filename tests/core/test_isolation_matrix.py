@@ -94,6 +94,8 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/cases": "community:cases.view",
     "GET /api/v1/c/{community}/cases/figures": "community:cases.manage",
     "GET /api/v1/c/{community}/cases/types": "community:cases.view",
+    "GET /api/v1/c/{community}/cases/sla": "community:cases.manage",
+    "POST /api/v1/c/{community}/cases/sla": "community:cases.configure",
     "GET /api/v1/c/{community}/cases/{case_id}": "community:cases.view",
     "POST /api/v1/c/{community}/cases/{case_id}/transition": "community:cases.manage",
     "POST /api/v1/c/{community}/cases/{case_id}/assign": "community:cases.manage",
