@@ -37,6 +37,11 @@ class AssignmentIn(Body):
     valid_to: dt.date | None = None
 
 
+class FrequencyIn(Body):
+    tier: int
+    every_days: int
+
+
 class VisitCaseIn(Body):
     title: str
     type: str = "general_request"
@@ -130,8 +135,12 @@ class VisitsController(Controller):
         )
         if data.open_case is not None:  # one step: the visit raises a case, located at the home
             visit["case"] = await visits.open_case_from_visit(
-                case_types(state_of(request.app)), visit, data.open_case.type, data.open_case.title,
-                data.open_case.description)
+                case_types(state_of(request.app)),
+                visit,
+                data.open_case.type,
+                data.open_case.title,
+                data.open_case.description,
+            )
         return visit
 
     @get("/", guards=[requires("visits.record")])
@@ -143,6 +152,34 @@ class VisitsController(Controller):
             .order_by(Visit.visited_on, ascending=False)
             .run()
         )
+
+    @get("/frequency", guards=[requires("visits.record")])
+    async def frequency(self) -> dict[str, int]:
+        return {str(tier): days for tier, days in (await visits.frequencies()).items()}
+
+    @post("/frequency", guards=[requires("grids.manage")], status_code=200)
+    async def set_frequency(self, data: JSONBody[FrequencyIn]) -> dict[str, Any]:
+        """Change how often a care tier is visited here; plans follow at once."""
+        from core.errors import InvalidInput
+        from core.grids.tables import VisitFrequency
+
+        if data.tier not in (1, 2, 3):
+            raise InvalidInput("must be 1, 2 or 3", field="tier")
+        if not 1 <= data.every_days <= 366:
+            raise InvalidInput("must be between 1 and 366 days", field="every_days")
+        if await VisitFrequency.exists().where(VisitFrequency.tier == data.tier).run():
+            await (
+                VisitFrequency.update({VisitFrequency.every_days: data.every_days})
+                .where(VisitFrequency.tier == data.tier)
+                .run()
+            )
+        else:
+            await VisitFrequency.insert(VisitFrequency(tier=data.tier, every_days=data.every_days)).run()
+        return {
+            "tier": data.tier,
+            "every_days": data.every_days,
+            "plans_changed": await visits.generate_visit_plans(),
+        }
 
     @post("/plans/generate", guards=[requires("grids.manage")], status_code=200)
     async def generate(self) -> dict[str, Any]:

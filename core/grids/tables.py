@@ -58,4 +58,11 @@ class Visit(TenantTable, tablename="grid_visit"):
     created_at = Timestamptz()
 
 
-GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment, VisitPlan, Visit]
+class VisitFrequency(TenantTable, tablename="visit_frequency"):
+    """A community's own visit frequency per care tier (defaults: weekly, monthly, quarterly)."""
+
+    tier = SmallInt()
+    every_days = SmallInt()
+
+
+GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment, VisitPlan, Visit, VisitFrequency]

@@ -15,13 +15,21 @@ from core.residents.tables import Residency, Vulnerability
 VISIT_KINDS = ("home", "phone", "video", "neighbour")
 
 
+async def frequencies() -> dict[int, int]:
+    """Days between visits per tier for the current community: its overrides over the defaults."""
+    from core.grids.tables import VisitFrequency
+
+    own = {r["tier"]: r["every_days"] for r in await VisitFrequency.select().run()}
+    return {**DEFAULT_VISIT_DAYS_BY_TIER, **own}
+
+
 async def generate_visit_plans(days_by_tier: dict[int, int] | None = None) -> int:
     """One plan per person with an active vulnerability (highest need wins); idempotent.
 
     Returns the number of plans created or changed. Plans of people who no longer have an
     active vulnerability are switched off. The scheduler of the jobs issue will call this daily.
     """
-    days = {**DEFAULT_VISIT_DAYS_BY_TIER, **(days_by_tier or {})}
+    days = {**await frequencies(), **(days_by_tier or {})}
     need: dict[int, int] = {}
     for v in (
         await Vulnerability.select(Vulnerability.person, Vulnerability.tier)
@@ -151,16 +159,27 @@ async def visit_coverage(today: dt.date) -> dict[str, Any]:
     }
 
 
-async def open_case_from_visit(case_types: dict[str, Any], visit: dict[str, Any], case_type: str, title: str,
-                               description: str) -> dict[str, Any]:
+async def open_case_from_visit(
+    case_types: dict[str, Any], visit: dict[str, Any], case_type: str, title: str, description: str
+) -> dict[str, Any]:
     """Raise a case from a visit: requester the visited person, located at their home."""
     from core.cases.engine import open_case
 
-    home = await Residency.select(Residency.dwelling).where(
-        (Residency.person == visit["person"]) & Residency.end_date.is_null()).first().run()
-    case = await open_case(case_types, case_type=case_type, title=title, description=description,
-                           channel="grid_visit", requester_person_id=visit["person"],
-                           acting_user_id=visit["visitor_user_id"],
-                           dwelling_id=home["dwelling"] if home else None)
+    home = (
+        await Residency.select(Residency.dwelling)
+        .where((Residency.person == visit["person"]) & Residency.end_date.is_null())
+        .first()
+        .run()
+    )
+    case = await open_case(
+        case_types,
+        case_type=case_type,
+        title=title,
+        description=description,
+        channel="grid_visit",
+        requester_person_id=visit["person"],
+        acting_user_id=visit["visitor_user_id"],
+        dwelling_id=home["dwelling"] if home else None,
+    )
     await Visit.update({Visit.case_id: case["id"]}).where(Visit.id == visit["id"]).run()
     return case

@@ -95,15 +95,35 @@ async def test_plans_due_visits_and_coverage(area):
 
 async def test_a_visit_opens_a_case_in_one_step(area):
     _h, admin, grid, elder, _other, worker = area
-    r = await worker.post(f"{BASE}/visits", json={
-        "person_id": elder["id"], "kind": "home", "findings": "水管漏水",
-        "open_case": {"type": "general_request", "title": "王奶奶家水管漏水"}})
+    r = await worker.post(
+        f"{BASE}/visits",
+        json={
+            "person_id": elder["id"],
+            "kind": "home",
+            "findings": "水管漏水",
+            "open_case": {"type": "general_request", "title": "王奶奶家水管漏水"},
+        },
+    )
     assert r.status_code == 201, r.text
     case = r.json()["case"]
     assert case["channel"] == "grid_visit" and case["requester_person_id"] == elder["id"]
     assert case["grid_id"] == grid["id"] and case["level"] == "grid"
-    r = await worker.post(f"{BASE}/visits", json={"person_id": elder["id"], "open_case": {
-        "type": "nonsense", "title": "x"}})
+    r = await worker.post(
+        f"{BASE}/visits", json={"person_id": elder["id"], "open_case": {"type": "nonsense", "title": "x"}}
+    )
     assert r.status_code == 400 and r.json()["field"] == "type"
     visits = (await admin.get(f"{BASE}/visits", params={"person_id": elder["id"]})).json()
     assert len(visits) == 1 and visits[0]["case_id"] == case["id"]  # the failed one left nothing
+
+
+async def test_a_community_sets_its_own_visit_frequency(area):
+    _h, admin, _grid, _elder, _other, worker = area
+    await admin.post(f"{BASE}/visits/plans/generate")
+    r = await admin.post(f"{BASE}/visits/frequency", json={"tier": 2, "every_days": 14})
+    assert r.status_code == 200 and r.json()["plans_changed"] == 2  # both residents are tier 2
+    assert (await worker.get(f"{BASE}/visits/frequency")).json() == {"1": 7, "2": 14, "3": 90}
+    r = await admin.post(f"{BASE}/visits/frequency", json={"tier": 4, "every_days": 14})
+    assert r.status_code == 400 and r.json()["field"] == "tier"
+    assert (
+        await worker.post(f"{BASE}/visits/frequency", json={"tier": 2, "every_days": 1})
+    ).status_code == 403

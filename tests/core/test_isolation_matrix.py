@@ -88,6 +88,8 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/c/{community}/visits": "community:visits.record",
     "GET /api/v1/c/{community}/visits": "community:visits.record",
     "POST /api/v1/c/{community}/visits/plans/generate": "community:grids.manage",
+    "GET /api/v1/c/{community}/visits/frequency": "community:visits.record",
+    "POST /api/v1/c/{community}/visits/frequency": "community:grids.manage",
     # <<< grids and visits
     # >>> cases
     "POST /api/v1/c/{community}/cases": "community:cases.create",
