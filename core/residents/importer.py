@@ -12,14 +12,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.db.bulk import allocate_ids, insert_rows
 from core.errors import InvalidInput
-from core.events.outbox import emit_many
+from core.events.tables import OutboxEvent
 from core.plugins.types import Event
 from core.residents.categories import RESIDENCY_ROLES, VULNERABILITY_CATEGORIES
 from core.residents.identity import FieldKeys, birth_date_of, check_id_number, gender_of
@@ -37,11 +39,17 @@ from core.residents.tables import (
 from core.tenancy.context import current_tenant
 
 BATCH = 500
-_ROLE_WORDS = {zh: key for key, (zh, _en) in RESIDENCY_ROLES.items()} | {
-    en.lower(): key for key, (_zh, en) in RESIDENCY_ROLES.items()} | {k: k for k in RESIDENCY_ROLES} | {
-    "家属": "family", "租客": "tenant", "房主": "owner"}
-_CATEGORY_WORDS = {zh: key for key, (zh, _en) in VULNERABILITY_CATEGORIES.items()} | {
-    k: k for k in VULNERABILITY_CATEGORIES} | {"低保": "low_income", "特困": "extreme_poverty"}
+_ROLE_WORDS = (
+    {zh: key for key, (zh, _en) in RESIDENCY_ROLES.items()}
+    | {en.lower(): key for key, (_zh, en) in RESIDENCY_ROLES.items()}
+    | {k: k for k in RESIDENCY_ROLES}
+    | {"家属": "family", "租客": "tenant", "房主": "owner"}
+)
+_CATEGORY_WORDS = (
+    {zh: key for key, (zh, _en) in VULNERABILITY_CATEGORIES.items()}
+    | {k: k for k in VULNERABILITY_CATEGORIES}
+    | {"低保": "low_income", "特困": "extreme_poverty"}
+)
 _GENDER = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F", "": ""}
 
 
@@ -90,7 +98,9 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "rejects_xlsx"} | {
-            "errors": [e.__dict__ for e in self.errors], "has_rejects_file": self.rejects_xlsx is not None}
+            "errors": [e.__dict__ for e in self.errors],
+            "has_rejects_file": self.rejects_xlsx is not None,
+        }
 
 
 def _text(value: Any) -> str:
@@ -227,10 +237,16 @@ class Places:
         self.compounds = {r["name"]: r["id"] for r in await Compound.select(Compound.id, Compound.name).run()}
         for b in await Building.select(Building.id, Building.compound, Building.name, Building.floors).run():
             self.buildings[(b["compound"], b["name"])] = b
-        self.units = {(u["building"], u["name"]): u["id"]
-                      for u in await Unit.select(Unit.id, Unit.building, Unit.name).run()}
-        self.dwellings = {(d["building"], d["unit"], d["number"]): d["id"] for d in await Dwelling.select(
-            Dwelling.id, Dwelling.building, Dwelling.unit, Dwelling.number).run()}
+        self.units = {
+            (u["building"], u["name"]): u["id"]
+            for u in await Unit.select(Unit.id, Unit.building, Unit.name).run()
+        }
+        self.dwellings = {
+            (d["building"], d["unit"], d["number"]): d["id"]
+            for d in await Dwelling.select(
+                Dwelling.id, Dwelling.building, Dwelling.unit, Dwelling.number
+            ).run()
+        }
 
     async def dwelling_for(self, row: Row, floors_needed: int) -> int:
         compound_id = None
@@ -258,18 +274,29 @@ class Places:
         key = (building["id"], unit_id, row.dwelling)
         dwelling_id = self.dwellings.get(key)
         if dwelling_id is None:
-            d = Dwelling(building=building["id"], unit=unit_id, number=row.dwelling,
-                         floor=row.floor or 1, area_m2=row.area_m2,
-                         state="rented" if row.role == "tenant" else "occupied")
+            d = Dwelling(
+                building=building["id"],
+                unit=unit_id,
+                number=row.dwelling,
+                floor=row.floor or 1,
+                area_m2=row.area_m2,
+                state="rented" if row.role == "tenant" else "occupied",
+            )
             await d.save().run()
             dwelling_id = self.dwellings[key] = d.id
             self.created += 1
         return dwelling_id
 
 
-async def import_register(keys: FieldKeys, filename: str, content: bytes, *, partial: bool = False,
-                          actor_id: int | None = None,
-                          progress: Callable[[int, int], None] | None = None) -> ImportReport:
+async def import_register(
+    keys: FieldKeys,
+    filename: str,
+    content: bytes,
+    *,
+    partial: bool = False,
+    actor_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Validate and (if allowed) apply a register file, in the caller's transaction."""
     today = dt.date.today()
     report = ImportReport()
@@ -280,8 +307,11 @@ async def import_register(keys: FieldKeys, filename: str, content: bytes, *, par
         row, errors = parse_row(number, raw, today)
         if row.id_number and not errors:
             if row.id_number in seen_ids:
-                errors.append(RowError(number, COLUMNS["id_number"][0],
-                                       f"same ID number as row {seen_ids[row.id_number]}"))
+                errors.append(
+                    RowError(
+                        number, COLUMNS["id_number"][0], f"same ID number as row {seen_ids[row.id_number]}"
+                    )
+                )
             seen_ids.setdefault(row.id_number, number)
         report.rows += 1
         if errors:
@@ -293,22 +323,32 @@ async def import_register(keys: FieldKeys, filename: str, content: bytes, *, par
     good = [r for r in parsed if r.number not in bad_rows]
 
     # Second pass against the database: people who already live elsewhere.
-    by_hash = {r["id_number_hash"]: r["id"] for r in await Person.select(
-        Person.id, Person.id_number_hash).where(
-        (Person.id_number_hash != "") & Person.erased_at.is_null()).run()}
-    open_residency: dict[int, int] = {r["person"]: r["dwelling"] for r in await Residency.select(
-        Residency.person, Residency.dwelling).where(Residency.end_date.is_null()).run()}
+    by_hash = {
+        r["id_number_hash"]: r["id"]
+        for r in await Person.select(Person.id, Person.id_number_hash)
+        .where((Person.id_number_hash != "") & Person.erased_at.is_null())
+        .run()
+    }
+    open_residency: dict[int, int] = {
+        r["person"]: r["dwelling"]
+        for r in await Residency.select(Residency.person, Residency.dwelling)
+        .where(Residency.end_date.is_null())
+        .run()
+    }
     living_by_name: dict[tuple[int, str], int] = {
-        (r["dwelling"], r["person.name"]): r["person"] for r in await Residency.select(
-            Residency.person, Residency.dwelling, Residency.person.name).where(
-            Residency.end_date.is_null()).run()}
+        (r["dwelling"], r["person.name"]): r["person"]
+        for r in await Residency.select(Residency.person, Residency.dwelling, Residency.person.name)
+        .where(Residency.end_date.is_null())
+        .run()
+    }
 
     places = Places()
     await places.load()
     floors_needed: dict[tuple[str, str], int] = {}
     for r in good:
-        floors_needed[(r.compound, r.building)] = max(floors_needed.get((r.compound, r.building), 1),
-                                                      r.floor or 1)
+        floors_needed[(r.compound, r.building)] = max(
+            floors_needed.get((r.compound, r.building), 1), r.floor or 1
+        )
     # Resolve dwellings only when the whole file is going in (never create places for nothing).
     if bad_rows and not partial:
         raise ImportRefused(report)
@@ -318,8 +358,11 @@ async def import_register(keys: FieldKeys, filename: str, content: bytes, *, par
         hashed = keys.lookup_hash(r.id_number) if r.id_number else ""
         person_id = by_hash.get(hashed) if hashed else living_by_name.get((dwelling_id, r.name))
         if person_id is not None and open_residency.get(person_id, dwelling_id) != dwelling_id:
-            err = RowError(r.number, COLUMNS["dwelling"][0],
-                           "this person already lives in another dwelling; move them out first")
+            err = RowError(
+                r.number,
+                COLUMNS["dwelling"][0],
+                "this person already lives in another dwelling; move them out first",
+            )
             bad_rows[r.number] = [err]
             report.errors.append(err)
             continue
@@ -343,36 +386,76 @@ class ImportRefused(Exception):
         self.report = report
 
 
-async def _apply(keys: FieldKeys, resolved: list[tuple[Row, int, int | None]],
-                 open_residency: dict[int, int], report: ImportReport, actor_id: int | None,
-                 progress: Callable[[int, int], None] | None) -> None:
+async def _apply(
+    keys: FieldKeys,
+    resolved: list[tuple[Row, int, int | None]],
+    open_residency: dict[int, int],
+    report: ImportReport,
+    actor_id: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Write the resolved rows: bulk inserts through the driver, keys assigned up front."""
     tenant = current_tenant()
+    cid = tenant.community_id
     now = dt.datetime.now(dt.UTC)
-    new_rows = [(r, d) for r, d, pid in resolved if pid is None]
-    created_ids: list[int] = []
-    for start in range(0, len(new_rows), BATCH):
-        chunk = new_rows[start:start + BATCH]
-        persons = []
-        for r, _d in chunk:
-            enc, version = keys.encrypt(r.id_number) if r.id_number else ("", 0)
-            persons.append(Person(name=r.name, gender=r.gender, birth_date=r.birth_date,
-                                  id_number_enc=enc, id_number_hash=keys.lookup_hash(r.id_number)
-                                  if r.id_number else "", id_key_version=version, phone=r.phone,
-                                  notes=r.notes, created_at=now))
-        result = await Person.insert(*persons).returning(Person.id).run()
-        created_ids.extend(x["id"] for x in result)
+    new_rows = [r for r, _d, pid in resolved if pid is None]
+    new_ids = await allocate_ids(Person, len(new_rows))
+    person_rows = []
+    for r, pid in zip(new_rows, new_ids, strict=True):
+        enc, version = keys.encrypt(r.id_number) if r.id_number else ("", 0)
+        person_rows.append(
+            (
+                pid,
+                cid,
+                r.name,
+                r.gender,
+                r.birth_date,
+                enc,
+                keys.lookup_hash(r.id_number) if r.id_number else "",
+                version,
+                r.phone,
+                r.notes,
+                now,
+            )
+        )
+    for start in range(0, len(person_rows), BATCH):
+        await insert_rows(
+            Person,
+            (
+                "id",
+                "community_id",
+                "name",
+                "gender",
+                "birth_date",
+                "id_number_enc",
+                "id_number_hash",
+                "id_key_version",
+                "phone",
+                "notes",
+                "created_at",
+            ),
+            person_rows[start : start + BATCH],
+        )
         if progress:
-            progress(min(start + BATCH, len(new_rows)), len(resolved))
-    report.persons_created = len(created_ids)
+            progress(min(start + BATCH, len(person_rows)), len(resolved))
+    report.persons_created = len(new_ids)
     person_of: list[tuple[Row, int, int, bool]] = []  # row, dwelling, person, is_new
-    it = iter(created_ids)
-    for r, d, pid in resolved:
-        person_of.append((r, d, pid if pid is not None else next(it), pid is None))
+    it = iter(new_ids)
+    for r, d, existing in resolved:
+        person_of.append((r, d, existing if existing is not None else next(it), existing is None))
 
     # Updates of matched persons (phone, notes) count as changes; identical rows do not.
     matched = [p for _r, _d, p, new in person_of if not new]
-    current = {x["id"]: x for x in await Person.select(Person.id, Person.phone, Person.notes).where(
-        Person.id.is_in(matched or [0])).run()} if matched else {}
+    current = (
+        {
+            x["id"]: x
+            for x in await Person.select(Person.id, Person.phone, Person.notes)
+            .where(Person.id.is_in(matched))
+            .run()
+        }
+        if matched
+        else {}
+    )
     for r, _d, pid, new in person_of:
         if new:
             continue
@@ -386,40 +469,93 @@ async def _apply(keys: FieldKeys, resolved: list[tuple[Row, int, int | None]],
             await Person.update(changes).where(Person.id == pid).run()
             report.persons_updated += 1
 
-    households = {h["dwelling"]: h["id"] for h in await Household.select(
-        Household.id, Household.dwelling).where(Household.dissolved_on.is_null()).run()}
+    households = {
+        h["dwelling"]: h["id"]
+        for h in await Household.select(Household.id, Household.dwelling)
+        .where(Household.dissolved_on.is_null())
+        .run()
+    }
     moves = [(r, d, p) for r, d, p, _new in person_of if p not in open_residency]
+    need_household = list(dict.fromkeys(d for _r, d, _p in moves if d not in households))
+    first_name: dict[int, str] = {}
     for r, d, _p in moves:
-        if d not in households:
-            h = Household(dwelling=d, label=r.name, created_at=now)
-            await h.save().run()
-            households[d] = h.id
+        first_name.setdefault(d, r.name)
+    household_ids = await allocate_ids(Household, len(need_household))
+    await insert_rows(
+        Household,
+        ("id", "community_id", "dwelling", "label", "created_at"),
+        [(hid, cid, d, first_name[d], now) for hid, d in zip(household_ids, need_household, strict=True)],
+    )
+    households.update(zip(need_household, household_ids, strict=True))
+    residency_ids = await allocate_ids(Residency, len(moves))
+    residency_rows = [
+        (rid, cid, p, households[d], d, r.role, r.relation, r.relation == "本人", r.start_date)
+        for (r, d, p), rid in zip(moves, residency_ids, strict=True)
+    ]
+    events = [
+        Event(
+            type="resident.moved_in",
+            community_id=cid,
+            actor_id=actor_id,
+            payload={
+                "person_id": p,
+                "residency_id": rid,
+                "dwelling_id": d,
+                "household_id": households[d],
+                "role": r.role,
+                "start_date": str(r.start_date),
+                "source": "import",
+            },
+        )
+        for (r, d, p), rid in zip(moves, residency_ids, strict=True)
+    ]
+    event_rows = [
+        (cid, e.id, e.type, json.dumps(e.payload, ensure_ascii=False), actor_id, e.occurred_at)
+        for e in events
+    ]
     for start in range(0, len(moves), BATCH):
-        move_chunk = moves[start:start + BATCH]
-        rows = [Residency(person=p, household=households[d], dwelling=d, role=r.role, relation=r.relation,
-                          primary_contact=r.relation == "本人", start_date=r.start_date)
-                for r, d, p in move_chunk]
-        ids = [x["id"] for x in await Residency.insert(*rows).returning(Residency.id).run()]
-        await emit_many([Event(type="resident.moved_in", community_id=tenant.community_id, actor_id=actor_id,
-                               payload={"person_id": p, "residency_id": rid, "dwelling_id": d,
-                                        "household_id": households[d], "role": r.role,
-                                        "start_date": str(r.start_date), "source": "import"})
-                         for (r, d, p), rid in zip(move_chunk, ids, strict=True)])
+        await insert_rows(
+            Residency,
+            (
+                "id",
+                "community_id",
+                "person",
+                "household",
+                "dwelling",
+                "role",
+                "relation",
+                "primary_contact",
+                "start_date",
+            ),
+            residency_rows[start : start + BATCH],
+        )
+        await insert_rows(
+            OutboxEvent,
+            ("community_id", "event_id", "type", "payload", "actor_id", "occurred_at"),
+            event_rows[start : start + BATCH],
+        )
     report.moved_in = len(moves)
     moved = {p for _r, _d, p in moves}
 
-    existing_v = {(v["person"], v["category"]) for v in await Vulnerability.select(
-        Vulnerability.person, Vulnerability.category).where(Vulnerability.active.eq(True)).run()}
+    existing_v = {
+        (v["person"], v["category"])
+        for v in await Vulnerability.select(Vulnerability.person, Vulnerability.category)
+        .where(Vulnerability.active.eq(True))
+        .run()
+    }
     new_v = []
     for r, _d, p, _new in person_of:
         for cat in r.categories:
             if (p, cat) not in existing_v:
                 existing_v.add((p, cat))
-                new_v.append(Vulnerability(person=p, category=cat, tier=r.tier))
-    for start in range(0, len(new_v), BATCH):
-        await Vulnerability.insert(*new_v[start:start + BATCH]).run()
+                new_v.append((cid, p, cat, r.tier, True, "", ""))
+    await insert_rows(
+        Vulnerability,
+        ("community_id", "person", "category", "tier", "active", "consent_note", "notes"),
+        new_v,
+    )
     report.vulnerabilities_added = len(new_v)
-    touched = {p for _r, _d, p, new in person_of if new} | moved | {v.person for v in new_v}
+    touched = {p for _r, _d, p, new in person_of if new} | moved | {v[1] for v in new_v}
     report.unchanged = sum(1 for _r, _d, p, _n in person_of if p not in touched) - report.persons_updated
     report.unchanged = max(report.unchanged, 0)
 
