@@ -83,10 +83,7 @@ async def due_visits(today: dt.date, grid_ids: list[int] | None = None) -> list[
             h["person"] for h in homes if h["dwelling.building"] in buildings or h["dwelling.unit"] in units
         }
         plans = [p for p in plans if p["person"] in inside]
-    last: dict[int, dt.date] = {}
-    for v in await Visit.select(Visit.person, Visit.visited_on).run():
-        if v["visited_on"] > last.get(v["person"], dt.date.min):
-            last[v["person"]] = v["visited_on"]
+    last = await last_visits()
     out = []
     for p in plans:
         previous = last.get(p["person"])
@@ -103,6 +100,16 @@ async def due_visits(today: dt.date, grid_ids: list[int] | None = None) -> list[
                 }
             )
     return sorted(out, key=lambda x: (-x["overdue_days"], x["tier"]))
+
+
+async def last_visits() -> dict[int, dt.date]:
+    """The date each person was last visited."""
+    rows = await Visit.select(Visit.person, Visit.visited_on).run()
+    last: dict[int, dt.date] = {}
+    for v in rows:
+        if v["visited_on"] > last.get(v["person"], dt.date.min):
+            last[v["person"]] = v["visited_on"]
+    return last
 
 
 async def record_visit(
@@ -142,10 +149,7 @@ async def visit_coverage(today: dt.date) -> dict[str, Any]:
     plans = (
         await VisitPlan.select(VisitPlan.person, VisitPlan.every_days).where(VisitPlan.active.eq(True)).run()
     )
-    last: dict[int, dt.date] = {}
-    for v in await Visit.select(Visit.person, Visit.visited_on).run():
-        if v["visited_on"] > last.get(v["person"], dt.date.min):
-            last[v["person"]] = v["visited_on"]
+    last = await last_visits()
     covered = sum(
         1 for p in plans if p["person"] in last and (today - last[p["person"]]).days <= p["every_days"]
     )
