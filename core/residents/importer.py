@@ -231,6 +231,7 @@ class Places:
         self.buildings: dict[tuple[int | None, str], dict[str, Any]] = {}
         self.units: dict[tuple[int, str], int] = {}
         self.dwellings: dict[tuple[int, int | None, str], int] = {}
+        self._pending: dict[tuple[int, int | None, str], Row] = {}
         self.created = 0
 
     async def load(self) -> None:
@@ -248,7 +249,9 @@ class Places:
             ).run()
         }
 
-    async def dwelling_for(self, row: Row, floors_needed: int) -> int:
+    async def dwelling_for(self, row: Row, floors_needed: int) -> int | None:
+        """The dwelling's id, creating compound, building and unit on the way; a missing
+        dwelling is queued for :meth:`create_pending` (None until then)."""
         compound_id = None
         if row.compound:
             compound_id = self.compounds.get(row.compound)
@@ -274,18 +277,42 @@ class Places:
         key = (building["id"], unit_id, row.dwelling)
         dwelling_id = self.dwellings.get(key)
         if dwelling_id is None:
-            d = Dwelling(
-                building=building["id"],
-                unit=unit_id,
-                number=row.dwelling,
-                floor=row.floor or 1,
-                area_m2=row.area_m2,
-                state="rented" if row.role == "tenant" else "occupied",
-            )
-            await d.save().run()
-            dwelling_id = self.dwellings[key] = d.id
-            self.created += 1
+            self._pending.setdefault(key, row)
+            return None
         return dwelling_id
+
+    async def create_pending(self) -> None:
+        """Create every dwelling the rows named that does not exist yet, in bulk."""
+        from core.db.bulk import allocate_ids, insert_rows
+
+        keys = list(self._pending)
+        ids = await allocate_ids(Dwelling, len(keys))
+        cid = current_tenant().community_id
+        rows = []
+        for (building_id, unit_id, number), dwelling_id in zip(keys, ids, strict=True):
+            r = self._pending[(building_id, unit_id, number)]
+            rows.append(
+                (
+                    dwelling_id,
+                    cid,
+                    building_id,
+                    unit_id,
+                    number,
+                    r.floor or 1,
+                    r.area_m2,
+                    "rented" if r.role == "tenant" else "occupied",
+                    "",
+                )
+            )
+            self.dwellings[(building_id, unit_id, number)] = dwelling_id
+        for start in range(0, len(rows), BATCH):
+            await insert_rows(
+                Dwelling,
+                ("id", "community_id", "building", "unit", "number", "floor", "area_m2", "state", "notes"),
+                rows[start : start + BATCH],
+            )
+        self.created += len(rows)
+        self._pending.clear()
 
 
 async def import_register(
@@ -354,7 +381,11 @@ async def import_register(
         raise ImportRefused(report)
     resolved: list[tuple[Row, int, int | None]] = []  # row, dwelling, existing person id
     for r in good:
+        await places.dwelling_for(r, floors_needed[(r.compound, r.building)])
+    await places.create_pending()
+    for r in good:
         dwelling_id = await places.dwelling_for(r, floors_needed[(r.compound, r.building)])
+        assert dwelling_id is not None  # every dwelling exists after create_pending()
         hashed = keys.lookup_hash(r.id_number) if r.id_number else ""
         person_id = by_hash.get(hashed) if hashed else living_by_name.get((dwelling_id, r.name))
         if person_id is not None and open_residency.get(person_id, dwelling_id) != dwelling_id:
