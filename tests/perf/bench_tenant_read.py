@@ -49,7 +49,7 @@ async def prepare(admin_url: str, var_dir: str) -> dict[str, str]:
     from core.tenancy.context import tenant_scope
     from core.testing.postgres import fresh_database
 
-    owner_url, app_url, _drop = await fresh_database(admin_url)
+    owner_url, app_url, drop = await fresh_database(admin_url)
     settings = load_settings(
         environ={},
         database_url=app_url,
@@ -90,7 +90,7 @@ async def prepare(admin_url: str, var_dir: str) -> dict[str, str]:
                 )
             ).run()
     await stop_engine(runtime.engine)
-    return {"owner_url": owner_url, "app_url": app_url, "token": token}
+    return {"owner_url": owner_url, "app_url": app_url, "token": token, "drop": drop}
 
 
 def start_server(factory: str, env: dict[str, str], port: int) -> subprocess.Popen:
@@ -187,6 +187,7 @@ def main() -> None:
         for proc, _ in servers.values():
             proc.terminate()
             proc.wait(10)
+        asyncio.run(info["drop"]())  # leave no benchmark database behind
     summary = {
         name: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
         for name, runs in results.items()
