@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from core.db.bulk import allocate_ids, insert_rows
 from core.residents.identity import FieldKeys, with_check_digit
 from core.residents.tables import (
     Building,
@@ -24,6 +25,7 @@ from core.residents.tables import (
     Unit,
     Vulnerability,
 )
+from core.tenancy.context import current_tenant
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -74,11 +76,14 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     rng = random.Random(spec.seed)
     today = today or dt.date(2026, 11, 1)
     report = PopulationReport()
+    cid = current_tenant().community_id
     compounds = []
     for i in range(spec.compounds):
         stem = ["和韵", "阳光", "滨江", "翠柏", "桂园", "锦绣"][i % 6]
-        c = Compound(name=f"{stem}小区" if i < 6 else f"{stem}{i}区",
-                     management=["self_managed", "property_company", "none"][i % 3])
+        c = Compound(
+            name=f"{stem}小区" if i < 6 else f"{stem}{i}区",
+            management=["self_managed", "property_company", "none"][i % 3],
+        )
         await c.save().run()
         compounds.append(c.id)
     per_building = max(1, -(-spec.households // spec.buildings))  # ceiling
@@ -86,8 +91,13 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     for b in range(spec.buildings):
         floors = 7 if per_building <= 42 else min(33, -(-per_building // 4))
         units = max(1, -(-per_building // (floors * 2)))
-        building = Building(name=f"{b + 1}栋", compound=compounds[b % len(compounds)], floors=floors,
-                            has_lift=floors > 7, built_year=1985 + (b * 7) % 35)
+        building = Building(
+            name=f"{b + 1}栋",
+            compound=compounds[b % len(compounds)],
+            floors=floors,
+            has_lift=floors > 7,
+            built_year=1985 + (b * 7) % 35,
+        )
         await building.save().run()
         report.buildings += 1
         dwellings = []
@@ -96,9 +106,16 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
             await unit.save().run()
             for floor in range(1, floors + 1):
                 for d in (1, 2):
-                    dwellings.append(Dwelling(building=building.id, unit=unit.id, floor=floor,
-                                              number=f"{floor}{d:02d}", state="occupied",
-                                              area_m2=None))
+                    dwellings.append(
+                        Dwelling(
+                            building=building.id,
+                            unit=unit.id,
+                            floor=floor,
+                            number=f"{floor}{d:02d}",
+                            state="occupied",
+                            area_m2=None,
+                        )
+                    )
         result = await Dwelling.insert(*dwellings).returning(Dwelling.id).run()
         dwelling_ids.extend(r["id"] for r in result)
     report.dwellings = len(dwelling_ids)
@@ -106,7 +123,7 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     now = dt.datetime.now(dt.UTC)
     household_ids: list[int] = []
     for start in range(0, len(used), BATCH):
-        rows = [Household(dwelling=d, label="", created_at=now) for d in used[start:start + BATCH]]
+        rows = [Household(dwelling=d, label="", created_at=now) for d in used[start : start + BATCH]]
         household_ids.extend(r["id"] for r in await Household.insert(*rows).returning(Household.id).run())
     report.households = len(household_ids)
 
@@ -121,12 +138,71 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
         nonlocal pending
         if not pending:
             return
-        ids = [r["id"] for r in await Person.insert(*[p for p, *_ in pending]).returning(Person.id).run()]
-        await Residency.insert(*[
-            Residency(person=pid, household=h, dwelling=d, role="owner" if rel == "本人" else "family",
-                      relation=rel, primary_contact=rel == "本人", start_date=dt.date(2005, 1, 1)
-                      + dt.timedelta(days=(pid * 37) % 6000))
-            for pid, (_p, d, h, rel, _a) in zip(ids, pending, strict=True)]).run()
+        # Bulk through the driver (core.db.bulk): ~5x faster than piccolo objects at this size.
+        ids = await allocate_ids(Person, len(pending))
+        await insert_rows(
+            Person,
+            (
+                "id",
+                "community_id",
+                "name",
+                "gender",
+                "birth_date",
+                "id_number_enc",
+                "id_number_hash",
+                "id_key_version",
+                "phone",
+                "notes",
+                "created_at",
+            ),
+            [
+                (
+                    pid,
+                    cid,
+                    p.name,
+                    p.gender,
+                    p.birth_date,
+                    p.id_number_enc,
+                    p.id_number_hash,
+                    p.id_key_version,
+                    p.phone,
+                    "",
+                    now,
+                )
+                for pid, (p, *_r) in zip(ids, pending, strict=True)
+            ],
+        )
+        residency_ids = await allocate_ids(Residency, len(pending))
+        await insert_rows(
+            Residency,
+            (
+                "id",
+                "community_id",
+                "person",
+                "household",
+                "dwelling",
+                "role",
+                "relation",
+                "primary_contact",
+                "start_date",
+                "end_reason",
+            ),
+            [
+                (
+                    rid,
+                    cid,
+                    pid,
+                    h,
+                    d,
+                    "owner" if rel == "本人" else "family",
+                    rel,
+                    rel == "本人",
+                    dt.date(2005, 1, 1) + dt.timedelta(days=(pid * 37) % 6000),
+                    "",
+                )
+                for rid, pid, (_p, d, h, rel, _a) in zip(residency_ids, ids, pending, strict=True)
+            ],
+        )
         vulns = []
         for pid, (p, _d, _h, _rel, alone) in zip(ids, pending, strict=True):
             elderly = p.birth_date <= today.replace(year=today.year - 60)
@@ -154,12 +230,24 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
             number = with_check_digit(f"{spec.area_code}{birth:%Y%m%d}{seq[:2]}{gender_digit}")
             enc, version = keys.encrypt(number)
             phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if rng.random() < 0.8 else ""
-            pending.append((Person(name=_name(rng), gender="M" if int(gender_digit) % 2 else "F",
-                                   birth_date=birth, id_number_enc=enc,
-                                   id_number_hash=keys.lookup_hash(number), id_key_version=version,
-                                   phone=phone, created_at=now),
-                            dwelling, household, "本人" if k == 0 else rng.choice(["配偶", "子女", "父母"]),
-                            size == 1))
+            pending.append(
+                (
+                    Person(
+                        name=_name(rng),
+                        gender="M" if int(gender_digit) % 2 else "F",
+                        birth_date=birth,
+                        id_number_enc=enc,
+                        id_number_hash=keys.lookup_hash(number),
+                        id_key_version=version,
+                        phone=phone,
+                        created_at=now,
+                    ),
+                    dwelling,
+                    household,
+                    "本人" if k == 0 else rng.choice(["配偶", "子女", "父母"]),
+                    size == 1,
+                )
+            )
             if len(pending) >= BATCH:
                 await flush()
     await flush()
