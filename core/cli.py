@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
-import os
 import sys
 import tempfile
-import warnings
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table as RichTable
 
 from core.errors import InvalidInput, LinliError
@@ -25,17 +21,9 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
-    say_error(message)
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
     sys.exit(code)
-
-
-def say_error(message: str) -> None:
-    """One ``error: …`` line on stderr; the message is shown as is (never as rich markup)."""
-    from core.logging import redact
-
-    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    err.print(f"[bold red]error:[/] {escape(redact(one_line))}", highlight=False)
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
@@ -48,30 +36,15 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from core.plugins.registry import PluginLoadError
-        from core.tenancy.definitions import DefinitionError
 
         try:
             return fn(*args, **kwargs)
-        except DefinitionError as exc:
-            for problem in exc.problems:
-                say_error(problem)
-            err.print("nothing was changed")
-            sys.exit(1)
         except InvalidInput as exc:
             fail(f"{exc.field}: {exc}" if exc.field else str(exc))
         except LinliError as exc:
             fail(str(exc))
         except PluginLoadError as exc:
             fail(f"plugins quarantined in strict mode: {exc}")
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-        except Exception as exc:
-            # Not one of ours: still one line (LINLI_DEBUG=1 shows the traceback).
-            if os.environ.get("LINLI_DEBUG"):
-                raise
-            fail(f"{type(exc).__name__}: {exc} (set LINLI_DEBUG=1 for the traceback)", 1)
 
     return wrapper
 
@@ -98,15 +71,6 @@ async def _started(runtime: Any, *, migrate: bool = True) -> list[str]:
     return log
 
 
-def _one_line(exc: click.ClickException) -> click.ClickException:
-    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `linli tenants`: show the help as is
-        return exc
-    ctx = getattr(exc, "ctx", None)
-    hint = f" (see '{ctx.command_path} --help')" if isinstance(exc, click.UsageError) and ctx else ""
-    exc.show = lambda file=None: say_error(exc.format_message() + hint)  # type: ignore[method-assign]
-    return exc
-
-
 class LinliGroup(click.Group):
     """The core's commands, plus those plugins add through ``register_cli_commands``."""
 
@@ -118,33 +82,14 @@ class LinliGroup(click.Group):
             found: dict[str, click.Command] = {}
             try:
                 registry = load_plugins(load_settings().extra_plugins)
+                for _pid, fn in registry.impls("register_cli_commands"):
+                    for command in fn() or []:
+                        if isinstance(command, click.Command) and command.name not in self.commands:
+                            found.setdefault(command.name or "", command)
             except LinliError:
-                registry = None  # bad settings are reported by the command that needs them
-            for pid, fn in registry.impls("register_cli_commands") if registry else []:
-                try:
-                    commands = list(fn() or [])
-                except Exception as exc:  # one plugin's bug must not take the whole CLI down
-                    logging.getLogger("linli.cli").warning(
-                        "plugin %s: register_cli_commands failed: %s: %s", pid, type(exc).__name__, exc)
-                    continue
-                for command in commands:
-                    if isinstance(command, click.Command) and command.name not in self.commands:
-                        found.setdefault(command.name or "", command)
+                pass  # bad settings are reported by the command that needs them
             self._from_plugins = found
         return self._from_plugins
-
-    # click's usage errors ("Missing argument", "No such option") become one `error:` line too.
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
-        try:
-            return super().make_context(*args, **kwargs)
-        except click.ClickException as exc:
-            raise _one_line(exc) from None
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except click.ClickException as exc:
-            raise _one_line(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._plugin_commands()})
@@ -157,9 +102,6 @@ class LinliGroup(click.Group):
 @click.version_option(package_name="linli")
 def main() -> None:
     """Linli (邻里): one platform for many residential communities."""
-    # piccolo warns on stderr when it cannot reach the database; the command says so in its one
-    # `error:` line instead.
-    warnings.filterwarnings("ignore", message=r".*Unable to connect to database")
 
 
 @main.command()
@@ -264,13 +206,13 @@ def tenants_apply(path: Path, dry_run: bool) -> None:
         report = run(go())
     except DefinitionError as exc:
         for problem in exc.problems:
-            say_error(problem)
+            err.print(f"[bold red]error:[/] {problem}", highlight=False)
         err.print("nothing was changed")
         sys.exit(1)
     for line in report.created:
-        console.print(f"created  {line}", markup=False, highlight=False)
+        console.print(f"created  {line}")
     for line in report.updated:
-        console.print(f"updated  {line}", markup=False, highlight=False)
+        console.print(f"updated  {line}")
     console.print(
         f"{report.changes} change(s), {len(report.unchanged)} unchanged"
         + (" (dry run: nothing saved)" if dry_run else "")
@@ -286,22 +228,17 @@ def plugins() -> None:
 @guarded
 def plugins_list() -> None:
     """Every plugin found, loaded or quarantined (with the reason)."""
-    from core.logging import configure_logging
     from core.plugins.registry import load_plugins
     from core.settings import load_settings
 
     settings = load_settings()
-    configure_logging(settings)
-    logging.getLogger("linli.plugins").setLevel(logging.ERROR)  # the table gives the reasons
     registry = load_plugins(settings.extra_plugins)
     table = RichTable("id", "version", "scope", "source", "state")
     for p in registry.plugins.values():
-        table.add_row(escape(p.id), escape(p.manifest.version), p.manifest.scope, escape(p.source),
-                      "[green]loaded[/]")
+        table.add_row(p.id, p.manifest.version, p.manifest.scope, p.source, "[green]loaded[/]")
     for q in registry.quarantined:
-        table.add_row(escape(q.name), "", "", "", f"[red]quarantined[/]: {escape(q.reason)}")
-    # A pipe or a file gets the whole table unwrapped; a terminal gets it fitted to its width.
-    (console if console.is_terminal else Console(width=200)).print(table)
+        table.add_row(q.name, "", "", "", f"[red]quarantined[/]: {q.reason}")
+    console.print(table)
     if not registry.plugins and not registry.quarantined:
         console.print("no plugins installed")
 
@@ -316,12 +253,11 @@ def plugins_check(plugin_id: str | None) -> None:
     from core.settings import load_settings
 
     configure_logging(load_settings(log_level="WARNING"))
-    with tempfile.TemporaryDirectory(prefix="linli-check-") as scratch:
-        results = run(check_plugins(plugin_id, Path(scratch)))
+    results = run(check_plugins(plugin_id, Path(tempfile.mkdtemp(prefix="linli-check-"))))
     failed = 0
     for name, ok, detail in results:
         mark = "[green]✓[/]" if ok else "[red]✗[/]"
-        console.print(f"{mark} {escape(name)}" + (f": {escape(detail)}" if detail else ""), highlight=False)
+        console.print(f"{mark} {name}" + (f": {detail}" if detail else ""), highlight=False)
         failed += not ok
     if failed:
         err.print(f"{failed} check(s) failed")
@@ -393,9 +329,9 @@ def users() -> None:
 @users.command("create")
 @click.argument("username")
 @click.option("--password", help="Asked for when omitted and a terminal is attached.")
-@click.option("--display-name", default="", help="The name people see, e.g. 王婷.")
-@click.option("--phone", default=None, help="An 11-digit mainland mobile number (unique).")
-@click.option("--platform-admin", is_flag=True, help="Administer the whole platform.")
+@click.option("--display-name", default="")
+@click.option("--phone", default=None)
+@click.option("--platform-admin", is_flag=True)
 @guarded
 def users_create(
     username: str, password: str | None, display_name: str, phone: str | None, platform_admin: bool
@@ -403,8 +339,8 @@ def users_create(
     """Create a user."""
     from core.auth.users import create_user
 
-    runtime = _runtime()
     password = password or _ask_password()
+    runtime = _runtime()
     run(
         _in_tx(
             runtime,
@@ -419,15 +355,13 @@ def users_create(
 @users.command("grant")
 @click.argument("username")
 @click.argument("role")
-@click.option("--community", default=None, help="The community's slug (for a community role).")
-@click.option("--office", default=None, help="The street office's slug (for an office role).")
+@click.option("--community", default=None)
+@click.option("--office", default=None)
 @guarded
 def users_grant(username: str, role: str, community: str | None, office: str | None) -> None:
-    """Give USERNAME the ROLE in one community or street office (idempotent)."""
+    """Give USERNAME the ROLE in one community or street office."""
     from core.auth.users import grant_role
 
-    if (community is None) == (office is None):
-        fail("give exactly one of --community SLUG or --office SLUG")
     runtime = _runtime()
     result = run(
         _in_tx(runtime, lambda: grant_role(runtime.roles, username, role, community=community, office=office))
@@ -445,8 +379,8 @@ def users_set_password(username: str, password: str | None) -> None:
     """Set a user's password and unlock the account."""
     from core.auth.users import set_password
 
-    runtime = _runtime()
     password = password or _ask_password()
+    runtime = _runtime()
     run(_in_tx(runtime, lambda: set_password(username, password)))
     console.print(f"password set for {username}")
 
@@ -469,4 +403,4 @@ async def _in_tx(runtime: Any, action: Callable[[], Coroutine[Any, Any, T]]) -> 
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main(prog_name="linli")
+    main()

@@ -9,7 +9,6 @@ from pathlib import Path
 from core.auth.tables import User
 from core.auth.users import create_user, grant_role, set_password
 from core.db.engine import write_transaction
-from core.errors import ConfigError
 from core.residents.synthetic import PopulationSpec, populate
 from core.residents.tables import Person
 from core.runtime import Runtime
@@ -21,17 +20,8 @@ DEMO_ADMIN = "admin"
 
 def demo_path() -> Path:
     """tenants/demo beside the source tree (a source checkout), else in the working directory."""
-    candidates = [
-        Path(__file__).resolve().parent.parent / "tenants" / "demo",
-        Path.cwd() / "tenants" / "demo",
-    ]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError(
-        f"the demo tenant files are missing: looked in {candidates[0]} and {candidates[1]} "
-        "(run from a source checkout, or copy its tenants/demo folder here)"
-    )
+    here = Path(__file__).resolve().parent.parent / "tenants" / "demo"
+    return here if here.is_dir() else Path.cwd() / "tenants" / "demo"
 
 
 @dataclass
