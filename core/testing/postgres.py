@@ -1,27 +1,38 @@
-"""PostgreSQL for tests: a fresh database per harness, the app connecting as the non-owner role.
+"""PostgreSQL for tests: a fresh database per test, the app connecting as the non-owner role.
 
 ``LINLI_TEST_PG_URL`` names the server's admin URL (default: postgres on 127.0.0.1:5432).
 A server that cannot be reached skips the test with its reason on a developer's machine and
 fails it in CI (``CI=true``), where a missing service is a failure.
+
+Several test sessions may share one server: every database gets a random name, and creating
+the (cluster-wide) app role tolerates another session creating it at the same moment.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
-import socket
+import threading
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
+from core.settings import Settings, redact_url
+
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-APP_ROLE = "linli_app"
+APP_ROLE = Settings().database_app_role  # "linli_app"
+DB_PREFIX = "linli_test_"
+
+DropFn = Callable[[], Awaitable[None]]
 
 
-def _with(url: str, *, user: str | None = None, database: str | None = None) -> str:
+def with_parts(url: str, *, user: str | None = None, database: str | None = None) -> str:
+    """``url`` with another user (no password: trust auth) and/or database."""
     parts = urlsplit(url)
     netloc = parts.netloc
     if user is not None:
@@ -31,31 +42,92 @@ def _with(url: str, *, user: str | None = None, database: str | None = None) -> 
     return urlunsplit(parts._replace(netloc=netloc, path=path))
 
 
+
+def _probe(url: str) -> str | None:
+    """None when ``url`` accepts a connection, else the reason. Runs in its own thread and
+    event loop, so it works whether or not the caller is inside a running loop."""
+    result: list[str | None] = ["timed out"]
+
+    async def go() -> None:
+        conn = await asyncpg.connect(url, timeout=5)
+        await conn.fetchval("SELECT 1")
+        await conn.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(go())
+            result[0] = None
+        except Exception as exc:
+            result[0] = f"{type(exc).__name__}: {exc}"
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    return result[0]
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> str:
-    """The admin URL, once the server is known to answer (a plain TCP check, usable anywhere)."""
+    """The admin URL, once the server is known to accept it."""
     url = os.environ.get("LINLI_TEST_PG_URL", DEFAULT_ADMIN_URL)
-    parts = urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 5432), timeout=3).close()
-    except OSError as exc:
-        reason = f"PostgreSQL not reachable at {parts.hostname}:{parts.port or 5432}: {exc}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (required in CI)")
+    problem = _probe(url)
+    if problem is not None:
+        reason = f"PostgreSQL not reachable at {redact_url(url)}: {problem}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason} (required in CI)", pytrace=False)
         pytest.skip(reason)
     return url
 
 
-async def fresh_database(admin_url: str, app_role: str = APP_ROLE) -> tuple[
-        str, str, Callable[[], Awaitable[None]]]:
-    """(owner URL, app URL, drop) for a new, uniquely named database."""
-    name = f"linli_test_{uuid.uuid4().hex[:12]}"
+@pytest.fixture
+async def pg_database(pg_server_url: str) -> AsyncIterator[tuple[str, str]]:
+    """(owner URL, app URL) of a fresh database, dropped after the test (also on failure)."""
+    owner_url, app_url, drop = await fresh_database(pg_server_url)
+    try:
+        yield owner_url, app_url
+    finally:
+        await drop()
+
+
+async def ensure_role(conn: Any, role: str) -> None:
+    """CREATE ROLE ``role`` LOGIN NOSUPERUSER NOBYPASSRLS unless it exists (race-safe)."""
+    if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+        return
+    # Two sessions creating it at once: one gets duplicate_object or a unique violation.
+    with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+        await conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+
+
+async def drop_role(admin_url: str, role: str) -> None:
+    """Drop a throwaway role (its databases must be dropped first); quiet if it is gone."""
     conn = await asyncpg.connect(admin_url)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        # The role may exist from an earlier or a concurrent run.
-        with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            await conn.execute(f'CREATE ROLE "{app_role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+        with contextlib.suppress(asyncpg.UndefinedObjectError):
+            await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+    finally:
+        await conn.close()
+
+
+async def fresh_database(admin_url: str, app_role: str | None = APP_ROLE) -> tuple[str, str, DropFn]:
+    """(owner URL, app URL, drop) for a new, uniquely named database.
+
+    The owner URL is ``admin_url``'s user on the new database; the app URL is ``app_role`` (no
+    password: trust auth), created when missing unless ``app_role`` is None. ``drop``
+    terminates its connections and drops it; call it in a ``finally`` or a fixture teardown.
+    """
+    name = f"{DB_PREFIX}{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin_url)
+    try:
+        for attempt in range(5):
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+                break
+            except asyncpg.ObjectInUseError:  # template1 busy: another session is copying it
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
+        if app_role is not None:
+            await ensure_role(conn, app_role)
     finally:
         await conn.close()
 
@@ -64,8 +136,9 @@ async def fresh_database(admin_url: str, app_role: str = APP_ROLE) -> tuple[
         try:
             await c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                             "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-            await c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await c.close()
 
-    return _with(admin_url, database=name), _with(admin_url, user=app_role, database=name), drop
+    owner_url = with_parts(admin_url, database=name)
+    return owner_url, with_parts(admin_url, user=app_role or APP_ROLE, database=name), drop
