@@ -14,15 +14,19 @@ from core.audit import audit
 from core.auth.guards import authenticated, requires, requires_office
 from core.auth.principal import Principal
 from core.db.tenant import TenantTable
-from core.errors import Conflict, InvalidInput, NoTenantError, NotFound
+from core.errors import Conflict, InvalidInput, NoTenantError, NotFound, Unavailable
 from core.events.outbox import emit
+from core.jobs.spec import Job, job
 from core.plugins.hookspecs import hookimpl
 from core.plugins.manifest import Manifest
 from core.plugins.types import (
+    AttachmentOwner,
+    AttachmentPurpose,
     CaseType,
     DashboardCard,
     Event,
     NavItem,
+    OwnerAccess,
     Panel,
     Permission,
     ReportFigure,
@@ -35,16 +39,20 @@ from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
 
 __all__ = [
     "CORE_VERSION",
+    "AttachmentOwner",
+    "AttachmentPurpose",
     "CaseType",
     "CliGroup",
     "Conflict",
     "DashboardCard",
     "Event",
     "InvalidInput",
+    "Job",
     "Manifest",
     "NavItem",
     "NoTenantError",
     "NotFound",
+    "OwnerAccess",
     "Panel",
     "Permission",
     "PiccoloApp",
@@ -55,6 +63,7 @@ __all__ = [
     "Schedule",
     "Tenant",
     "TenantTable",
+    "Unavailable",
     "UserRef",
     "audit",
     "authenticated",
@@ -62,6 +71,7 @@ __all__ = [
     "current_tenant_or_none",
     "emit",
     "hookimpl",
+    "job",
     "requires",
     "requires_office",
 ]

@@ -14,8 +14,11 @@ from core import __version__
 from core.auth.routes import AuthController, MembersController, TokensController
 from core.cases.routes import CASE_HANDLERS
 from core.db.engine import start_engine, stop_engine
+from core.files.routes import FILE_HANDLERS
 from core.grids.routes import GRID_HANDLERS
 from core.health import live, ready
+from core.jobs.routes import JOB_HANDLERS
+from core.jobs.setup import start_queue, stop_queue
 from core.residents.routes import RESIDENT_HANDLERS
 from core.runtime import Runtime, set_current
 from core.tenancy.routes import (
@@ -41,6 +44,8 @@ CORE_HANDLERS: list[Any] = [
     *RESIDENT_HANDLERS,
     *GRID_HANDLERS,
     *CASE_HANDLERS,
+    *FILE_HANDLERS,
+    *JOB_HANDLERS,
 ]
 
 
@@ -72,9 +77,12 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
         set_current(runtime)
         if manage_engine:
             await start_engine(runtime.engine, runtime.settings)
+        queue = start_queue(runtime)
         try:
             yield
         finally:
+            if queue is not None:
+                stop_queue()
             if manage_engine:
                 await stop_engine(runtime.engine)
 

@@ -402,5 +402,13 @@ async def _in_tx(runtime: Any, action: Callable[[], Coroutine[Any, Any, T]]) -> 
         await stop_engine(runtime.engine)
 
 
+def _register_more() -> None:
+    from core.jobs.commands import register
+
+    register(main)
+
+
+_register_more()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

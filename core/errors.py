@@ -27,3 +27,7 @@ class InvalidInput(LinliError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class Unavailable(LinliError):
+    """A service the request needs (job broker, object storage) cannot be reached; try again later."""

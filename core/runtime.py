@@ -20,7 +20,9 @@ from core.auth.ratelimit import SlidingWindowLimiter
 from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
 from core.cases.piccolo_app import APP_CONFIG as CASES_APP
 from core.db.engine import make_engine
+from core.files.piccolo_app import APP_CONFIG as FILES_APP
 from core.grids.piccolo_app import APP_CONFIG as GRIDS_APP
+from core.jobs.piccolo_app import APP_CONFIG as JOBS_APP
 from core.piccolo_app import APP_CONFIG as CORE_APP
 from core.plugins.registry import PluginRegistry, load_plugins
 from core.residents.identity import FieldKeys
@@ -29,7 +31,7 @@ from core.settings import Settings, resolve_secret_key
 from core.tenancy.directory import TenantDirectory
 
 # The core's own apps, in migration order; plugin apps follow them.
-CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP, CASES_APP]
+CORE_APPS: list[AppConfig] = [CORE_APP, RESIDENTS_APP, GRIDS_APP, CASES_APP, FILES_APP, JOBS_APP]
 
 
 @dataclass
@@ -82,7 +84,8 @@ def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
                   engine: Engine | None = None) -> Runtime:
     settings = resolve_secret_key(settings)
     if registry is None:
-        registry = load_plugins(settings.extra_plugins, strict=settings.strict_plugins)
+        registry = load_plugins(settings.extra_plugins, strict=settings.strict_plugins,
+                                only=settings.only_plugins)
     engine = engine or make_engine(settings)
     apps = [*CORE_APPS, *plugin_apps(registry)]
     runtime = Runtime(

@@ -8,6 +8,7 @@ The production profile wants a PostgreSQL URL. Every problem is reported as one
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from pathlib import Path
@@ -39,6 +40,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     strict_plugins: bool = False
     # Extra plugin modules to load besides the `linli.plugins` entry points ("pkg.module", ...).
     extra_plugins: list[str] = msgspec.field(default_factory=list)
+    # Load only these plugin ids (all installed ones when unset); e.g. a worker for a test app.
+    only_plugins: list[str] | None = None
     log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     host: str = "127.0.0.1"
@@ -51,6 +54,38 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     max_body_bytes: int = 1_048_576
     # How long a process may serve a cached tenant (slug, enabled plugins) before re-reading it.
     tenant_cache_seconds: float = 5.0
+    # Object storage (S3 API through the minio client; docs/files.md). Empty endpoint in the
+    # embedded profile: `linli serve` starts SeaweedFS under var/ and fills these in.
+    s3_endpoint: str = ""  # host:port, no scheme
+    s3_access_key: str = ""
+    s3_secret_key: str = ""  # never logged nor shown in a message
+    s3_bucket: str = "linli"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+    # Where browsers reach the storage (presigned download URLs); defaults to s3_endpoint.
+    s3_public_endpoint: str = ""
+    # Bytes of attachments a community may keep, unless its own quota says otherwise.
+    storage_quota_bytes: int = 5 * 1024**3
+    # The job broker: redis://, rediss://, unix:// (Redis) or amqp:// (RabbitMQ). Empty in the
+    # embedded profile: `linli serve` starts a private Redis under var/ and fills it in.
+    # See docs/jobs.md.
+    broker_url: str = ""
+    # A Redis worker silent this long is presumed dead and its unacknowledged jobs are requeued.
+    job_heartbeat_seconds: int = 10
+    worker_processes: int = 1
+    worker_threads: int = 4
+
+    def __repr__(self) -> str:
+        # Settings end up in tracebacks and debug logs: secrets never do.
+        shown = []
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if name in _SECRET_FIELDS and value:
+                value = "***"
+            elif name.endswith("_url") and isinstance(value, str):
+                value = redact_url(value)
+            shown.append(f"{name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def dialect(self) -> Literal["sqlite", "postgres"]:
@@ -67,6 +102,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
 
 
 _ENV_PREFIX = "LINLI_"
+_SECRET_FIELDS = frozenset({"secret_key", "field_keys", "s3_secret_key"})
 
 
 def redact_url(url: str) -> str:
@@ -90,7 +126,7 @@ def _from_env(environ: dict[str, str]) -> dict[str, Any]:
         name = key[len(_ENV_PREFIX):].lower()
         if name == "settings_file" or name not in fields:
             continue
-        if name == "extra_plugins":
+        if name in ("extra_plugins", "only_plugins"):
             raw[name] = [p.strip() for p in value.split(",") if p.strip()]
         else:
             raw[name] = value
@@ -149,8 +185,40 @@ def _complete(settings: Settings) -> Settings:
     if settings.db_pool_max < 1 or settings.db_pool_min < 0 or \
             settings.db_pool_min > settings.db_pool_max:
         raise ConfigError("LINLI_DB_POOL_MIN/MAX: need 0 <= min <= max and max >= 1")
+    broker = settings.broker_url
+    if broker and broker.split("://", 1)[0] not in ("redis", "rediss", "unix", "amqp", "amqps"):
+        raise ConfigError(
+            f"LINLI_BROKER_URL: unsupported URL {redact_url(broker)!r} "
+            "(expected redis://host:6379/0, unix:///path/redis.sock or amqp://user@host:5672/)")
+    if settings.profile == "production" and not broker:
+        raise ConfigError("LINLI_BROKER_URL: the production profile needs a Redis or RabbitMQ URL")
+    if settings.job_heartbeat_seconds < 2 or settings.worker_processes < 1 or settings.worker_threads < 1:
+        raise ConfigError("LINLI_JOB_HEARTBEAT_SECONDS >= 2, LINLI_WORKER_PROCESSES/THREADS >= 1")
+    _check_s3(settings)
     result = msgspec.structs.replace(settings, **changes)
     return result
+
+
+_HOST_PORT = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
+
+
+def _check_s3(settings: Settings) -> None:
+    """Object storage settings: shapes only (reaching the server is the storage's own check)."""
+    for name in ("s3_endpoint", "s3_public_endpoint"):
+        value = getattr(settings, name)
+        if value and not _HOST_PORT.match(value):
+            raise ConfigError(
+                f"LINLI_{name.upper()}: {value!r} must be host or host:port, without a scheme or path "
+                "(use LINLI_S3_SECURE=true for https)")
+    if settings.s3_endpoint and not (settings.s3_access_key and settings.s3_secret_key):
+        raise ConfigError("LINLI_S3_ACCESS_KEY / LINLI_S3_SECRET_KEY: required with LINLI_S3_ENDPOINT "
+                          "(anonymous storage access is not supported)")
+    if not _BUCKET.match(settings.s3_bucket):
+        raise ConfigError(f"LINLI_S3_BUCKET: {settings.s3_bucket!r} is not a valid bucket name "
+                          "(3-63 characters of a-z, 0-9, '.' and '-')")
+    if settings.storage_quota_bytes < 0:
+        raise ConfigError("LINLI_STORAGE_QUOTA_BYTES: must be 0 or more")
 
 
 def ensure_var_dir(settings: Settings) -> Path:

@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.auth.guards import principal_of, requires
+from core.auth.principal import Principal
 from core.cases import engine
 from core.cases.figures import case_figures
 from core.cases.tables import Case, CaseEscalation, CaseFeedback, CaseNote, CaseTransition
@@ -16,7 +17,7 @@ from core.errors import InvalidInput, NotFound
 from core.plugins.types import CaseType
 from core.residents.scope import visible_places
 from core.runtime import Runtime, state_of
-from core.tenancy.context import current_tenant
+from core.tenancy.context import Tenant, current_tenant
 from core.web.bodies import Body
 
 
@@ -77,20 +78,23 @@ def _is_manager(request: Request) -> bool:
     return any(runtime.roles.has(r, "cases.manage") for r in principal_of(request).roles_in(current_tenant()))
 
 
-async def _visible_case(request: Request, case_id: int) -> dict[str, Any]:
-    """A case the caller may see: managers all (grid workers: their grids), others their own."""
-    case = await engine.get_case(case_id)
-    principal = principal_of(request)
-    if not _is_manager(request):
-        if case["requester_user_id"] != principal.user_id:
-            raise NotFound("no such case")
-        return case
-    places = await visible_places(principal, current_tenant())
+async def may_see_case(principal: Principal, tenant: Tenant, case: dict[str, Any], *, manager: bool) -> bool:
+    """Managers see every case (grid workers: their grids'), others their own (also for files)."""
+    if not manager:
+        return bool(case["requester_user_id"] == principal.user_id)
+    places = await visible_places(principal, tenant)
     if places is not None:
         from core.grids.service import grids_of
 
-        if case["grid_id"] not in await grids_of(principal.user_id, dt.date.today()):
-            raise NotFound("no such case")
+        return case["grid_id"] in await grids_of(principal.user_id, dt.date.today())
+    return True
+
+
+async def _visible_case(request: Request, case_id: int) -> dict[str, Any]:
+    """A case the caller may see, or NotFound exactly like a missing one."""
+    case = await engine.get_case(case_id)
+    if not await may_see_case(principal_of(request), current_tenant(), case, manager=_is_manager(request)):
+        raise NotFound("no such case")
     return case
 
 

@@ -13,8 +13,9 @@ class OutboxEvent(TenantTable, tablename="outbox_event"):
     payload = JSON(default="{}")
     actor_id = Integer(null=True, default=None)
     occurred_at = Timestamptz()
-    # Set once every plugin enabled at delivery time has it (delivered or dead).
-    settled_at = Timestamptz(null=True, default=None, index=True)
+    # Set once a delivery row exists (and, with a broker, a message was sent) for every plugin
+    # enabled at that time; until then the dispatcher's sweep picks the event up again.
+    dispatched_at = Timestamptz(null=True, default=None, index=True)
 
 
 class EventDelivery(TenantTable, tablename="event_delivery"):

@@ -22,6 +22,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from core.api import (
+        AttachmentOwner,
         CaseType,
         CliGroup,
         DashboardCard,
@@ -85,6 +86,11 @@ def register_cli_commands() -> list[CliGroup]:
 @hookspec
 def register_case_types() -> list[CaseType]:
     """Return case types (with extra fields and transition rules) for the shared case engine."""
+
+
+@hookspec
+def register_attachment_owners() -> list[AttachmentOwner]:
+    """Return kinds of records files can be attached to, with who may see them and size limits."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -102,3 +103,46 @@ class Event(msgspec.Struct, frozen=True):
     id: str = msgspec.field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: dt.datetime = msgspec.field(default_factory=lambda: dt.datetime.now(dt.UTC))
     actor_id: int | None = None
+
+
+class AttachmentPurpose(msgspec.Struct, frozen=True):
+    """What a file is for on its owner (``photo``, ``document``): its size limit and allowed types."""
+
+    name: str
+    max_bytes: int
+    content_types: tuple[str, ...]
+
+
+class OwnerAccess(msgspec.Struct, frozen=True):
+    """Who asks about which record, as an :class:`AttachmentOwner`'s checks see it.
+
+    ``principal`` is a ``core.api.Principal``; ``permissions`` are what the caller's roles grant in
+    the current community (``has("cases.manage")``). The tenant is set while a check runs.
+    """
+
+    principal: Any
+    tenant: Any
+    owner_id: int
+    permissions: frozenset[str] = frozenset()
+
+    def has(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+class AttachmentOwner(msgspec.Struct, frozen=True):
+    """A kind of record files can be attached to, and who may see or attach to one of them.
+
+    ``can_see(access)`` answers whether the caller may see record ``access.owner_id`` (and so its
+    files); ``can_attach`` whether they may add files (default: the same as ``can_see``);
+    ``exists(owner_id)`` lets the orphan collector drop the files of records that are gone. Each
+    may be ``async``. A kind is a plain name (``"case"``); a plugin's starts with its id.
+    """
+
+    kind: str
+    can_see: Callable[[OwnerAccess], bool | Awaitable[bool]]
+    purposes: tuple[AttachmentPurpose, ...]
+    can_attach: Callable[[OwnerAccess], bool | Awaitable[bool]] | None = None
+    exists: Callable[[int], bool | Awaitable[bool]] | None = None
+
+    def purpose(self, name: str) -> AttachmentPurpose | None:
+        return next((p for p in self.purposes if p.name == name), None)

@@ -304,21 +304,18 @@ class CommunityController(Controller):
     @post("/events/deliveries/{delivery_id:int}/retry", guards=[requires("events.view")], status_code=200)
     async def retry_delivery(self, request: Request, delivery_id: FromPath[int]) -> dict[str, Any]:
         from core.audit import audit
-        from core.events.tables import OutboxEvent
+        from core.events.jobs import redeliver_after_commit
 
         row = await EventDelivery.select().where(EventDelivery.id == delivery_id).first().run()
         if row is None:
             raise NotFound("no such delivery")
         await (
-            EventDelivery.update({EventDelivery.status: "pending", EventDelivery.attempts: 0})
+            EventDelivery.update({EventDelivery.status: "pending", EventDelivery.attempts: 0,
+                                  EventDelivery.updated_at: dt.datetime.now(dt.UTC)})
             .where(EventDelivery.id == delivery_id)
             .run()
         )
-        await (
-            OutboxEvent.update({OutboxEvent.settled_at: None})
-            .where(OutboxEvent.event_id == row["event_id"])
-            .run()
-        )
+        await redeliver_after_commit(row["event_id"], row["plugin_id"])
         await audit(
             "event.retry",
             actor_id=principal_of(request).user_id,

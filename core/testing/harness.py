@@ -14,6 +14,7 @@ from core.auth.users import create_user, grant_role
 from core.db.engine import start_engine, stop_engine, write_transaction
 from core.db.migrate import check_app_role, migrate
 from core.events.outbox import deliver_pending
+from core.jobs.setup import start_queue, stop_queue
 from core.plugins.registry import load_plugins
 from core.runtime import Runtime, build_runtime, set_current
 from core.settings import Settings
@@ -49,12 +50,14 @@ class Harness:
         await start_engine(runtime.engine, runtime.settings)
         await check_app_role(runtime.engine)
         set_current(runtime)
+        start_queue(runtime)
         return cls(runtime)
 
     async def close(self) -> None:
         for client in self._clients:
             await client.aclose()
         await stop_engine(self.runtime.engine)
+        stop_queue()
         set_current(None)
 
     # -- clients -------------------------------------------------------------------------

@@ -65,3 +65,5 @@ async def make_linli(
 
 with contextlib.suppress(ImportError):  # the PostgreSQL fixtures, once that module is present
     from core.testing.postgres import pg_server_url  # noqa: F401
+
+from core.testing.s3 import s3_server, s3_settings  # noqa: E402, F401 - object storage fixtures

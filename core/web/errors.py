@@ -12,7 +12,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, Unavailable
 
 log = logging.getLogger("linli.errors")
 
@@ -51,6 +51,12 @@ def conflict(_: Request, exc: Conflict) -> Response:
     return _json(409, str(exc))
 
 
+def unavailable(_: Request, exc: Unavailable) -> Response:
+    response = _json(503, str(exc))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", extra={"path": request.url.path})
     return _json(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
@@ -62,5 +68,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     InvalidInput: invalid_input,
     NotFound: not_found,
     Conflict: conflict,
+    Unavailable: unavailable,
     Exception: server_error,
 }

@@ -28,6 +28,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth.credentials import SESSION_COOKIE, from_session
 from core.auth.principal import Principal
+from core.db import after_commit
 from core.db.engine import is_postgres, write_transaction
 from core.runtime import Runtime, state_of
 from core.tenancy.context import Tenant, tenant_scope
@@ -155,10 +156,12 @@ async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: 
         held.append(message)
 
     try:
-        async with write_transaction(engine) as tx:
-            await app(scope, receive, hold)
-            if _status(held) >= 400:
-                await tx.rollback()
+        with after_commit.collecting() as later:
+            async with write_transaction(engine) as tx:
+                await app(scope, receive, hold)
+                if _status(held) >= 400:
+                    later.clear()
+                    await tx.rollback()
     except Exception:
         if held and _status(held) < 400:
             log.exception("commit failed")
@@ -174,6 +177,7 @@ async def _run_in_transaction(engine: Any, app: ASGIApp, scope: Scope, receive: 
         raise
     for message in held:
         await send(message)
+    await after_commit.run(later)  # e.g. wake the event dispatcher; never fails the request
 
 
 def _status(messages: list[Message]) -> int:

@@ -45,6 +45,11 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/audit": "community:audit.view",
     "GET /api/v1/c/{community}/events/deliveries": "community:events.view",
     "POST /api/v1/c/{community}/events/deliveries/{delivery_id}/retry": "community:events.view",
+    "GET /api/v1/jobs/dead": "platform",
+    "POST /api/v1/jobs/dead/{dead_id}/retry": "platform",
+    "GET /api/v1/c/{community}/jobs/dead": "community:events.view",
+    "POST /api/v1/c/{community}/jobs/dead/{dead_id}/retry": "community:events.view",
+    "GET /api/v1/c/{community}/jobs/runs/{run_id}": "community:residents.view",
     "GET /api/v1/c/{community}/members": "community:members.view",
     "POST /api/v1/c/{community}/members": "community:members.manage",
     "DELETE /api/v1/c/{community}/members/{membership_id}": "community:members.manage",
@@ -105,6 +110,14 @@ ACCESS: dict[str, str] = {
     "POST /api/v1/c/{community}/cases/{case_id}/notes": "community:cases.manage",
     "POST /api/v1/c/{community}/cases/{case_id}/feedback": "community:cases.feedback",
     # <<< cases
+    # >>> files
+    "POST /api/v1/c/{community}/attachments": "community:attachments.upload",
+    "GET /api/v1/c/{community}/attachments": "community:attachments.view",
+    "GET /api/v1/c/{community}/attachments/{attachment_id}": "community:attachments.view",
+    "DELETE /api/v1/c/{community}/attachments/{attachment_id}": "community:attachments.upload",
+    "GET /api/v1/c/{community}/storage": "community:storage.view",
+    "PUT /api/v1/c/{community}/storage": "community:storage.manage",
+    # <<< files
 }
 
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")

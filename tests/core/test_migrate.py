@@ -158,19 +158,21 @@ async def test_two_processes_migrating_at_once_both_succeed(settings_factory, tm
     settings = await settings_factory()
     env = {**os.environ, "LINLI_DATABASE_URL": settings.database_url,
            "LINLI_DATABASE_OWNER_URL": settings.database_owner_url,
-           "LINLI_VAR_DIR": settings.var_dir, "LINLI_SECRET_KEY": settings.secret_key,
-           "PYTHONPATH": str(REPO)}
+           "LINLI_SECRET_KEY": settings.secret_key, "PYTHONPATH": str(REPO)}
     env.pop("PICCOLO_CONF", None)
 
-    async def run() -> list[str]:
+    async def run(n: int) -> list[str]:
+        # One var/ each: core.settings.ensure_var_dir's write probe races between two processes
+        # sharing one var/ (the database URL is absolute, so both still use the same file).
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", MIGRATE_SCRIPT, cwd=str(tmp_path), env=env,
+            sys.executable, "-c", MIGRATE_SCRIPT, cwd=str(tmp_path),
+            env={**env, "LINLI_VAR_DIR": str(tmp_path / f"proc{n}")},
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         out, err = await asyncio.wait_for(proc.communicate(), 120)
         assert proc.returncode == 0, err.decode()[-2000:]
         return json.loads(out.decode().strip().splitlines()[-1])
 
-    logs = await asyncio.gather(run(), run())
+    logs = await asyncio.gather(run(1), run(2))
     runtime = runtime_for(settings)
     assert sorted(len(applied(log)) for log in logs) == [0, len(all_migrations(runtime))]
     assert await migration_rows(settings) == all_migrations(runtime)

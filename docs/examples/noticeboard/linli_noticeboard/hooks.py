@@ -7,10 +7,13 @@ from typing import Any
 import click
 
 from core.api import (
+    AttachmentOwner,
+    AttachmentPurpose,
     CaseType,
     DashboardCard,
     Event,
     NavItem,
+    OwnerAccess,
     Panel,
     Permission,
     ReportFigure,
@@ -77,6 +80,31 @@ def register_cli_commands() -> list[Any]:
 @hookimpl
 def register_case_types() -> list[CaseType]:
     return [CaseType("notice_correction", "公告更正", "Notice correction", extra_fields={"notice_id": "int"})]
+
+
+async def _notice_exists(notice_id: int) -> bool:
+    from linli_noticeboard.tables import Notice
+
+    return bool(await Notice.exists().where(Notice.id == notice_id).run())
+
+
+async def _may_see_notice(access: OwnerAccess) -> bool:
+    return access.has("noticeboard.read") and await _notice_exists(access.owner_id)
+
+
+async def _may_attach_to_notice(access: OwnerAccess) -> bool:
+    return access.has("noticeboard.post") and await _notice_exists(access.owner_id)
+
+
+@hookimpl
+def register_attachment_owners() -> list[AttachmentOwner]:
+    # A notice can carry a poster (image) and a document (PDF); readers see both.
+    return [AttachmentOwner(
+        "noticeboard.notice", can_see=_may_see_notice, can_attach=_may_attach_to_notice,
+        exists=_notice_exists, purposes=(
+            AttachmentPurpose("poster", 5 * 1024 * 1024, ("image/jpeg", "image/png", "image/webp")),
+            AttachmentPurpose("document", 10 * 1024 * 1024, ("application/pdf",)),
+        ))]
 
 
 # -- tenant lifecycle -----------------------------------------------------------------------

@@ -1,0 +1,69 @@
+"""Jobs over HTTP: dead letters (platform operators and each community) and job run progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, Parameter
+
+from core.audit import audit
+from core.auth.guards import platform_admin, principal_of, requires
+from core.errors import NotFound
+from core.jobs.dead import list_dead, retry_dead
+from core.jobs.tables import JobRun
+from core.runtime import state_of
+from core.tenancy.context import current_tenant
+
+RUN_COLUMNS = (JobRun.id, JobRun.kind, JobRun.status, JobRun.progress, JobRun.detail,
+               JobRun.result_attachment_id, JobRun.result_name, JobRun.requested_by,
+               JobRun.created_at, JobRun.started_at, JobRun.finished_at)
+
+
+class PlatformJobsController(Controller):
+    path = "/api/v1/jobs"
+    tags = ["jobs"]
+
+    @get("/dead", guards=[platform_admin])
+    async def dead(self, include_retried: bool = Parameter(default=False),
+                   limit: int = Parameter(default=100, ge=1, le=500)) -> list[dict[str, Any]]:
+        return await list_dead(include_retried=include_retried, limit=limit)
+
+    @post("/dead/{dead_id:int}/retry", guards=[platform_admin], status_code=200)
+    async def retry(self, request: Request, dead_id: FromPath[int]) -> dict[str, Any]:
+        result = await retry_dead(dead_id)
+        await audit("job.retry", actor_id=principal_of(request).user_id, subject=str(dead_id),
+                    detail={"actor": result["actor"]})
+        return result
+
+
+class CommunityJobsController(Controller):
+    path = "/api/v1/c/{community:str}/jobs"
+    tags = ["jobs"]
+
+    @get("/dead", guards=[requires("events.view")])
+    async def dead(self, include_retried: bool = Parameter(default=False),
+                   limit: int = Parameter(default=100, ge=1, le=500)) -> list[dict[str, Any]]:
+        return await list_dead(community_id=current_tenant().community_id,
+                               include_retried=include_retried, limit=limit)
+
+    @post("/dead/{dead_id:int}/retry", guards=[requires("events.view")], status_code=200)
+    async def retry(self, request: Request, dead_id: FromPath[int]) -> dict[str, Any]:
+        result = await retry_dead(dead_id, community_id=current_tenant().community_id)
+        await audit("job.retry", actor_id=principal_of(request).user_id, subject=str(dead_id),
+                    detail={"actor": result["actor"]})
+        return result
+
+    @get("/runs/{run_id:int}", guards=[requires("residents.view")])
+    async def run(self, request: Request, run_id: FromPath[int]) -> dict[str, Any]:
+        row = await JobRun.select(*RUN_COLUMNS).where(JobRun.id == run_id).first().run()
+        principal = principal_of(request)
+        table = state_of(request.app).roles
+        admin = any(table.has(role, "events.view") for role in principal.roles_in(current_tenant()))
+        # A run is its requester's (exports carry personal data); admins see every run.
+        if row is None or (row["requested_by"] != principal.user_id and not admin):
+            raise NotFound("no such job run")
+        return row
+
+
+JOB_HANDLERS = [PlatformJobsController, CommunityJobsController]

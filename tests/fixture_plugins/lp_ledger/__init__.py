@@ -1,0 +1,61 @@
+"""A plugin whose every effect is a database row, so tests can count effects across processes.
+
+* ``handle_event`` writes one ``ledger_entry`` per event it receives (no unique key on purpose:
+  a duplicate delivery would show as two rows);
+* ``ledger.record`` writes one row after an optional sleep (killed mid-job in the fault tests);
+* ``ledger.explode`` always raises (retries, then a dead letter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from piccolo.columns import Text, Timestamptz, Varchar
+
+from core.api import Event, Manifest, PiccoloApp, Tenant, TenantTable, hookimpl, job
+
+manifest = Manifest(id="ledger", name_zh="记账", name_en="Ledger", version="0.1.0")
+
+
+class LedgerEntry(TenantTable, tablename="ledger_entry"):
+    key = Varchar(length=100, index=True)
+    source = Varchar(length=20)
+    detail = Text(default="")
+    at = Timestamptz()
+
+
+APP = PiccoloApp(app_name="ledger", table_classes=[LedgerEntry],
+                 migrations_folder_path=str(Path(__file__).parent / "migrations"),
+                 migration_dependencies=[])
+
+
+@job("ledger.record", max_retries=3, min_backoff_ms=200)
+async def record(key: str, sleep_seconds: float = 0.0) -> None:
+    if sleep_seconds:
+        await asyncio.sleep(sleep_seconds)
+    await LedgerEntry.insert(LedgerEntry(key=key, source="job", at=dt.datetime.now(dt.UTC))).run()
+
+
+@job("ledger.explode", max_retries=2, min_backoff_ms=100, max_backoff_ms=200)
+async def explode(key: str) -> None:
+    await LedgerEntry.insert(LedgerEntry(key=key, source="explode", at=dt.datetime.now(dt.UTC))).run()
+    raise RuntimeError(f"ledger.explode {key} failed on purpose")
+
+
+@hookimpl
+def register_tables() -> Any:
+    return APP
+
+
+@hookimpl
+def register_actors() -> list[Any]:
+    return [record, explode]
+
+
+@hookimpl
+async def handle_event(tenant: Tenant, event: Event) -> None:
+    await LedgerEntry.insert(LedgerEntry(key=event.id, source="event", detail=event.type,
+                                         at=dt.datetime.now(dt.UTC))).run()
