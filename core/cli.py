@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine
@@ -111,13 +112,28 @@ def main() -> None:
 @guarded
 def serve(host: str | None, port: int | None, demo: bool) -> None:
     """Run the platform (embedded profile with no configuration)."""
+    from core.settings import load_settings
+    from core.supervisor import Supervisor
+
+    overrides: dict[str, Any] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    supervisor = None
+    if load_settings(**overrides).profile == "embedded":
+        # web, worker, scheduler, Redis and SeaweedFS on this machine; see core/supervisor.py
+        supervisor = Supervisor(_runtime(**overrides).settings)
+        overrides.update(supervisor.start_services())
+    try:
+        runtime = _runtime(**overrides)
+        _serve(runtime, demo, supervisor, overrides)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+
+
+def _serve(runtime: Any, demo: bool, supervisor: Any, overrides: dict[str, Any]) -> None:
     import uvicorn
 
     from core.app import create_app
     from core.db.engine import stop_engine
-
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
-    runtime = _runtime(**overrides)
 
     async def prepare() -> None:
         log = await _started(runtime)
@@ -137,7 +153,12 @@ def serve(host: str | None, port: int | None, demo: bool) -> None:
         await stop_engine(runtime.engine)
 
     run(prepare())
+    if supervisor is not None:
+        supervisor.start_children({k: v for k, v in overrides.items() if k not in ("host", "port")})
     settings = runtime.settings
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; make that an exit that runs
+    # serve's cleanup (stopping the worker, scheduler, Redis and SeaweedFS) instead of a kill.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     console.print(f"Linli serving on http://{settings.host}:{settings.port}  (profile: {settings.profile})")
     uvicorn.run(
         create_app(runtime), host=settings.host, port=settings.port, log_config=None, access_log=False

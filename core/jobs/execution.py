@@ -55,8 +55,10 @@ def actor_function(job: Job) -> Callable[..., Any]:
         if message is None or loop is None:
             raise RuntimeError("Linli jobs need the CurrentMessage and AsyncIO middleware")
         try:
-            return loop.run_coroutine(execute(job, message.message_id,
-                                              message.options.get("linli_community"), kwargs))
+            result = loop.run_coroutine(execute(job, message.message_id,
+                                                message.options.get("linli_community"), kwargs))
+            log.debug("job %s %s returned %r", job.name, message.message_id, result)
+            return None  # results are logged, not stored (no result backend)
         except Exception as exc:
             message.options["linli_error"] = f"{type(exc).__name__}: {exc}"[:2000]
             raise
