@@ -173,8 +173,11 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
     access = access_for(runtime, principal, tenant, owner_id)
     async with runtime.engine.transaction():  # on PostgreSQL, RLS needs the tenant transaction
         allowed = await may_attach(owner, access)
+        used, quota = (await used_bytes(), await quota_of(runtime)) if allowed else (0, 0)
     if not allowed:
         raise NotFound(f"no such {owner.kind}")
+    if used >= quota:  # already full: refused before reading the file (exact check at the insert)
+        raise quota_exceeded(used, 0, quota)
     if content_length is not None and content_length > purpose.max_bytes + _MULTIPART_SLACK:
         raise too_large(owner, purpose)  # refused before reading the file
 
@@ -194,9 +197,7 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
         final = prepared
         if size > purpose.max_bytes:
             raise too_large(owner, purpose)
-        async with runtime.engine.transaction():
-            used, quota = await used_bytes(), await quota_of(runtime)
-        if used + size > quota:
+        if used + size > quota:  # as of the start; checked again, under a lock, at the insert
             raise quota_exceeded(used, size, quota)
         key = f"{tenant.community_id}/{owner.kind}/{uuid.uuid4()}"
         return await _store_and_record(
@@ -224,16 +225,17 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
             used, quota = await used_bytes(), await quota_of(runtime)
             if used + size > quota:
                 raise quota_exceeded(used, size, quota)
-            row = Attachment(
-                owner_kind=owner.kind, owner_id=owner_id, purpose=purpose, object_key=key,
-                content_type=content_type, file_name=file_name, size=size, sha256=sha256,
-                uploaded_by=principal.user_id, uploaded_at=dt.datetime.now(dt.UTC))
-            inserted = await Attachment.insert(row).returning(Attachment.id).run()
+            values = {"owner_kind": owner.kind, "owner_id": owner_id, "purpose": purpose,
+                      "content_type": content_type, "file_name": file_name, "size": size,
+                      "sha256": sha256, "uploaded_by": principal.user_id,
+                      "uploaded_at": dt.datetime.now(dt.UTC)}
+            inserted = await Attachment.insert(Attachment(object_key=key, **values)).returning(
+                Attachment.id).run()
             attachment_id = inserted[0]["id"]
             await audit("attachment.added", actor_id=principal.user_id,
                         subject=f"{owner.kind}:{owner_id}",
                         detail={"attachment_id": attachment_id, "purpose": purpose, "size": size})
-            return public(await _row(attachment_id))
+        return {"id": attachment_id, **values}
     except Exception:
         # No row: take the object away again (also after a put that failed half-way). When the
         # storage is gone this fails too, and the orphan collector removes the object later.
