@@ -225,10 +225,10 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
             used, quota = await used_bytes(), await quota_of(runtime)
             if used + size > quota:
                 raise quota_exceeded(used, size, quota)
-            values = {"owner_kind": owner.kind, "owner_id": owner_id, "purpose": purpose,
-                      "content_type": content_type, "file_name": file_name, "size": size,
-                      "sha256": sha256, "uploaded_by": principal.user_id,
-                      "uploaded_at": dt.datetime.now(dt.UTC)}
+            values: dict[str, Any] = {
+                "owner_kind": owner.kind, "owner_id": owner_id, "purpose": purpose,
+                "content_type": content_type, "file_name": file_name, "size": size, "sha256": sha256,
+                "uploaded_by": principal.user_id, "uploaded_at": dt.datetime.now(dt.UTC)}
             inserted = await Attachment.insert(Attachment(object_key=key, **values)).returning(
                 Attachment.id).run()
             attachment_id = inserted[0]["id"]

@@ -71,12 +71,13 @@ async def desk(make_linli, s3_settings):
     staff = await h.as_role("community_staff", "comm-a")
     resident_user = await h.user(role="resident", community="comm-a")
     resident = await h.login(resident_user["username"])
-    case = (await resident.post(f"{BASE}/cases", json={"type": "public_facility", "title": "楼道灯坏了"})).json()
+    case = (await resident.post(f"{BASE}/cases",
+                                json={"type": "public_facility", "title": "楼道灯坏了"})).json()
     return h, staff, resident, case["id"], s3_settings
 
 
 async def test_upload_and_download_round_trip(desk):
-    h, staff, resident, case_id, s3 = desk
+    _h, staff, resident, case_id, s3 = desk
     r = await upload(resident, case_id, PDF, name="../../报告 2026.pdf")
     assert r.status_code == 201, r.text
     item = r.json()
@@ -87,7 +88,8 @@ async def test_upload_and_download_round_trip(desk):
     (key,) = keys_in(s3)
     community_id, kind, ident = key.split("/")
     assert kind == "case" and community_id.isdigit() and len(ident) == 36 and "报告" not in key
-    listed = (await staff.get(f"{BASE}/attachments", params={"owner_kind": "case", "owner_id": case_id})).json()
+    listed = (await staff.get(f"{BASE}/attachments",
+                              params={"owner_kind": "case", "owner_id": case_id})).json()
     assert [a["id"] for a in listed] == [item["id"]]
     shown = (await resident.get(f"{BASE}/attachments/{item['id']}")).json()
     download = httpx.get(shown["download"]["url"])
@@ -98,7 +100,7 @@ async def test_upload_and_download_round_trip(desk):
 
 
 async def test_presigned_link_lives_at_most_15_minutes(desk):
-    h, _staff, resident, case_id, _ = desk
+    _h, _staff, resident, case_id, _ = desk
     item = (await upload(resident, case_id, png(), content_type="image/png", purpose="photo")).json()
     before = dt.datetime.now(dt.UTC)
     shown = (await resident.get(f"{BASE}/attachments/{item['id']}")).json()
@@ -107,7 +109,8 @@ async def test_presigned_link_lives_at_most_15_minutes(desk):
     expires_at = dt.datetime.fromisoformat(shown["download"]["expires_at"])
     assert expires_at - before <= dt.timedelta(minutes=15, seconds=1)
     # The server enforces the signature: a link with a tampered expiry is refused.
-    tampered = shown["download"]["url"].replace(f"X-Amz-Expires={query['X-Amz-Expires'][0]}", "X-Amz-Expires=604800")
+    tampered = shown["download"]["url"].replace(f"X-Amz-Expires={query['X-Amz-Expires'][0]}",
+                                                "X-Amz-Expires=604800")
     assert httpx.get(tampered).status_code == 403
 
 
@@ -165,7 +168,7 @@ async def test_bytes_that_do_not_match_the_declared_type_are_refused(desk):
 
 
 async def test_image_location_metadata_is_stripped_before_storing(desk):
-    h, _staff, resident, case_id, s3 = desk
+    _h, _staff, resident, case_id, s3 = desk
     original = jpeg_with_gps()
     assert 0x8825 in exif_of(original)  # the test image does carry a GPS position
     item = (await upload(resident, case_id, original, name="IMG_1.jpg", content_type="image/jpeg",
@@ -218,7 +221,8 @@ async def test_removal_is_soft_and_only_for_uploader_or_staff(desk):
     mine = (await upload(resident, case_id, PDF)).json()
     theirs = (await upload(staff, case_id, PDF)).json()
     assert (await resident.delete(f"{BASE}/attachments/{theirs['id']}")).status_code == 403
-    assert (await resident.delete(f"{BASE}/attachments/{mine['id']}")).json() == {"id": mine["id"], "removed": True}
+    removed = (await resident.delete(f"{BASE}/attachments/{mine['id']}")).json()
+    assert removed == {"id": mine["id"], "removed": True}
     assert (await resident.get(f"{BASE}/attachments/{mine['id']}")).status_code == 404
     assert (await staff.delete(f"{BASE}/attachments/{theirs['id']}")).status_code == 200
     left = await rows(h)
@@ -277,7 +281,8 @@ async def test_orphan_collector(desk):
     kept = (await upload(resident, case_id, PDF)).json()
     removed = (await upload(resident, case_id, PDF)).json()
     assert (await resident.delete(f"{BASE}/attachments/{removed['id']}")).status_code == 200
-    other_case = (await staff.post(f"{BASE}/cases", json={"type": "general_request", "title": "y"})).json()["id"]
+    other_case = (await staff.post(f"{BASE}/cases",
+                                   json={"type": "general_request", "title": "y"})).json()["id"]
     of_deleted_case = (await upload(staff, other_case, PDF)).json()
     from core.cases.tables import Case
 

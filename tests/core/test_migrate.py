@@ -109,7 +109,7 @@ async def test_migrate_creates_every_table_and_a_second_run_is_a_no_op(settings_
     runtime = runtime_for(settings)
     log = await migrate(runtime)
     apps_in_log = list(dict.fromkeys(line.split()[1] for line in applied(log)))
-    assert apps_in_log == ["core", "residents", "grids", "cases", "files", "jobs"]  # the core's apps, in order
+    assert apps_in_log == ["core", "residents", "grids", "cases", "files", "jobs"]  # core's apps, in order
     names = await table_names(settings)
     assert {t._meta.tablename for t in runtime.tables} | {"migration"} <= names
     assert await migration_rows(settings) == all_migrations(runtime)

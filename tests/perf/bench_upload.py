@@ -1,6 +1,7 @@
 """Benchmark of uploads: 1 MB files through the API vs direct `put_object` to the same server.
 
-Run:  .venv/bin/python tests/perf/bench_upload.py [--files 60] [--concurrency 4] [--rounds 3] [--db sqlite|postgres]
+Run:  .venv/bin/python tests/perf/bench_upload.py [--files 60] [--concurrency 4] [--rounds 3]
+          [--db sqlite|postgres]
 
 One SeaweedFS (`weed mini`, credentials on) is started on free ports. Linli runs as one uvicorn
 process (logging at WARNING) on a fresh database; an httpx client uploads `--files` distinct
@@ -69,7 +70,8 @@ async def prepare(settings_overrides: dict[str, Any]) -> tuple[str, int]:
     try:
         await h.community("bench")
         client = await h.token_client("bench", "community_staff")
-        case = (await client.post("/api/v1/c/bench/cases", json={"type": "general_request", "title": "基准"})).json()
+        case = (await client.post("/api/v1/c/bench/cases",
+                                  json={"type": "general_request", "title": "基准"})).json()
         return client.headers["Authorization"].split(" ", 1)[1], case["id"]
     finally:
         await h.close()
@@ -100,7 +102,8 @@ async def api_round(port: int, token: str, case_id: int, files: list[bytes], con
             while queue:
                 i, data = queue.pop()
                 r = await client.post("/api/v1/c/bench/attachments",
-                                      data={"owner_kind": "case", "owner_id": str(case_id), "purpose": "document"},
+                                      data={"owner_kind": "case", "owner_id": str(case_id),
+                                            "purpose": "document"},
                                       files={"file": (f"f{i}.pdf", data, "application/pdf")})
                 if r.status_code != 201:
                     raise SystemExit(f"upload failed: {r.status_code} {r.text[:300]}")
@@ -205,7 +208,10 @@ def write_section(args: argparse.Namespace, api_mbs: float, direct_mbs: float, r
     path = ROOT / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(r"<!-- bench:upload:start -->.*?<!-- bench:upload:end -->", re.S)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
 
 
