@@ -3,6 +3,7 @@ downloads through presigned URLs, quotas, isolation, storage failures and the or
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -330,3 +331,37 @@ async def test_a_plugin_declares_its_own_owner_kind(make_linli, s3_settings):
     r = await upload(staff_b, notice["id"], png(), owner_kind="noticeboard.notice", purpose="poster",
                      content_type="image/png", community="comm-b")
     assert r.status_code == 400 and r.json()["field"] == "owner_kind"
+
+
+def test_embedded_seaweedfs_survives_a_crash_keeps_data_and_requires_credentials(tmp_path):
+    """A weed left running by a crashed serve is ended on the next start; the data stays."""
+    import os
+
+    from core.files.embedded import EmbeddedS3, WeedPorts
+
+    (tmp_path / "seaweedfs").mkdir()
+    (tmp_path / "seaweedfs" / "weed.pid").write_text("999999")  # a dead pid from long ago
+    first = EmbeddedS3(ports=WeedPorts.free())
+    endpoint = first.start(tmp_path)
+    crashed_pid = first.process.pid
+    assert oct((tmp_path / "seaweedfs" / "s3.json").stat().st_mode & 0o777) == "0o600"
+    s3 = {"s3_endpoint": endpoint.endpoint, "s3_access_key": endpoint.access_key,
+          "s3_secret_key": endpoint.secret_key, "s3_region": endpoint.region, "s3_bucket": "linli"}
+    minio_for(s3).put_object("linli", "1/case/kept", io.BytesIO(b"still here"), 10)
+    second = EmbeddedS3(ports=WeedPorts.free())  # `first` is never stopped: as after a crash
+    try:
+        assert second.stale_pids(tmp_path) == [crashed_pid]
+        again = second.start(tmp_path)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(crashed_pid, os.WNOHANG)
+        assert not os.path.exists(f"/proc/{crashed_pid}")
+        assert (again.access_key, again.secret_key) == (endpoint.access_key, endpoint.secret_key)
+        assert (tmp_path / "seaweedfs" / "weed.pid").read_text() == str(second.process.pid)
+        s3["s3_endpoint"] = again.endpoint
+        assert minio_for(s3).get_object("linli", "1/case/kept").read() == b"still here"
+        with pytest.raises(S3Error):
+            next(iter(minio_for({**s3, "s3_secret_key": "guess"}).list_objects("linli")), None)
+    finally:
+        second.stop()
+    assert not second.running and not (tmp_path / "seaweedfs" / "weed.pid").exists()
+    assert second.stale_pids(tmp_path) == []
