@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -135,10 +136,30 @@ def is_postgres(engine: Engine) -> bool:
 def write_transaction(engine: Engine) -> Any:
     """A transaction fit for writing on either engine (IMMEDIATE on SQLite)."""
     if isinstance(engine, SQLiteEngine):
-        from piccolo.engine.sqlite import TransactionType
-
-        return engine.transaction(transaction_type=TransactionType.immediate)
+        return _sqlite_write(engine)
     return engine.transaction()
+
+
+# SQLite has one writer at a time. Tasks of one process queue on an asyncio lock instead of in
+# SQLite's busy handler, which sleeps and retries (tens of ms per collision under load). The
+# busy timeout still arbitrates between processes (web, worker).
+_sqlite_locks: dict[tuple[int, int], asyncio.Lock] = {}
+
+
+@asynccontextmanager
+async def _sqlite_write(engine: SQLiteEngine) -> AsyncIterator[Any]:
+    from piccolo.engine.sqlite import TransactionType
+
+    if engine.current_transaction.get() is not None:  # nested: the outer one holds the lock
+        async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
+            yield tx
+        return
+    key = (id(engine), id(asyncio.get_running_loop()))
+    lock = _sqlite_locks.get(key)
+    if lock is None:
+        lock = _sqlite_locks.setdefault(key, asyncio.Lock())
+    async with lock, engine.transaction(transaction_type=TransactionType.immediate) as tx:
+        yield tx
 
 
 @asynccontextmanager

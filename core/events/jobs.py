@@ -37,6 +37,11 @@ async def dispatch() -> int:
     await _send_all(pairs)
     async with write_transaction(runtime.engine):
         await delivery.mark_dispatched(sorted({event_id for event_id, _ in pairs}))
+        more = await OutboxEvent.exists().where(OutboxEvent.dispatched_at.is_null()).run()
+    if more:  # a batch was full (or events arrived meanwhile): go on in a fresh message
+        from core.jobs.queue import current_queue
+
+        await current_queue().send(dispatch, {})
     return len(pairs)
 
 
@@ -77,9 +82,9 @@ async def sweep() -> dict[str, int]:
 async def _send_all(pairs: list[tuple[str, str]]) -> None:
     from core.jobs.queue import current_queue
 
-    queue = current_queue()
-    for event_id, plugin_id in pairs:
-        await queue.send(deliver, {"event_id": event_id, "plugin_id": plugin_id})
+    if pairs:
+        await current_queue().send_many(
+            deliver, [{"event_id": event_id, "plugin_id": plugin_id} for event_id, plugin_id in pairs])
 
 
 async def redeliver_after_commit(event_id: str, plugin_id: str) -> None:

@@ -48,7 +48,7 @@ def all_jobs(registry: PluginRegistry) -> list[Job]:
     return jobs
 
 
-def all_schedules(registry: PluginRegistry) -> list[Schedule]:
+def all_schedules(registry: PluginRegistry, job_names: set[str] | None = None) -> list[Schedule]:
     from core.jobs.cron import parse
 
     schedules = list(CORE_SCHEDULES)
@@ -62,4 +62,7 @@ def all_schedules(registry: PluginRegistry) -> list[Schedule]:
         raise ConfigError("two schedules share a name")
     for s in schedules:
         parse(s.cron, s.name)
+        if job_names is not None and s.actor_name not in job_names:
+            raise ConfigError(f"schedule {s.name}: no job named {s.actor_name!r} is declared "
+                              "(register_actors)")
     return schedules

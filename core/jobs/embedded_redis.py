@@ -120,8 +120,12 @@ class EmbeddedRedis:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            end_process(self.process.pid)
-            self.process.wait(5)
+            self.process.terminate()  # our child: wait() reaps it (end_process would see a zombie)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
         if self.home is not None:
             (self.home / "redis.pid").unlink(missing_ok=True)
         self.process = None

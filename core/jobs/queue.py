@@ -92,24 +92,31 @@ class JobQueue:
     async def send(self, job: Job | str, kwargs: dict[str, Any], *, tenant: Tenant | None = _UNSET,
                    delay_ms: int | None = None) -> str:
         """Enqueue; raises :class:`Unavailable` when the broker cannot take the message."""
+        return (await self.send_many(job, [kwargs], tenant=tenant, delay_ms=delay_ms))[0]
+
+    async def send_many(self, job: Job | str, many: list[dict[str, Any]], *,
+                        tenant: Tenant | None = _UNSET, delay_ms: int | None = None) -> list[str]:
+        """Enqueue one message per kwargs in one thread hop (the dispatcher's fan-out).
+
+        The community is the current one unless ``tenant`` is given; a tenant job with none is
+        refused here (dramatiq only logs a middleware's error at enqueue). A broker that cannot
+        take the messages raises :class:`Unavailable`.
+        """
         name = job if isinstance(job, str) else job.name
         actor = self.actors.get(name)
         if actor is None:
             raise ConfigError(f"no job named {name!r} is declared")
-
-        spec = self.jobs[name]
         if tenant is _UNSET:
             tenant = current_tenant_or_none()
-        if spec.tenant and tenant is None:
+        if self.jobs[name].tenant and tenant is None:
             raise NoTenantError(f"job {name} needs a community and none is set")
 
-        def enqueue() -> str:
-            message = actor.send_with_options(kwargs=kwargs, delay=delay_ms)
-            return message.message_id
+        def enqueue_all() -> list[str]:
+            return [actor.send_with_options(kwargs=kwargs, delay=delay_ms).message_id for kwargs in many]
 
         try:
-            with tenant_scope(tenant):  # TenantStamp reads it in the sending thread
-                return await asyncio.to_thread(enqueue)
+            with tenant_scope(tenant):
+                return await asyncio.to_thread(enqueue_all)
         except (ConfigError, NoTenantError, RefusedJob, TypeError, ValueError):
             raise
         except Exception as exc:

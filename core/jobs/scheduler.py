@@ -65,7 +65,7 @@ async def tick(runtime: Runtime, queue: JobQueue, schedules: list[Schedule],
 
 async def run_scheduler(runtime: Runtime, queue: JobQueue, stop: asyncio.Event,
                         every_seconds: float = 5.0) -> None:
-    schedules = all_schedules(runtime.registry)
+    schedules = all_schedules(runtime.registry, set(queue.jobs))
     log.info("scheduler %s running %d schedules", INSTANCE, len(schedules))
     while not stop.is_set():
         await tick(runtime, queue, schedules)

@@ -70,7 +70,7 @@ def register_roles() -> list[Role]:
 
 @hookspec
 def register_actors() -> list[Any]:
-    """Return dramatiq actors the plugin's background jobs run on."""
+    """Return the plugin's background jobs, declared with ``core.api.job``."""
 
 
 @hookspec

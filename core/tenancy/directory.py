@@ -74,6 +74,11 @@ class TenantDirectory:
         return office_id
 
     async def by_id(self, community_id: int) -> Tenant | None:
+        """The active community with this id (workers restore a job's community by id)."""
+        now = time.monotonic()
+        for expires, tenant in self._by_slug.values():
+            if expires > now and tenant is not None and tenant.community_id == community_id:
+                return tenant
         row = await Community.select(Community.slug).where(Community.id == community_id).first().run()
         return None if row is None else await self.by_slug(row["slug"])
 

@@ -25,6 +25,15 @@ AMQP_TEST_URL = os.environ.get("LINLI_TEST_AMQP_URL", "amqp://guest:guest@127.0.
 LINLI_QUEUES = ("default", "events", "files")
 
 
+def broker_kinds() -> list[str]:
+    """Brokers a test runs on: Redis on the SQLite pass, Redis and RabbitMQ on the PostgreSQL pass
+    (the pass against this machine's real services), or what ``LINLI_TEST_BROKERS`` names."""
+    named = os.environ.get("LINLI_TEST_BROKERS")
+    if named:
+        return [b.strip() for b in named.split(",") if b.strip()]
+    return ["redis", "rabbitmq"] if os.environ.get("LINLI_TEST_DB") == "postgres" else ["redis"]
+
+
 def fresh_broker(kind: str) -> str:
     """An empty broker of ``kind`` ("redis" or "rabbitmq"); fails loudly when it is not running."""
     if kind == "redis":
@@ -90,7 +99,7 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
-    def stop(self, timeout: float = 20) -> None:
+    def stop(self, timeout: float = 8) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:

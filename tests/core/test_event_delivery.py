@@ -17,7 +17,7 @@ from core.jobs.queue import current_queue
 from core.jobs.scheduler import tick
 from core.jobs.tables import ScheduleSlot
 from core.plugins.types import Schedule
-from core.testing.jobs import WorkerProcess, fresh_broker, settings_env, wait_until
+from core.testing.jobs import WorkerProcess, broker_kinds, fresh_broker, settings_env, wait_until
 
 PLUGINS = ["ledger", "flaky"]
 MODULES = ["lp_ledger", "lp_flaky"]
@@ -60,7 +60,7 @@ async def deliveries(h: Any, community: str, plugin: str) -> list[dict[str, Any]
         return await EventDelivery.select().where(EventDelivery.plugin_id == plugin).run()
 
 
-@pytest.mark.parametrize("kind", ["redis", "rabbitmq"])
+@pytest.mark.parametrize("kind", broker_kinds())
 async def test_a_raising_plugin_never_stops_the_others_and_ends_dead(make_linli: Any, kind: str,
                                                                      tmp_path: Path, workers: Any) -> None:
     h = await setup(make_linli, fresh_broker(kind))
@@ -123,6 +123,8 @@ async def test_with_the_broker_down_writes_succeed_and_events_wait(make_linli: A
         async with h.tenant("east"):
             assert await OutboxEvent.count().where(OutboxEvent.dispatched_at.is_null()).run() == 0
     finally:
+        for w in workers:  # before their broker goes
+            w.stop()
         redis.stop()
 
 

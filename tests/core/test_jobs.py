@@ -17,10 +17,10 @@ import pytest
 from core.errors import NoTenantError
 from core.jobs.queue import current_queue
 from core.jobs.tables import DeadJob, JobReceipt
-from core.testing.jobs import WorkerProcess, fresh_broker, settings_env, wait_until
+from core.testing.jobs import WorkerProcess, broker_kinds, fresh_broker, settings_env, wait_until
 
 
-@pytest.fixture(params=["redis", "rabbitmq"])
+@pytest.fixture(params=broker_kinds())
 def broker_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

@@ -23,6 +23,7 @@ from core.api import (
     Tenant,
     UserRef,
     hookimpl,
+    job,
 )
 
 log = logging.getLogger("linli.noticeboard")
@@ -57,8 +58,17 @@ def register_roles() -> list[Role]:
 
 @hookimpl
 def register_actors() -> list[Any]:
-    # Background actors arrive with the jobs issue; expiry runs from the CLI command until then.
-    return []
+    return [expire_notices]
+
+
+@job("noticeboard.expire")
+async def expire_notices() -> int:
+    """Delete the current community's notices that expired over 30 days ago (daily schedule)."""
+    from linli_noticeboard.tables import Notice
+
+    cutoff = dt.date.today() - dt.timedelta(days=30)
+    gone = await Notice.delete().where(Notice.expires_on < cutoff).returning(Notice.id).run()
+    return len(gone)
 
 
 @hookimpl
@@ -68,8 +78,9 @@ def register_schedules() -> list[Schedule]:
 
 @click.command("noticeboard-expire")
 def expire_command() -> None:
-    """Report how many notices have expired (the scheduled job deletes them)."""
-    click.echo("expired notices are deleted by the daily noticeboard-expire schedule")
+    """Say how expired notices go away (the daily `noticeboard.expire` job deletes them)."""
+    click.echo("notices expired over 30 days ago are deleted daily at 03:00 UTC by the "
+               "noticeboard.expire job (run `linli worker` and `linli scheduler`)")
 
 
 @hookimpl
