@@ -121,7 +121,7 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
     await h.community("bench")
     await h.enable("bench", "eventbench")
     env = {**settings_env(settings, ["eventbench"], ["lp_eventbench"]), "BENCH_REDIS_URL": STATS_URL,
-           "LINLI_LOG_LEVEL": "WARNING", "LINLI_TENANT_CACHE_SECONDS": "5"}
+           "LINLI_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"), "LINLI_TENANT_CACHE_SECONDS": "5"}
     worker = WorkerProcess(env, tmp / "linli-worker.log", threads=THREADS).start()
     tenant = await h.runtime.tenants.by_slug("bench")
 
@@ -150,6 +150,9 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
         wait_done(m)
         return {"events/s": throughput, "p95 ms": p95(latencies_ms()),
                 "p50 ms": statistics.median(latencies_ms())}
+    except BaseException:
+        print(worker.output()[-3000:], file=sys.stderr)
+        raise
     finally:
         worker.stop()
         await h.close()
@@ -158,12 +161,15 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    global THREADS
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--latency-events", type=int, default=200)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
+    parser.add_argument("--threads", type=int, default=THREADS, help="worker threads, both sides")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    THREADS = args.threads
     dbs = args.db or ["sqlite", "postgres"]
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
