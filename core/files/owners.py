@@ -57,7 +57,6 @@ CASE_OWNER = AttachmentOwner(
         AttachmentPurpose("document", 20 * MB, ("application/pdf", *IMAGES, "image/svg+xml", "text/plain")),
     ),
 )
-CORE_OWNERS: tuple[AttachmentOwner, ...] = (CASE_OWNER,)
 
 
 class OwnerKinds:
@@ -133,3 +132,40 @@ async def still_exists(owner: AttachmentOwner, owner_id: int) -> bool | None:
     if owner.exists is None:
         return None
     return await _answer(owner.exists, owner_id)
+
+
+# -- results of long jobs (exports) -------------------------------------------------------------
+
+
+async def _run_row(run_id: int) -> dict[str, Any] | None:
+    from core.jobs.tables import JobRun
+
+    row: dict[str, Any] | None = await JobRun.select(JobRun.id, JobRun.requested_by).where(
+        JobRun.id == run_id).first().run()
+    return row
+
+
+async def _run_visible(access: OwnerAccess) -> bool:
+    """An export holds personal data: its requester sees it, and staff who oversee jobs."""
+    run = await _run_row(access.owner_id)
+    if run is None:
+        return False
+    return run["requested_by"] == access.principal.user_id or access.has("events.view")
+
+
+async def _run_exists(run_id: int) -> bool:
+    return await _run_row(run_id) is not None
+
+
+JOB_RESULT_OWNER = AttachmentOwner(
+    kind="job_run",
+    can_see=_run_visible,
+    can_attach=lambda _access: False,  # only the platform writes results
+    exists=_run_exists,
+    purposes=(AttachmentPurpose("result", 500 * MB, (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+        "application/pdf")),),
+)
+
+# The core's kinds (read when a runtime's OwnerKinds is built).
+CORE_OWNERS: tuple[AttachmentOwner, ...] = (CASE_OWNER, JOB_RESULT_OWNER)

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import io
 import logging
 import re
 import unicodedata
@@ -203,7 +204,7 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
         return await _store_and_record(
             runtime, storage, key, prepared, size=size, sha256=sha256, md5=md5, content_type=declared,
             owner=owner, owner_id=owner_id, purpose=purpose.name,
-            file_name=clean_file_name(reader.file.filename), principal=principal, tenant=tenant)
+            file_name=clean_file_name(reader.file.filename), uploaded_by=principal.user_id, tenant=tenant)
     finally:
         spool.close()
         if final is not None and final is not spool:
@@ -213,7 +214,7 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
 async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: IO[bytes], *,
                             size: int, sha256: str, md5: str, content_type: str,
                             owner: AttachmentOwner, owner_id: int, purpose: str, file_name: str,
-                            principal: Principal, tenant: Tenant) -> dict[str, Any]:
+                            uploaded_by: int | None, tenant: Tenant) -> dict[str, Any]:
     disposition = None if content_type in content.INLINE_TYPES else "attachment"
     try:
         await storage.put(key, data, size, content_type, content_disposition=disposition)
@@ -228,11 +229,11 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
             values: dict[str, Any] = {
                 "owner_kind": owner.kind, "owner_id": owner_id, "purpose": purpose,
                 "content_type": content_type, "file_name": file_name, "size": size, "sha256": sha256,
-                "uploaded_by": principal.user_id, "uploaded_at": dt.datetime.now(dt.UTC)}
+                "uploaded_by": uploaded_by, "uploaded_at": dt.datetime.now(dt.UTC)}
             inserted = await Attachment.insert(Attachment(object_key=key, **values)).returning(
                 Attachment.id).run()
             attachment_id = inserted[0]["id"]
-            await audit("attachment.added", actor_id=principal.user_id,
+            await audit("attachment.added", actor_id=uploaded_by,
                         subject=f"{owner.kind}:{owner_id}",
                         detail={"attachment_id": attachment_id, "purpose": purpose, "size": size})
         return {"id": attachment_id, **values}
@@ -242,6 +243,26 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
         with contextlib.suppress(Exception):
             await storage.remove(key)
         raise
+
+
+async def store_generated(runtime: Runtime, tenant: Tenant, *, owner_kind: str, owner_id: int,
+                          purpose: str, data: bytes, content_type: str, file_name: str,
+                          made_for: int | None) -> dict[str, Any]:
+    """Store a file the platform made (an export, a report) as an attachment of a record.
+
+    Same path as an upload — checked size and checksum before the row, the community's quota —
+    minus the sniffing: the bytes are our own. Runs with ``tenant`` set, outside a transaction.
+    """
+    storage = storage_for(runtime.settings)
+    owner = owner_kinds(runtime).get(owner_kind, tenant)
+    if owner is None or owner.purpose(purpose) is None:
+        raise InvalidInput(f"unknown owner kind or purpose {owner_kind}/{purpose}", field="owner_kind")
+    sha, md5 = hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest()
+    key = f"{tenant.community_id}/{owner.kind}/{uuid.uuid4()}"
+    return await _store_and_record(
+        runtime, storage, key, io.BytesIO(data), size=len(data), sha256=sha, md5=md5,
+        content_type=content_type, owner=owner, owner_id=owner_id, purpose=purpose,
+        file_name=clean_file_name(file_name), uploaded_by=made_for, tenant=tenant)
 
 
 async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: str) -> None:

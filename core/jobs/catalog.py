@@ -17,21 +17,18 @@ CORE_SCHEDULES = [
              actor_name="core.grids.generate_visit_plans"),
     Schedule(name="core.jobs.prune_receipts", cron="15 3 * * *", actor_name="core.jobs.prune_receipts",
              per_tenant=False),
+    Schedule(name="core.files.collect_orphans", cron="40 * * * *", actor_name="core.files.collect_orphans",
+             per_tenant=False),
 ]
 
 
 def core_jobs() -> list[Job]:
     from core.events.jobs import EVENT_JOBS
+    from core.files.jobs import FILE_JOBS
     from core.jobs.core_jobs import CORE_JOBS
+    from core.residents.export_job import RESIDENT_JOBS
 
-    extra: list[Job] = []
-    try:
-        from core.files.jobs import FILE_JOBS  # type: ignore[import-not-found, unused-ignore]
-
-        extra = list(FILE_JOBS)
-    except ImportError:
-        pass
-    return [*EVENT_JOBS, *CORE_JOBS, *extra]
+    return [*EVENT_JOBS, *CORE_JOBS, *FILE_JOBS, *RESIDENT_JOBS]
 
 
 def all_jobs(registry: PluginRegistry) -> list[Job]:

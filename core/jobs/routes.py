@@ -9,7 +9,7 @@ from litestar.params import FromPath, Parameter
 
 from core.audit import audit
 from core.auth.guards import platform_admin, principal_of, requires
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from core.jobs.dead import list_dead, retry_dead
 from core.jobs.tables import JobRun
 from core.runtime import state_of
@@ -56,14 +56,33 @@ class CommunityJobsController(Controller):
 
     @get("/runs/{run_id:int}", guards=[requires("residents.view")])
     async def run(self, request: Request, run_id: FromPath[int]) -> dict[str, Any]:
-        row = await JobRun.select(*RUN_COLUMNS).where(JobRun.id == run_id).first().run()
-        principal = principal_of(request)
-        table = state_of(request.app).roles
-        admin = any(table.has(role, "events.view") for role in principal.roles_in(current_tenant()))
-        # A run is its requester's (exports carry personal data); admins see every run.
-        if row is None or (row["requested_by"] != principal.user_id and not admin):
-            raise NotFound("no such job run")
-        return row
+        return await _visible_run(request, run_id)
+
+    @get("/runs/{run_id:int}/download", guards=[requires("residents.view")])
+    async def download(self, request: Request, run_id: FromPath[int]) -> dict[str, Any]:
+        """A presigned link (<= 15 minutes) to the run's result file."""
+        from core.files.service import download_link, visible_attachment
+        from core.files.storage import storage_for
+
+        run = await _visible_run(request, run_id)
+        if run["status"] != "done" or run["result_attachment_id"] is None:
+            raise Conflict(f"the job run is {run['status']} ({run['progress']}%); no file yet")
+        runtime = state_of(request.app)
+        row, _owner = await visible_attachment(runtime, current_tenant(), principal_of(request),
+                                               run["result_attachment_id"])
+        return {"run_id": run_id, "file_name": row["file_name"], "size": row["size"],
+                **download_link(storage_for(runtime.settings), row)}
+
+
+async def _visible_run(request: Request, run_id: int) -> dict[str, Any]:
+    row = await JobRun.select(*RUN_COLUMNS).where(JobRun.id == run_id).first().run()
+    principal = principal_of(request)
+    table = state_of(request.app).roles
+    admin = any(table.has(role, "events.view") for role in principal.roles_in(current_tenant()))
+    # A run is its requester's (exports carry personal data); admins see every run.
+    if row is None or (row["requested_by"] != principal.user_id and not admin):
+        raise NotFound("no such job run")
+    return row
 
 
 JOB_HANDLERS = [PlatformJobsController, CommunityJobsController]

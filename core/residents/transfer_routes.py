@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -56,6 +56,27 @@ class RegisterTransferController(Controller):
         if report.rejects_xlsx:
             body["rejects_xlsx_base64"] = base64.b64encode(report.rejects_xlsx).decode()
         return Response(body)
+
+    @post("/export-jobs", guards=[requires("residents.export")], status_code=202)
+    async def start_export(self, request: Request) -> dict[str, Any]:
+        """Export as a background job (large registers): poll the run, then download the file."""
+        import datetime as dt
+
+        from core.jobs.queue import current_queue
+        from core.jobs.tables import JobRun
+        from core.residents.export_job import export_register_job
+
+        current_queue()  # 503 now, not a run that never starts, when no broker is configured
+        user_id = principal_of(request).user_id
+        rows = await JobRun.insert(JobRun(
+            kind="core.residents.export", status="queued", progress=0, requested_by=user_id,
+            created_at=dt.datetime.now(dt.UTC))).returning(JobRun.id).run()
+        run_id = rows[0]["id"]
+        await export_register_job.send_after_commit(run_id=run_id)
+        await audit("register.export_started", actor_id=user_id, subject=f"job_run:{run_id}")
+        slug = current_tenant().slug
+        return {"id": run_id, "status": "queued", "progress": 0,
+                "poll": f"/api/v1/c/{slug}/jobs/runs/{run_id}"}
 
     @get("/export.xlsx", guards=[requires("residents.export")])
     async def export(self, request: Request, reveal: FromQuery[bool] = False,

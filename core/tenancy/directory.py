@@ -93,13 +93,14 @@ class TenantDirectory:
         policies = {r["plugin_id"]: r["policy"] for r in await PluginPolicy.select(
             PluginPolicy.plugin_id, PluginPolicy.policy).where(PluginPolicy.office == office_id).run()}
         choices = {r["plugin_id"]: r for r in await CommunityPlugin.select(
-            CommunityPlugin.plugin_id, CommunityPlugin.enabled, CommunityPlugin.settings,
+            CommunityPlugin.plugin_id, CommunityPlugin.enabled, CommunityPlugin.explicit,
+            CommunityPlugin.settings,
         ).where(CommunityPlugin.community == community_id).run()}
         states: dict[str, dict[str, Any]] = {}
         for plugin in self.registry.community_plugins():
             policy = policies.get(plugin.id, "allowed")
             row = choices.get(plugin.id)
-            choice = None if row is None else bool(row["enabled"])
+            choice = None if row is None or not row["explicit"] else bool(row["enabled"])
             settings = row["settings"] if row else {}
             if isinstance(settings, str):
                 settings = json.loads(settings or "{}")

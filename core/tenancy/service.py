@@ -190,7 +190,9 @@ async def set_plugin_enabled(runtime: Runtime, slug: str, plugin_id: str, *,
     row = await CommunityPlugin.select(CommunityPlugin.id).where(
         (CommunityPlugin.community == community["id"]) & (CommunityPlugin.plugin_id == plugin_id)
     ).first().run()
-    values: dict[Any, Any] = {"enabled": bool(choice), "settings": new_settings, "updated_at": now()}
+    # Changing only the settings keeps "never chosen": a default_on module stays on.
+    values: dict[Any, Any] = {"enabled": bool(choice), "explicit": choice is not None,
+                              "settings": new_settings, "updated_at": now()}
     if row:
         await CommunityPlugin.update(values).where(CommunityPlugin.id == row["id"]).run()
     else:

@@ -47,5 +47,8 @@ class CommunityPlugin(LinliTable, tablename="community_plugin"):
     community = ForeignKey(Community, null=False, on_delete=OnDelete.cascade)
     plugin_id = Varchar(length=64)
     enabled = Boolean(default=False)
+    # False while the community only set the module's settings and never switched it on or off:
+    # then the office's policy alone decides (a default_on module stays on).
+    explicit = Boolean(default=True)
     settings = JSON(default="{}")
     updated_at = Timestamptz()

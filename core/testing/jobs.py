@@ -71,6 +71,11 @@ def settings_env(settings: Settings, plugin_ids: list[str], extra_modules: list[
         "LINLI_JOB_HEARTBEAT_SECONDS": str(settings.job_heartbeat_seconds),
         "LINLI_LOG_LEVEL": "INFO",
     })
+    for name in ("s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region",
+                 "s3_public_endpoint", "storage_quota_bytes"):
+        value = getattr(settings, name, None)
+        if value not in (None, ""):
+            env[f"LINLI_{name.upper()}"] = str(value)
     env["LINLI_STRICT_PLUGINS"] = "true"  # a plugin the test loads must load in the child too
     # The child imports what this process can (test plugin modules live on sys.path entries).
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)

@@ -50,6 +50,8 @@ ACCESS: dict[str, str] = {
     "GET /api/v1/c/{community}/jobs/dead": "community:events.view",
     "POST /api/v1/c/{community}/jobs/dead/{dead_id}/retry": "community:events.view",
     "GET /api/v1/c/{community}/jobs/runs/{run_id}": "community:residents.view",
+    "GET /api/v1/c/{community}/jobs/runs/{run_id}/download": "community:residents.view",
+    "POST /api/v1/c/{community}/register/export-jobs": "community:residents.export",
     "GET /api/v1/c/{community}/members": "community:members.view",
     "POST /api/v1/c/{community}/members": "community:members.manage",
     "DELETE /api/v1/c/{community}/members/{membership_id}": "community:members.manage",

@@ -159,3 +159,21 @@ async def test_office_report_collects_sections_of_enabled_plugins(make_linli):
     assert r.status_code == 400 and r.json()["field"] == "to"
     r = await official.get("/api/v1/o/office-a/report?from=yesterday")
     assert r.status_code == 400
+
+
+async def test_changing_only_settings_keeps_a_default_on_module_on(make_linli):
+    h = await make_linli(plugins=["alpha"], extra_modules=["lp_alpha"])
+    await h.community("comm-a", office="office-a")
+    office_admin = await h.as_role("office_admin", office="office-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    r = await office_admin.put("/api/v1/o/office-a/plugin-policies/alpha", json={"policy": "default_on"})
+    assert r.status_code == 200, r.text
+    r = await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"reminder_hours": 6}})
+    assert r.status_code == 200, r.text
+    (alpha,) = (await admin.get("/api/v1/c/comm-a/plugins")).json()
+    assert alpha["enabled"] is True and alpha["settings"]["reminder_hours"] == 6
+    # an explicit "off" is still honoured, and "on" again after it
+    await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"enabled": False})
+    assert (await admin.get("/api/v1/c/comm-a/plugins")).json()[0]["enabled"] is False
+    await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"reminder_hours": 8}})
+    assert (await admin.get("/api/v1/c/comm-a/plugins")).json()[0]["enabled"] is False
