@@ -1,6 +1,7 @@
 """Benchmark of event delivery: outbox -> dispatcher -> handle_event vs a bare dramatiq actor.
 
-Run:  .venv/bin/python tests/perf/bench_events.py [--events 2000] [--latency-events 200] [--db sqlite|postgres]
+Run:  .venv/bin/python tests/perf/bench_events.py [--events 2000] [--latency-events 200]
+      [--db sqlite|postgres] [--threads 4]
 
 Both sides use this machine's Redis as the broker, one worker process with the same threads,
 and the same no-op (push the latency to a Redis list, count). Linli's side is the whole path:
@@ -68,9 +69,10 @@ def run_bare(n: int, m: int, log: Path) -> dict[str, float]:
     redis.Redis.from_url(BROKER_URL).flushdb()
     env = {**os.environ, "BENCH_REDIS_URL": STATS_URL, "BENCH_BROKER_URL": BROKER_URL,
            "PYTHONPATH": str(ROOT / "tests" / "perf")}
-    proc = subprocess.Popen([sys.executable, "-m", "dramatiq", "bench_events_actor", "--processes", "1",
-                             "--threads", str(THREADS)], env=env, cwd=ROOT,
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "dramatiq", "bench_events_actor", "--processes",
+                                 "1", "--threads", str(THREADS)], env=env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     os.environ.update(BENCH_REDIS_URL=STATS_URL, BENCH_BROKER_URL=BROKER_URL)
     import bench_events_actor as bare
 
