@@ -424,9 +424,11 @@ async def _in_tx(runtime: Any, action: Callable[[], Coroutine[Any, Any, T]]) -> 
 
 
 def _register_more() -> None:
-    from core.jobs.commands import register
+    from core import community_cli
+    from core.jobs import commands
 
-    register(main)
+    commands.register(main)
+    community_cli.register(main)
 
 
 _register_more()

@@ -97,3 +97,24 @@ def test_residents_import_from_the_command_line(env, tmp_path):
     assert "1 new" in r.output and (tmp_path / "register.rejects.xlsx").exists()
     r = runner.invoke(main, ["residents", "import", str(path), "--community", "nowhere"])
     assert r.exit_code == 2 and "no such community" in r.output
+    # The rest of the register, grids and cases from a terminal, as the same tenant walls apply.
+    r = runner.invoke(main, ["residents", "search", "--community", "guanfangjie", "--name", "赵"])
+    assert r.exit_code == 0 and "赵大爷" in r.output, r.output
+    assert "13700000001" not in r.output  # masked
+    out = tmp_path / "export.xlsx"
+    r = runner.invoke(main, ["residents", "export", "--community", "guanfangjie", "--out", str(out)])
+    assert r.exit_code == 0 and "wrote 1 rows" in r.output and out.stat().st_size > 0
+    r = runner.invoke(main, ["residents", "search", "--community", "hongguang", "--name", "赵"])
+    assert r.exit_code == 0 and "no resident matches" in r.output  # another community's register
+    r = runner.invoke(main, ["residents", "search", "--community", "guanfangjie", "--category", "dragon"])
+    assert r.exit_code == 2 and "category" in r.output
+    r = runner.invoke(main, ["grids", "plan", "--community", "guanfangjie"])
+    assert r.exit_code == 0 and "visit plan(s)" in r.output
+    assert runner.invoke(main, ["grids", "due", "--community", "guanfangjie"]).exit_code == 0
+    assert runner.invoke(main, ["grids", "list", "--community", "guanfangjie"]).exit_code == 0
+    r = runner.invoke(main, ["cases", "list", "--community", "guanfangjie", "--state", "flying"])
+    assert r.exit_code == 2 and "--state" in r.output
+    r = runner.invoke(main, ["cases", "escalate", "--community", "guanfangjie"])
+    assert r.exit_code == 0 and "0 case(s) escalated" in r.output
+    r = runner.invoke(main, ["cases", "figures", "--community", "nowhere"])
+    assert r.exit_code == 2 and "no active community" in r.output
