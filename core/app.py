@@ -27,6 +27,7 @@ from core.tenancy.routes import (
     OfficeReportController,
     PlatformOfficeController,
 )
+from core.ui.routes import ui_router
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.middleware import linli_middleware
 
@@ -87,7 +88,7 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
                 await stop_engine(runtime.engine)
 
     app = Litestar(
-        route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime)],
+        route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime), ui_router()],
         middleware=[linli_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 
 from core.audit import audit
@@ -16,13 +15,11 @@ from core.auth.credentials import (
     hash_secret,
     new_token_secret,
     now,
-    open_session,
 )
 from core.auth.guards import authenticated, principal_of, requires
-from core.auth.passwords import verify_password
-from core.auth.tables import ApiToken, Membership, User
+from core.auth.login import log_in, set_session_cookie
+from core.auth.tables import ApiToken, Membership
 from core.auth.users import grant_role, revoke_membership
-from core.db.engine import write_transaction
 from core.errors import InvalidInput, NotFound
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
@@ -53,54 +50,11 @@ class AuthController(Controller):
     @post("/login", opt={"public": True, "csrf_exempt": True, "transaction": False}, status_code=200)
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response:
         runtime = state_of(request.app)
-        settings = runtime.settings
         client = request.client.host if request.client else "?"
-        if not runtime.login_limiter.allow(client):
-            raise TooManyRequestsException("too many login attempts from this address; wait a few minutes")
-        field = User.phone if data.username.isdigit() else User.username
-        user = await User.select().where(field == data.username).first().run()
-        stamp = now()
-        locked_until = user["locked_until"] if user else None
-        if locked_until is not None and _aware(locked_until) > stamp:
-            raise NotAuthorizedException("account locked after repeated failures; try again later")
-        if user is None or not user["active"] or not verify_password(user["password_hash"], data.password):
-            if user is not None:
-                async with write_transaction(runtime.engine):
-                    failures = user["failed_logins"] + 1
-                    values: dict[Any, Any] = {User.failed_logins: failures}
-                    if failures >= settings.login_max_failures:
-                        values[User.locked_until] = stamp + dt.timedelta(minutes=settings.lockout_minutes)
-                        values[User.failed_logins] = 0
-                    await User.update(values).where(User.id == user["id"]).run()
-                    await audit(
-                        "auth.login_failed",
-                        actor_id=user["id"],
-                        subject=user["username"],
-                        detail={"client": client, "locked": failures >= settings.login_max_failures},
-                    )
-            raise NotAuthorizedException("wrong username or password")
-        async with write_transaction(runtime.engine):
-            await (
-                User.update({User.failed_logins: 0, User.locked_until: None})
-                .where(User.id == user["id"])
-                .run()
-            )
-            session_id, csrf = await open_session(user["id"], settings.session_ttl_hours)
-            await audit(
-                "auth.login", actor_id=user["id"], subject=user["username"], detail={"client": client}
-            )
-        response = Response(
-            {"username": user["username"], "display_name": user["display_name"], "csrf_token": csrf}
-        )
-        response.set_cookie(
-            SESSION_COOKIE,
-            session_id,
-            httponly=True,
-            samesite="lax",
-            secure=settings.profile == "production",
-            path="/",
-            max_age=settings.session_ttl_hours * 3600,
-        )
+        done = await log_in(runtime, data.username, data.password, client)
+        response = Response({"username": done.user["username"], "display_name": done.user["display_name"],
+                             "csrf_token": done.csrf_token})
+        set_session_cookie(response, runtime, done.session_id)
         return response
 
     @post("/logout", guards=[authenticated], status_code=200)

@@ -9,7 +9,7 @@ Entry kinds:
   platform          platform administrators only; everyone else gets 404
   office:<perm>     street-office routes guarded by ``requires_office(perm)``
   community:<perm>  community routes guarded by ``requires(perm)``
-Expected outcomes: anonymous -> 401; a member of another community/office -> 404;
+Expected outcomes: anonymous -> 401 (a page: 303 to the login page); a member of another community/office -> 404;
 a resident of this community -> 403 unless residents hold the permission.
 """
 
@@ -23,6 +23,17 @@ import pytest
 from core.app import OPENAPI_PATH
 
 ACCESS: dict[str, str] = {
+    # Pages (core/ui): an anonymous caller is sent to the login page (303) instead of a 401.
+    "GET /": "public",
+    "GET /login": "public",
+    "POST /login": "public",
+    "POST /logout": "self",
+    "GET /lang/{code}": "public",
+    "GET /large-text/{on}": "public",
+    "GET /static/{file_path}": "public",
+    "GET /c/{community}": "community:community.view",
+    "GET /c/{community}/residents": "community:residents.view",
+    "GET /c/{community}/cases": "community:cases.view",
     "GET /health/live": "public",
     "GET /health/ready": "public",
     "POST /api/v1/auth/login": "public",
@@ -252,7 +263,8 @@ async def test_outsiders_are_refused_everywhere(world):
         if kind in ("public", None):
             continue
         url = fill(path, values)
-        expectations: dict[str, set[int]] = {"anonymous": {401}}
+        page = not path.startswith(("/api/", "/health"))
+        expectations: dict[str, set[int]] = {"anonymous": {303} if page else {401}}
         if kind == "platform":
             expectations.update(other_community={404}, other_office={404}, resident={404})
         elif kind.startswith("community:"):

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja + htmx): staff console, resident portal, street-office view."""

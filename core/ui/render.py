@@ -1,0 +1,44 @@
+"""Rendering a page: the language's Jinja environment and the context every page shares."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from litestar import Request, Response
+
+from core.ui.i18n import COOKIE, LANGS, pick, translations
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    locale = LANGS[lang]
+    env.filters["date"] = lambda d: "" if d is None else format_date(d, "medium", locale=locale)
+    env.filters["datetime"] = lambda d: "" if d is None else format_datetime(d, "short", locale=locale)
+    env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
+    return env
+
+
+def lang_of(request: Request) -> str:
+    return pick(request.cookies.get(COOKIE))
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    lang = lang_of(request)
+    principal = request.scope.get("user")
+    tenant = request.scope.get("state", {}).get("tenant")
+    html = environment(lang).get_template(template).render(
+        lang=lang, user=principal, tenant=tenant, path=request.url.path,
+        csrf_token=getattr(principal, "csrf_token", None), large=request.cookies.get("linli_large") == "1",
+        **context)
+    return Response(html, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})

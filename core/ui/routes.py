@@ -1,0 +1,244 @@
+"""The pages. Each community page runs under the same middleware as the API (tenant resolved,
+session checked, transaction), with the same guards; failures become pages, not JSON: no
+session -> the login page (and back afterwards), no permission -> 403 page, another community
+-> 404 page exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Request, Response, Router, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+
+from core.auth.guards import authenticated, principal_of, requires
+from core.auth.login import log_in, set_session_cookie
+from core.errors import NotFound
+from core.plugins.registry import maybe_await
+from core.plugins.types import UserRef
+from core.runtime import state_of
+from core.tenancy.context import current_tenant
+from core.ui.i18n import COOKIE, LANGS
+from core.ui.render import page
+
+log = logging.getLogger("linli.ui")
+STATIC = Path(__file__).parent / "static"
+PUBLIC = {"public": True}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a login to another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+# -- exceptions become pages ---------------------------------------------------------------------
+
+
+def to_login(request: Request, _exc: Exception) -> Response:
+    return Redirect(f"/login?next={quote(request.url.path)}", status_code=303)
+
+
+def error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, NotFound | NotFoundException):
+        status = 404
+    elif isinstance(exc, HTTPException):
+        status = exc.status_code
+    else:
+        log.exception("page failed", extra={"path": request.url.path})
+        status = 500
+    return page(request, "error.html", status=status, status_code=status)
+
+
+# -- public --------------------------------------------------------------------------------------
+
+
+@get("/", opt=PUBLIC)
+async def home(request: Request) -> Response:
+    principal = request.scope.get("user")
+    if principal is None:
+        return Redirect("/login", status_code=303)
+    from core.tenancy.tables import Community
+
+    ids = sorted(principal.community_roles)
+    if ids:
+        row = await Community.select(Community.slug).where(Community.id == ids[0]).first().run()
+        if row:
+            return Redirect(f"/c/{row['slug']}/", status_code=303)
+    return page(request, "no_community.html")
+
+
+@get("/login", opt=PUBLIC)
+async def login_form(request: Request, next: FromQuery[str | None] = None) -> Response:
+    return page(request, "login.html", next=_safe_next(next), username="", error=None)
+
+
+@dataclass
+class LoginForm:
+    username: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+@post("/login", opt={"public": True, "csrf_exempt": True, "transaction": False})
+async def login_submit(
+        request: Request,
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+    runtime = state_of(request.app)
+    target = _safe_next(data.next)
+    if not data.username.strip() or not data.password:
+        return page(request, "login.html", status=400, next=target, username=data.username,
+                    error="missing")
+    try:
+        done = await log_in(runtime, data.username.strip(), data.password,
+                            request.client.host if request.client else "?")
+    except HTTPException as exc:
+        error = "locked" if "locked" in str(exc.detail) else "throttled" if exc.status_code == 429 \
+            else "wrong"
+        return page(request, "login.html", status=exc.status_code, next=target,
+                    username=data.username, error=error)
+    response: Response = Redirect(target, status_code=303)
+    set_session_cookie(response, runtime, done.session_id)
+    return response
+
+
+@post("/logout", guards=[authenticated])
+async def logout(request: Request) -> Response:
+    from core.auth.credentials import SESSION_COOKIE, close_session
+
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        await close_session(session_id)
+    response: Response = Redirect("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/lang/{code:str}", opt=PUBLIC)
+async def set_language(code: FromPath[str], next: FromQuery[str | None] = None) -> Response:
+    response: Response = Redirect(_safe_next(next), status_code=303)
+    if code in LANGS:
+        response.set_cookie(COOKIE, code, path="/", max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@get("/large-text/{on:int}", opt=PUBLIC)
+async def large_text(on: FromPath[int], next: FromQuery[str | None] = None) -> Response:
+    response: Response = Redirect(_safe_next(next), status_code=303)
+    response.set_cookie("linli_large", "1" if on else "0", path="/", max_age=365 * 86400, samesite="lax")
+    return response
+
+
+# -- community pages -----------------------------------------------------------------------------
+
+
+async def _chrome(request: Request) -> dict[str, Any]:
+    """Navigation (core + plugins enabled here, filtered by permission) and the user's communities."""
+    runtime, tenant, principal = state_of(request.app), current_tenant(), principal_of(request)
+    roles = principal.roles_in(tenant)
+    permissions = frozenset(p for p in runtime.roles.permissions
+                            if any(runtime.roles.has(r, p) for r in roles))
+    user = UserRef(id=principal.user_id, display_name=principal.display_name or principal.username,
+                   role=next(iter(sorted(roles)), None), permissions=permissions)
+    nav: list[dict[str, Any]] = [
+           {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None},
+           {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
+            "permission": "residents.view"},
+           {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"}]
+    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
+    for items in hooks.ui_navigation(tenant=tenant, user=user):
+        for item in items or ():
+            nav.append({"label": (item.label_en, item.label_zh), "path": item.path,
+                        "permission": item.permission})
+    nav = [n for n in nav if n["permission"] is None or n["permission"] in permissions]
+    return {"nav": nav, "user_ref": user, "permissions": permissions}
+
+
+@get("/c/{community:str}/", guards=[requires("community.view")])
+async def dashboard(request: Request) -> Response:
+    from core.cases.figures import case_figures
+    from core.grids.visits import due_visits
+    from core.residents.tables import Person, Residency
+
+    runtime, tenant = state_of(request.app), current_tenant()
+    chrome = await _chrome(request)
+    today = dt.date.today()
+    figures = await case_figures(dt.datetime.now(dt.UTC))
+    residents = await Person.count().where(Person.erased_at.is_null()).run()
+    moved_in = await Residency.count().where(Residency.start_date >= today - dt.timedelta(days=30)).run()
+    visits_due = len(await due_visits(today))
+    cards: list[Any] = []
+    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
+    for result in hooks.ui_dashboard_cards(tenant=tenant, user=chrome["user_ref"]):
+        cards.extend(await maybe_await(result) or ())
+    return page(request, "dashboard.html", **chrome, figures=figures, residents=residents,
+                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order))
+
+
+@get("/c/{community:str}/residents", guards=[requires("residents.view")])
+async def residents_page(request: Request, q: FromQuery[str | None] = None) -> Response:
+    from core.errors import InvalidInput
+    from core.residents.scope import visible_places
+    from core.residents.search import ResidentQuery, search_residents
+    from core.residents.views import person_out
+
+    runtime = state_of(request.app)
+    chrome = await _chrome(request)
+    rows: list[dict[str, Any]] = []
+    error = None
+    if q and q.strip():
+        visible = await visible_places(principal_of(request), current_tenant())
+        query = ResidentQuery(name_prefix=q.strip(),
+                              allowed_building_ids=None if visible is None else visible.building_ids,
+                              allowed_unit_ids=None if visible is None else visible.unit_ids)
+        try:
+            found, _cursor = await search_residents(runtime.field_keys, query, limit=50)
+            rows = [person_out(r, runtime.field_keys, reveal=False) for r in found]
+        except InvalidInput as exc:
+            error = str(exc)
+    return page(request, "residents.html", **chrome, q=q or "", rows=rows, error=error)
+
+
+@get("/c/{community:str}/cases", guards=[requires("cases.view")])
+async def cases_page(request: Request, only: FromQuery[str | None] = None) -> Response:
+    """The inbox; ``?only=<state>`` filters (``state`` is a reserved name in litestar)."""
+    case_state = only
+    from core.cases.engine import TRANSITIONS
+    from core.cases.tables import Case
+
+    chrome = await _chrome(request)
+    query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
+                        Case.created_at)
+    if case_state in TRANSITIONS:
+        query = query.where(Case.state == case_state)
+    rows = await query.order_by(Case.id, ascending=False).limit(100).run()
+    return page(request, "cases.html", **chrome, rows=rows, state=case_state or "", states=list(TRANSITIONS),
+                now=dt.datetime.now(dt.UTC))
+
+
+def ui_router() -> Router:
+    static = create_static_files_router(path="/static", directories=[STATIC], opt=PUBLIC,
+                                        include_in_schema=False)
+    return Router(
+        path="/",
+        route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
+                        residents_page, cases_page, static],
+        exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
+                            NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
+        include_in_schema=False,
+    )

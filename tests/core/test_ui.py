@@ -1,0 +1,78 @@
+"""The pages over HTTP (no browser): login flow, language, the same walls as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.testing.harness import DEFAULT_PASSWORD
+
+
+async def setup(make_linli: Any) -> Any:
+    h = await make_linli(plugins=None)  # every installed plugin (the noticeboard adds navigation)
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    await h.community("comm-b", office="office-a")
+    await h.resident("comm-a", "王秀英", phone="13800000001")
+    return h
+
+
+async def form_login(h: Any, username: str, password: str = DEFAULT_PASSWORD, next_: str = "/") -> Any:
+    client = h.client()
+    r = await client.post("/login", data={"username": username, "password": password, "next": next_})
+    return client, r
+
+
+async def test_login_lands_on_the_dashboard_in_chinese_and_english_on_request(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    staff = await h.user(role="community_staff", community="comm-a")
+    anonymous = h.client()
+    r = await anonymous.get("/c/comm-a/residents?q=王")
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/c/comm-a/residents"
+    page = await anonymous.get("/login")
+    assert page.status_code == 200 and "用户名或手机号" in page.text and 'lang="zh-CN"' in page.text
+
+    client, r = await form_login(h, staff["username"], next_="/c/comm-a/residents")
+    assert r.status_code == 303 and r.headers["location"] == "/c/comm-a/residents"
+    found = await client.get("/c/comm-a/residents", params={"q": "王"})
+    assert found.status_code == 200 and "王秀英" in found.text
+    assert "13800000001" not in found.text  # masked as in the API
+    home = await client.get("/", follow_redirects=True)
+    assert home.status_code == 200 and "今日" in home.text and "未办结诉求" in home.text
+    r = await client.get("/lang/en", params={"next": "/c/comm-a/"}, follow_redirects=True)
+    assert "Open cases" in r.text and 'lang="en"' in r.text
+    assert "/static/htmx-2.0.11.min.js" in r.text
+    assert (await client.get("/static/htmx-2.0.11.min.js")).status_code == 200  # shipped, no CDN
+
+
+async def test_bad_login_keeps_the_username_and_says_why(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    staff = await h.user(role="community_staff", community="comm-a")
+    _client, r = await form_login(h, staff["username"], "wrong-password")
+    assert r.status_code == 401 and "用户名或密码错误" in r.text and f'value="{staff["username"]}"' in r.text
+    _client, r = await form_login(h, "", "")
+    assert r.status_code == 400 and "请输入用户名" in r.text
+    _client, r = await form_login(h, staff["username"], next_="https://evil.example/")
+    assert r.status_code == 303 and r.headers["location"] == "/"  # never an open redirect
+
+
+async def test_pages_keep_the_same_walls_as_the_api(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    other = await h.user(role="community_admin", community="comm-b")
+    client, _ = await form_login(h, other["username"])
+    r = await client.get("/c/comm-a/residents", params={"q": "王"})
+    assert r.status_code == 404 and "王秀英" not in r.text and "找不到页面" in r.text
+    assert (await client.get("/c/no-such-place/")).status_code == 404
+    resident = await h.user(role="resident", community="comm-a")
+    client, _ = await form_login(h, resident["username"])
+    r = await client.get("/c/comm-a/residents")
+    assert r.status_code == 403 and "没有权限" in r.text
+
+
+async def test_a_plugins_navigation_shows_only_where_it_is_enabled(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    await h.enable("comm-a", "noticeboard")
+    admin_a = await h.user(role="community_admin", community="comm-a")
+    client, _ = await form_login(h, admin_a["username"])
+    assert "社区公告" in (await client.get("/c/comm-a/")).text
+    await h.disable("comm-a", "noticeboard")
+    assert "社区公告" not in (await client.get("/c/comm-a/")).text
