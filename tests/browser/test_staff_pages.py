@@ -1,0 +1,55 @@
+"""A staff member and a resident in a real browser: log in, search, switch language, walls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.testing.harness import DEFAULT_PASSWORD
+from tests.browser.conftest import ARTIFACTS
+
+
+async def test_staff_logs_in_searches_and_switches_to_english(served: Any, browser: Any) -> None:
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    await h.resident("comm-a", "王秀英", phone="13800000001")
+    staff = await h.user(role="community_staff", community="comm-a")
+
+    page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    await page.goto(f"{base}/c/comm-a/residents")
+    assert page.url.endswith("/login?next=/c/comm-a/residents")  # sent to log in first
+    await page.get_by_label("用户名或手机号").fill(staff["username"])
+    await page.get_by_label("密码").fill("not-the-password")
+    await page.get_by_role("button", name="登录").click()
+    await page.get_by_role("alert").wait_for()
+    assert "用户名或密码错误" in await page.get_by_role("alert").inner_text()
+    assert await page.get_by_label("用户名或手机号").input_value() == staff["username"]  # kept
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/residents")
+
+    await page.get_by_label("姓名（开头）").fill("王")
+    await page.get_by_role("button", name="查找").click()
+    await page.get_by_role("cell", name="王秀英").wait_for()
+    row = await page.get_by_role("row").filter(has_text="王秀英").inner_text()
+    assert "13800000001" not in row  # masked for staff without "view sensitive"
+    await page.screenshot(path=str(ARTIFACTS / "residents-zh-phone.png"), full_page=True)
+
+    await page.get_by_role("link", name="English").click()
+    await page.get_by_role("link", name="Dashboard").click()
+    await page.get_by_text("Open cases").wait_for()
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await page.screenshot(path=str(ARTIFACTS / "dashboard-en-phone.png"), full_page=True)
+    await page.get_by_role("link", name="Large text").click()
+    assert "large" in (await page.locator("body").get_attribute("class") or "")
+
+    # A resident of the same community gets the "not allowed" page, not the register.
+    resident = await h.user(role="resident", community="comm-a")
+    other = await browser.new_page()
+    await other.goto(f"{base}/login")
+    await other.get_by_label("用户名或手机号").fill(resident["username"])
+    await other.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await other.get_by_role("button", name="登录").click()
+    await other.wait_for_url(f"{base}/c/comm-a/")
+    response = await other.goto(f"{base}/c/comm-a/residents")
+    assert response.status == 403 and "没有权限" in await other.content()
