@@ -90,6 +90,17 @@ async def may_see_case(principal: Principal, tenant: Tenant, case: dict[str, Any
     return True
 
 
+async def scope_cases(query: Any, principal: Principal, tenant: Tenant, *, manager: bool) -> Any:
+    """Limit a case query to what the caller may see (the list twin of :func:`may_see_case`)."""
+    if not manager:
+        return query.where(Case.requester_user_id == principal.user_id)
+    if await visible_places(principal, tenant) is not None:
+        from core.grids.service import grids_of
+
+        return query.where(Case.grid_id.is_in(await grids_of(principal.user_id, dt.date.today()) or [0]))
+    return query
+
+
 async def _visible_case(request: Request, case_id: int) -> dict[str, Any]:
     """A case the caller may see, or NotFound exactly like a missing one."""
     case = await engine.get_case(case_id)
@@ -137,14 +148,8 @@ class CasesController(Controller):
         before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
-        principal = principal_of(request)
-        query = Case.select()
-        if not _is_manager(request):
-            query = query.where(Case.requester_user_id == principal.user_id)
-        elif await visible_places(principal, current_tenant()) is not None:
-            from core.grids.service import grids_of
-
-            query = query.where(Case.grid_id.is_in(await grids_of(principal.user_id, dt.date.today()) or [0]))
+        query = await scope_cases(Case.select(), principal_of(request), current_tenant(),
+                                  manager=_is_manager(request))
         if in_state:
             query = query.where(Case.state == in_state)
         if case_type:

@@ -178,10 +178,14 @@ async def dashboard(request: Request) -> Response:
     runtime, tenant = state_of(request.app), current_tenant()
     chrome = await _chrome(request)
     today = dt.date.today()
-    figures = await case_figures(dt.datetime.now(dt.UTC))
-    residents = await Person.count().where(Person.erased_at.is_null()).run()
-    moved_in = await Residency.count().where(Residency.start_date >= today - dt.timedelta(days=30)).run()
-    visits_due = len(await due_visits(today))
+    allowed = chrome["permissions"]
+    # Community-wide figures are for staff: a resident's dashboard shows only modules' cards.
+    figures = await case_figures(dt.datetime.now(dt.UTC)) if "cases.manage" in allowed else None
+    staff = "residents.view" in allowed
+    residents = await Person.count().where(Person.erased_at.is_null()).run() if staff else None
+    moved_in = await Residency.count().where(
+        Residency.start_date >= today - dt.timedelta(days=30)).run() if staff else None
+    visits_due = len(await due_visits(today)) if staff else None
     cards: list[Any] = []
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
     for result in hooks.ui_dashboard_cards(tenant=tenant, user=chrome["user_ref"]):
@@ -219,11 +223,15 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None) -> Re
     """The inbox; ``?only=<state>`` filters (``state`` is a reserved name in litestar)."""
     case_state = only
     from core.cases.engine import TRANSITIONS
+    from core.cases.routes import scope_cases
     from core.cases.tables import Case
 
     chrome = await _chrome(request)
     query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
                         Case.created_at)
+    # The same visibility as the API: residents see their own, grid workers their grids'.
+    query = await scope_cases(query, principal_of(request), current_tenant(),
+                              manager="cases.manage" in chrome["permissions"])
     if case_state in TRANSITIONS:
         query = query.where(Case.state == case_state)
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()

@@ -76,3 +76,22 @@ async def test_a_plugins_navigation_shows_only_where_it_is_enabled(make_linli: A
     assert "社区公告" in (await client.get("/c/comm-a/")).text
     await h.disable("comm-a", "noticeboard")
     assert "社区公告" not in (await client.get("/c/comm-a/")).text
+
+
+async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    mine, theirs = await h.user(role="resident", community="comm-a"), await h.user(role="resident",
+                                                                                 community="comm-a")
+    for user, title in ((mine, "我家水管漏水"), (theirs, "邻居的门禁坏了")):
+        api = await h.login(user["username"])
+        r = await api.post("/api/v1/c/comm-a/cases", json={"type": "general_request", "title": title})
+        assert r.status_code == 201, r.text
+    client, _ = await form_login(h, mine["username"])
+    inbox = await client.get("/c/comm-a/cases")
+    assert inbox.status_code == 200 and "我家水管漏水" in inbox.text and "邻居的门禁坏了" not in inbox.text
+    home = await client.get("/c/comm-a/")
+    assert "未办结诉求" not in home.text and "居民" not in home.text.split("<main")[1]  # no community figures
+    staff = await h.user(role="community_staff", community="comm-a")
+    client, _ = await form_login(h, staff["username"])
+    inbox = await client.get("/c/comm-a/cases")
+    assert "我家水管漏水" in inbox.text and "邻居的门禁坏了" in inbox.text
