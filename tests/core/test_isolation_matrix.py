@@ -9,8 +9,8 @@ Entry kinds:
   platform          platform administrators only; everyone else gets 404
   office:<perm>     street-office routes guarded by ``requires_office(perm)``
   community:<perm>  community routes guarded by ``requires(perm)``
-Expected outcomes: anonymous -> 401 (a page: 303 to the login page); a member of another community/office -> 404;
-a resident of this community -> 403 unless residents hold the permission.
+Expected outcomes: anonymous -> 401 (a page: 303 to the login page); a member of another
+community/office -> 404; a resident of this community -> 403 unless residents hold the permission.
 """
 
 from __future__ import annotations
