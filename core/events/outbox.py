@@ -94,8 +94,10 @@ async def deliver_pending(engine: Engine, registry: PluginRegistry, tenants: Ite
         with tenant_scope(tenant):
             pairs = await delivery.prepare(engine, registry, tenant, limit=limit)
             await _mark(engine, sorted({event_id for event_id, _ in pairs}))
-            pending = await EventDelivery.select(EventDelivery.event_id, EventDelivery.plugin_id).where(
-                EventDelivery.status == "pending").order_by(EventDelivery.id).limit(limit).run()
+            async with engine.transaction():  # on PostgreSQL, RLS sees the tenant only in one
+                pending = await EventDelivery.select(
+                    EventDelivery.event_id, EventDelivery.plugin_id).where(
+                    EventDelivery.status == "pending").order_by(EventDelivery.id).limit(limit).run()
             for row in pending:
                 outcome = await delivery.deliver(engine, registry, tenant, row["event_id"],
                                                  row["plugin_id"])
