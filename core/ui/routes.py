@@ -32,6 +32,7 @@ from core.plugins.registry import maybe_await
 from core.plugins.types import UserRef
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.case_pages import CASE_PAGES
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.render import page
 
@@ -147,7 +148,7 @@ async def large_text(on: FromPath[int], next: FromQuery[str | None] = None) -> R
 # -- community pages -----------------------------------------------------------------------------
 
 
-async def _chrome(request: Request) -> dict[str, Any]:
+async def chrome(request: Request) -> dict[str, Any]:
     """Navigation (core + plugins enabled here, filtered by permission) and the user's communities."""
     runtime, tenant, principal = state_of(request.app), current_tenant(), principal_of(request)
     roles = principal.roles_in(tenant)
@@ -176,9 +177,9 @@ async def dashboard(request: Request) -> Response:
     from core.residents.tables import Person, Residency
 
     runtime, tenant = state_of(request.app), current_tenant()
-    chrome = await _chrome(request)
+    ui = await chrome(request)
     today = dt.date.today()
-    allowed = chrome["permissions"]
+    allowed = ui["permissions"]
     # Community-wide figures are for staff: a resident's dashboard shows only modules' cards.
     figures = await case_figures(dt.datetime.now(dt.UTC)) if "cases.manage" in allowed else None
     staff = "residents.view" in allowed
@@ -188,9 +189,9 @@ async def dashboard(request: Request) -> Response:
     visits_due = len(await due_visits(today)) if staff else None
     cards: list[Any] = []
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for result in hooks.ui_dashboard_cards(tenant=tenant, user=chrome["user_ref"]):
+    for result in hooks.ui_dashboard_cards(tenant=tenant, user=ui["user_ref"]):
         cards.extend(await maybe_await(result) or ())
-    return page(request, "dashboard.html", **chrome, figures=figures, residents=residents,
+    return page(request, "dashboard.html", **ui, figures=figures, residents=residents,
                 moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order))
 
 
@@ -202,7 +203,7 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
     from core.residents.views import person_out
 
     runtime = state_of(request.app)
-    chrome = await _chrome(request)
+    ui = await chrome(request)
     rows: list[dict[str, Any]] = []
     error = None
     if q and q.strip():
@@ -215,7 +216,7 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
             rows = [person_out(r, runtime.field_keys, reveal=False) for r in found]
         except InvalidInput as exc:
             error = str(exc)
-    return page(request, "residents.html", **chrome, q=q or "", rows=rows, error=error)
+    return page(request, "residents.html", **ui, q=q or "", rows=rows, error=error)
 
 
 @get("/c/{community:str}/cases", guards=[requires("cases.view")])
@@ -226,16 +227,16 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None) -> Re
     from core.cases.routes import scope_cases
     from core.cases.tables import Case
 
-    chrome = await _chrome(request)
+    ui = await chrome(request)
     query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
                         Case.created_at)
     # The same visibility as the API: residents see their own, grid workers their grids'.
     query = await scope_cases(query, principal_of(request), current_tenant(),
-                              manager="cases.manage" in chrome["permissions"])
+                              manager="cases.manage" in ui["permissions"])
     if case_state in TRANSITIONS:
         query = query.where(Case.state == case_state)
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()
-    return page(request, "cases.html", **chrome, rows=rows, state=case_state or "", states=list(TRANSITIONS),
+    return page(request, "cases.html", **ui, rows=rows, state=case_state or "", states=list(TRANSITIONS),
                 now=dt.datetime.now(dt.UTC))
 
 
@@ -245,7 +246,7 @@ def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, static],
+                        residents_page, cases_page, *CASE_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -29,9 +29,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def served(make_linli: Any) -> AsyncIterator[tuple[Any, str]]:
-    """(harness, base URL) of a Linli with every installed plugin, served over real HTTP."""
-    h = await make_linli(plugins=None)
+async def served(make_linli: Any, s3_settings: dict[str, Any]) -> AsyncIterator[tuple[Any, str]]:
+    """(harness, base URL) of a Linli with every installed plugin and real S3, over real HTTP."""
+    h = await make_linli(plugins=None, **s3_settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(h.app, host="127.0.0.1", port=port, log_config=None,
                                            access_log=False, lifespan="off"))

@@ -1,0 +1,144 @@
+"""Case pages: a resident (or staff on their behalf) reports a matter, staff move it along, the
+resident confirms. Thin: every rule lives in ``core.cases.engine``; these handlers turn forms into
+engine calls and engine errors into the form shown again, with the message next to the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect
+
+from core.auth.guards import principal_of, requires
+from core.errors import Conflict, InvalidInput, NotFound
+from core.runtime import state_of
+from core.tenancy.context import current_tenant
+from core.ui.render import page
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+
+async def _chrome(request: Request) -> dict[str, Any]:
+    from core.ui.routes import chrome  # routes imports this module
+
+    return await chrome(request)
+
+
+def _types(request: Request) -> list[Any]:
+    from core.cases.routes import case_types
+
+    return sorted(case_types(state_of(request.app)).values(), key=lambda t: t.name)
+
+
+@dataclass
+class NewCaseForm:
+    type: str = ""
+    title: str = ""
+    description: str = ""
+
+
+@get("/c/{community:str}/cases/new", guards=[requires("cases.create")])
+async def new_case_form(request: Request) -> Response:
+    return page(request, "case_new.html", **await _chrome(request), types=_types(request),
+                form=NewCaseForm(type="general_request"), error=None, field=None)
+
+
+@post("/c/{community:str}/cases/new", guards=[requires("cases.create")])
+async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) -> Response:
+    from core.cases import engine
+    from core.cases.routes import case_types
+
+    chrome = await _chrome(request)
+    principal = principal_of(request)
+    staff = "cases.manage" in chrome["permissions"]
+    try:
+        case = await engine.open_case(
+            case_types(state_of(request.app)), case_type=data.type, title=data.title,
+            description=data.description.strip(), channel="walk_in" if staff else "app",
+            requester_user_id=None if staff else principal.user_id,
+            acting_user_id=principal.user_id if staff else None)
+    except InvalidInput as exc:
+        # Re-rendered with the values kept; the 400 rolls the request's transaction back.
+        return page(request, "case_new.html", status=400, **chrome, types=_types(request), form=data,
+                    error=str(exc), field=exc.field)
+    return Redirect(f"/c/{current_tenant().slug}/cases/{case['id']}", status_code=303)
+
+
+async def _case_view(request: Request, case_id: int, chrome: dict[str, Any]) -> dict[str, Any]:
+    from core.cases import engine
+    from core.cases.routes import may_see_case
+    from core.cases.tables import CaseNote, CaseTransition
+    from core.files.tables import Attachment
+
+    manager = "cases.manage" in chrome["permissions"]
+    case = await engine.get_case(case_id)
+    if not await may_see_case(principal_of(request), current_tenant(), case, manager=manager):
+        raise NotFound("no such case")
+    notes = CaseNote.select().where(CaseNote.case == case_id)
+    if not manager:
+        notes = notes.where(CaseNote.visibility == "public")
+    return {
+        "case": case, "manager": manager,
+        "allowed": sorted(engine.TRANSITIONS.get(case["state"], ())),
+        "notes": await notes.order_by(CaseNote.id).run(),
+        "history": await CaseTransition.select().where(CaseTransition.case == case_id).order_by(
+            CaseTransition.id).run(),
+        "files": await Attachment.select(Attachment.id, Attachment.file_name, Attachment.size).where(
+            (Attachment.owner_kind == "case") & (Attachment.owner_id == case_id)
+            & Attachment.deleted_at.is_null()).order_by(Attachment.id).run(),
+        "mine": case["requester_user_id"] == principal_of(request).user_id,
+    }
+
+
+@get("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
+async def case_page(request: Request, case_id: FromPath[int]) -> Response:
+    chrome = await _chrome(request)
+    return page(request, "case.html", **chrome, **await _case_view(request, case_id, chrome),
+                error=None)
+
+
+@dataclass
+class ActionForm:
+    action: str = ""  # assign_me / feedback; empty with ``to`` set: a transition
+    to: str = ""
+    reason: str = ""
+    outcome: str = ""
+    score: int = 0
+
+
+@post("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
+async def case_action(request: Request, case_id: FromPath[int],
+                      data: Annotated[ActionForm, FORM]) -> Response:
+    from litestar.exceptions import PermissionDeniedException
+
+    from core.cases import engine
+    from core.cases.routes import case_types
+
+    chrome = await _chrome(request)
+    view = await _case_view(request, case_id, chrome)  # 404 for a case the caller may not see
+    types, actor = case_types(state_of(request.app)), principal_of(request).user_id
+    try:
+        if data.action == "feedback":
+            if "cases.feedback" not in chrome["permissions"] or not (view["mine"] or view["manager"]):
+                raise PermissionDeniedException("only the requester (or staff for them) gives feedback")
+            await engine.give_feedback(types, case_id, outcome=data.outcome, score=data.score,
+                                       by_user_id=actor)
+        elif not view["manager"]:
+            raise PermissionDeniedException("this needs the permission 'cases.manage'")
+        elif data.action == "assign_me":
+            await engine.assign(types, case_id, actor, actor_id=actor)
+        elif data.action in ("", "transition") and data.to:
+            await engine.transition(types, case_id, data.to, actor_id=actor, reason=data.reason)
+        else:
+            raise InvalidInput("unknown action", field="action")
+    except (InvalidInput, Conflict) as exc:
+        status = 400 if isinstance(exc, InvalidInput) else 409
+        return page(request, "case.html", status=status, **chrome, **view, error=str(exc))
+    return Redirect(f"/c/{current_tenant().slug}/cases/{case_id}", status_code=303)
+
+
+CASE_PAGES = [new_case_form, new_case_submit, case_page, case_action]

@@ -1,0 +1,68 @@
+"""A resident reports a matter with a photo; staff take it through; the resident confirms it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+from core.testing.harness import DEFAULT_PASSWORD
+from tests.browser.conftest import ARTIFACTS
+
+
+async def log_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
+    page = await browser.new_page(viewport=viewport)
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(username)
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/")
+    return page
+
+
+def photo() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 60, 40)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+async def test_resident_reports_staff_resolve_resident_confirms(served: Any, browser: Any, tmp_path: Any) -> None:
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    resident = await h.user(role="resident", community="comm-a")
+    staff = await h.user(role="community_staff", community="comm-a")
+    phone = {"width": 390, "height": 844}
+
+    me = await log_in(browser, base, resident["username"], phone)
+    await me.goto(f"{base}/c/comm-a/cases/new")
+    await me.get_by_role("button", name="提交").click()  # empty title: refused, form kept
+    await me.get_by_role("alert").wait_for()
+    assert "请用一句话写明" in await me.get_by_role("alert").inner_text()
+    await me.get_by_label("什么事？（一句话）").fill("楼道灯坏了")
+    await me.get_by_label("详细情况：在哪里、从什么时候开始").fill("8栋2单元三楼，昨晚开始")
+    await me.get_by_role("button", name="提交").click()
+    await me.get_by_role("heading", name="楼道灯坏了").wait_for()
+    case_url = me.url
+    jpeg = tmp_path / "light.jpg"
+    jpeg.write_bytes(photo())
+    await me.get_by_label("添加照片").set_input_files(str(jpeg))
+    await me.get_by_role("button", name="上传").click()
+    await me.get_by_text("light.jpg").wait_for()  # the page reloads with the stored photo
+    await me.screenshot(path=str(ARTIFACTS / "case-resident-phone.png"), full_page=True)
+
+    desk = await log_in(browser, base, staff["username"], {"width": 1280, "height": 900})
+    await desk.goto(f"{base}/c/comm-a/cases")
+    await desk.get_by_role("link", name="楼道灯坏了").click()
+    for step, state in (("→ 已接收", "已接收"), ("派给我", "已派单"), ("→ 处理中", "处理中"),
+                        ("→ 已解决", "已解决")):
+        await desk.get_by_role("button", name=step).click()
+        await desk.locator(".state", has_text=state).wait_for()
+    await desk.screenshot(path=str(ARTIFACTS / "case-staff-desktop.png"), full_page=True)
+
+    await me.goto(case_url)
+    await me.get_by_role("button", name="已解决", exact=True).click()
+    await me.locator(".state", has_text="已办结").wait_for()
+    history = await me.locator(".history").inner_text()
+    assert "feedback: fixed" in history
