@@ -27,7 +27,8 @@ def photo() -> bytes:
     return buf.getvalue()
 
 
-async def test_resident_reports_staff_resolve_resident_confirms(served: Any, browser: Any, tmp_path: Any) -> None:
+async def test_resident_reports_staff_resolve_resident_confirms(served: Any, browser: Any,
+                                                              tmp_path: Any) -> None:
     h, base = served
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
