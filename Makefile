@@ -27,12 +27,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	LINLI_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:randomly
+	LINLI_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:randomly --durations=8
 
 # PostgreSQL: mandatory in CI (CI=true), skipped with a reason on a machine without the server.
 test-postgres: $(STAMP)
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
-		LINLI_TEST_DB=postgres $(BIN)/python -m pytest -q -p no:randomly; \
+		LINLI_TEST_DB=postgres $(BIN)/python -m pytest -q -p no:randomly --durations=8; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "error: PostgreSQL is not reachable on 127.0.0.1:5432 (required in CI)"; exit 1; \
 	else \

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.jobs.embedded_redis import EmbeddedRedis, end_process, process_alive
+from core.jobs.embedded_redis import EmbeddedRedis
+from core.processes import end, runs
 from core.settings import Settings
 
 log = logging.getLogger("linli.serve")
@@ -102,12 +103,8 @@ def clean_stale_child(pid_file: Path, name: str) -> int | None:
     except ValueError:
         pid = 0
     pid_file.unlink(missing_ok=True)
-    if pid and process_alive(pid, f"core.cli {name}"):
+    if pid and runs(pid, f"core.cli {name}"):
         log.warning("ending a %s left from an earlier run (pid %s)", name, pid)
-        try:
-            os.killpg(pid, 15)
-        except ProcessLookupError:
-            return None
-        end_process(pid)
+        end(pid, group=True)  # its own process group: dramatiq's worker processes too
         return pid
     return None

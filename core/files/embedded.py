@@ -28,7 +28,6 @@ import logging
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from core.processes import alive, cmdline, end
 
 log = logging.getLogger("linli.files.embedded")
 
@@ -114,49 +114,6 @@ def _write_secret(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _cmdline(pid: int) -> list[str]:
-    """The process's arguments ([] when it is gone); ``ps`` where there is no /proc."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-        return [a.decode(errors="replace") for a in raw.split(b"\0") if a]
-    except OSError:
-        if Path("/proc/self").exists():
-            return []
-    try:
-        out = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True,
-                             text=True, timeout=5, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return out.split()
-
-
-def _end(pid: int, timeout: float) -> None:
-    """SIGTERM, then SIGKILL when it has not gone after ``timeout`` seconds."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-        if not _alive(pid):
-            return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
-
-
 class EmbeddedS3:
     """One ``weed mini`` for one ``var/`` directory."""
 
@@ -215,14 +172,14 @@ class EmbeddedS3:
         if paths["pid"].exists():
             with contextlib.suppress(ValueError, OSError):
                 pid = int(paths["pid"].read_text().strip())
-                args = _cmdline(pid)
-                if _alive(pid) and args and Path(args[0]).name == "weed" and marker in args:
+                args = cmdline(pid)
+                if alive(pid) and args and Path(args[0]).name == "weed" and marker in args:
                     found.add(pid)
         proc = Path("/proc")
         if proc.is_dir():
             for entry in proc.iterdir():
                 if entry.name.isdigit() and int(entry.name) != os.getpid():
-                    args = _cmdline(int(entry.name))
+                    args = cmdline(int(entry.name))
                     if args and Path(args[0]).name == "weed" and marker in args:
                         found.add(int(entry.name))
         return sorted(found)
@@ -233,7 +190,7 @@ class EmbeddedS3:
         pids = self.stale_pids(var_dir)
         for pid in pids:
             log.warning("ending a SeaweedFS left from an earlier run", extra={"pid": pid})
-            _end(pid, self.stop_timeout)
+            end(pid, self.stop_timeout)
         paths["pid"].unlink(missing_ok=True)
         return pids
 

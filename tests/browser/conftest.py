@@ -22,6 +22,15 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-dev-shm-usage"]
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """The pages talk to the database only through the core: one pass (SQLite) is enough."""
+    if os.environ.get("LINLI_TEST_DB") == "postgres":
+        skip = pytest.mark.skip(reason="browser tests run in the SQLite pass")
+        for item in items:
+            if "tests/browser" in str(item.fspath):
+                item.add_marker(skip)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,6 +11,11 @@ from click.testing import CliRunner
 
 from core.cli import main
 
+# These commands run on SQLite files of their own whatever LINLI_TEST_DB says: once is enough.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("LINLI_TEST_DB") == "postgres",
+    reason="the CLI tests use their own SQLite files; they run in the SQLite pass")
+
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):

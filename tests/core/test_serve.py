@@ -6,6 +6,7 @@ and ended on the next start. Runs the real command in a subprocess (embedded pro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -66,49 +67,38 @@ async def ready(port: int) -> bool:
         return False
 
 
-async def test_serve_runs_every_part_and_ctrl_c_stops_them_all(tmp_path: Path) -> None:
+async def test_serve_runs_every_part_restarts_clean_after_a_kill_and_ctrl_c_stops_all(
+        tmp_path: Path) -> None:
     port = free_port()
-    serve = start(tmp_path, port)
     var = tmp_path / "var"
-    try:
-        await wait_until(lambda: ready(port), timeout=90, what="linli serve to be ready")
-        parts = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
-                                 what="worker, scheduler, Redis and SeaweedFS")
-        assert (var / "redis" / "appendonly.aof").exists()  # persistence on
-        serve.send_signal(signal.SIGINT)  # Ctrl-C
-        assert serve.wait(60) == 0 or serve.returncode in (0, 1, -2)
-        time.sleep(0.5)
-        assert [name for name, pid in parts.items() if alive(pid)] == []
-    finally:
-        if serve.poll() is None:
-            serve.kill()
-    log = (tmp_path / "serve.log").read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
-
-
-async def test_a_killed_serve_leaves_nothing_running_after_the_next_start(tmp_path: Path) -> None:
-    port = free_port()
     first = start(tmp_path, port)
-    var = tmp_path / "var"
+    second = None
     try:
         await wait_until(lambda: ready(port), timeout=90, what="linli serve to be ready")
         stale = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
-                                 what="all four children")
+                                 what="worker, scheduler, Redis and SeaweedFS")
+        assert (var / "redis" / "appendonly.aof").exists()  # queued jobs persist
         first.kill()  # SIGKILL: no cleanup runs, the children are orphans now
         first.wait(10)
         assert all(alive(pid) for pid in stale.values())
+
         second = start(tmp_path, port)
-        try:
-            await wait_until(lambda: ready(port), timeout=90, what="the second serve")
-            assert [name for name, pid in stale.items() if alive(pid)] == []  # ended on start
-            fresh = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
-                                     what="new children")
-            assert set(fresh.values()).isdisjoint(stale.values())
-        finally:
-            second.send_signal(signal.SIGINT)
-            second.wait(60)
+        await wait_until(lambda: ready(port), timeout=90, what="the second serve")
+        assert [name for name, pid in stale.items() if alive(pid)] == []  # found and ended
+        fresh = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
+                                 what="new children")
+        assert set(fresh.values()).isdisjoint(stale.values())
+
+        second.send_signal(signal.SIGINT)  # Ctrl-C
+        second.wait(60)
+        time.sleep(0.5)
+        assert [name for name, pid in fresh.items() if alive(pid)] == []  # every child stopped
     finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
         for pid in children_of(var).values():
-            os.kill(pid, signal.SIGKILL)
-        if first.poll() is None:
-            first.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
