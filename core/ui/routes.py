@@ -34,6 +34,7 @@ from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.case_pages import CASE_PAGES
 from core.ui.i18n import COOKIE, LANGS
+from core.ui.module_pages import MODULE_PAGES
 from core.ui.render import page
 
 log = logging.getLogger("linli.ui")
@@ -160,7 +161,9 @@ async def chrome(request: Request) -> dict[str, Any]:
            {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None},
            {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
             "permission": "residents.view"},
-           {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"}]
+           {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
+           {"label": ("Modules", "功能模块"), "path": f"/c/{tenant.slug}/modules",
+            "permission": "plugins.view"}]
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
     for items in hooks.ui_navigation(tenant=tenant, user=user):
         for item in items or ():
@@ -246,7 +249,7 @@ def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, *CASE_PAGES, static],
+                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

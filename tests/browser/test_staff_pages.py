@@ -53,3 +53,25 @@ async def test_staff_logs_in_searches_and_switches_to_english(served: Any, brows
     await other.wait_for_url(f"{base}/c/comm-a/")
     response = await other.goto(f"{base}/c/comm-a/residents")
     assert response.status == 403 and "没有权限" in await other.content()
+
+
+async def test_switching_a_module_on_and_off_changes_the_navigation(served: Any, browser: Any) -> None:
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    admin = await h.user(role="community_admin", community="comm-a")
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(admin["username"])
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/")
+    nav = page.get_by_role("navigation", name="主导航")
+    assert await nav.get_by_role("link", name="社区公告").count() == 0
+    await nav.get_by_role("link", name="功能模块").click()
+    await page.get_by_role("button", name="开启 社区公告").click()
+    await nav.get_by_role("link", name="社区公告").wait_for()  # its navigation entry appears
+    await page.screenshot(path=str(ARTIFACTS / "modules-desktop.png"), full_page=True)
+    await page.get_by_role("button", name="关闭 社区公告").click()
+    await page.get_by_role("button", name="开启 社区公告").wait_for()
+    assert await nav.get_by_role("link", name="社区公告").count() == 0  # and goes again

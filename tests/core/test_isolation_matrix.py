@@ -34,6 +34,8 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}": "community:community.view",
     "GET /c/{community}/residents": "community:residents.view",
     "GET /c/{community}/cases": "community:cases.view",
+    "GET /c/{community}/modules": "community:plugins.view",
+    "POST /c/{community}/modules/{plugin_id}": "community:plugins.manage",
     "GET /c/{community}/cases/new": "community:cases.create",
     "POST /c/{community}/cases/new": "community:cases.create",
     "GET /c/{community}/cases/{case_id}": "community:cases.view",
