@@ -45,6 +45,25 @@ async def community_sections(
     return sections
 
 
+async def office_report(runtime: Runtime, office_id: int, start: dt.date,
+                        end: dt.date) -> list[dict[str, Any]]:
+    """Every active community of the office with its modules and sections, by slug."""
+    from core.tenancy.tables import Community
+
+    rows = await Community.select(Community.slug).where(
+        (Community.office == office_id) & Community.archived.eq(False)).order_by(Community.slug).run()
+    communities = []
+    for row in rows:
+        tenant = await runtime.tenants.by_slug(row["slug"])
+        if tenant is None:
+            continue
+        communities.append({
+            "slug": tenant.slug, "name": tenant.name, "modules": sorted(tenant.enabled_plugins),
+            "sections": await community_sections(runtime, tenant, start, end),
+        })
+    return communities
+
+
 def _read_transaction(engine: Engine) -> Any:
     # On PostgreSQL a transaction is what carries the tenant to RLS.
     return engine.transaction()

@@ -13,7 +13,7 @@ from core.audit import AuditEntry
 from core.auth.guards import platform_admin, principal_of, requires, requires_office
 from core.errors import InvalidInput, NotFound
 from core.events.tables import EventDelivery
-from core.oversight import community_sections
+from core.oversight import office_report
 from core.runtime import state_of
 from core.tenancy import service
 from core.tenancy.context import current_tenant
@@ -193,19 +193,7 @@ class OfficeReportController(Controller):
         if end < start:
             raise InvalidInput("the period ends before it starts", field="to")
         office_row = await service.office_by_slug(office)
-        rows = await Community.select(Community.slug).where(
-            (Community.office == office_row["id"]) & Community.archived.eq(False)
-        ).order_by(Community.slug).run()
-        communities = []
-        for row in rows:
-            tenant = await runtime.tenants.by_slug(row["slug"])
-            if tenant is None:
-                continue
-            communities.append({
-                "slug": tenant.slug, "name": tenant.name,
-                "modules": sorted(tenant.enabled_plugins),
-                "sections": await community_sections(runtime, tenant, start, end),
-            })
+        communities = await office_report(runtime, office_row["id"], start, end)
         return {"office": office, "from": start.isoformat(), "to": end.isoformat(),
                 "communities": communities}
 

@@ -35,6 +35,7 @@ from core.tenancy.context import current_tenant
 from core.ui.case_pages import CASE_PAGES
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.module_pages import MODULE_PAGES
+from core.ui.office_pages import OFFICE_PAGES
 from core.ui.render import page
 
 log = logging.getLogger("linli.ui")
@@ -82,6 +83,13 @@ async def home(request: Request) -> Response:
         row = await Community.select(Community.slug).where(Community.id == ids[0]).first().run()
         if row:
             return Redirect(f"/c/{row['slug']}/", status_code=303)
+    if principal.office_roles:
+        from core.tenancy.tables import StreetOffice
+
+        office = await StreetOffice.select(StreetOffice.slug).where(
+            StreetOffice.id == sorted(principal.office_roles)[0]).first().run()
+        if office:
+            return Redirect(f"/o/{office['slug']}/", status_code=303)
     return page(request, "no_community.html")
 
 
@@ -249,7 +257,7 @@ def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, static],
+                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -75,3 +75,19 @@ async def test_switching_a_module_on_and_off_changes_the_navigation(served: Any,
     await page.get_by_role("button", name="关闭 社区公告").click()
     await page.get_by_role("button", name="开启 社区公告").wait_for()
     assert await nav.get_by_role("link", name="社区公告").count() == 0  # and goes again
+
+
+async def test_the_street_office_page(served: Any, browser: Any) -> None:
+    h, base = served
+    await h.office("office-a")
+    for slug in ("hongguang", "yuetang"):
+        await h.community(slug, office="office-a")
+    official = await h.user(role="office_admin", office="office-a")
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(official["username"])
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/o/office-a/")
+    assert await page.get_by_role("columnheader").count() == 3  # the figure, then two communities
+    await page.screenshot(path=str(ARTIFACTS / "office-desktop.png"), full_page=True)

@@ -34,6 +34,7 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}": "community:community.view",
     "GET /c/{community}/residents": "community:residents.view",
     "GET /c/{community}/cases": "community:cases.view",
+    "GET /o/{office}": "office:office.view",
     "GET /c/{community}/modules": "community:plugins.view",
     "POST /c/{community}/modules/{plugin_id}": "community:plugins.manage",
     "GET /c/{community}/cases/new": "community:cases.create",

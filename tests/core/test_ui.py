@@ -95,3 +95,18 @@ async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) 
     client, _ = await form_login(h, staff["username"])
     inbox = await client.get("/c/comm-a/cases")
     assert "我家水管漏水" in inbox.text and "邻居的门禁坏了" in inbox.text
+
+
+async def test_the_street_office_sees_its_communities_side_by_side(make_linli: Any) -> None:
+    h = await setup(make_linli)  # comm-a and comm-b under office-a
+    await h.office("office-b")
+    official = await h.user(role="office_admin", office="office-a")
+    client, r = await form_login(h, official["username"])
+    home = await client.get("/", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/o/office-a/"
+    page = await client.get("/o/office-a/")
+    assert page.status_code == 200 and "各社区对比" in page.text
+    assert page.text.count("<th scope=\"col\">") == 2  # comm-a and comm-b as columns
+    other = await h.user(role="office_admin", office="office-b")
+    client, _ = await form_login(h, other["username"])
+    assert (await client.get("/o/office-a/")).status_code == 404
