@@ -101,7 +101,7 @@ async def test_the_street_office_sees_its_communities_side_by_side(make_linli: A
     h = await setup(make_linli)  # comm-a and comm-b under office-a
     await h.office("office-b")
     official = await h.user(role="office_admin", office="office-a")
-    client, r = await form_login(h, official["username"])
+    client, _ = await form_login(h, official["username"])
     home = await client.get("/", follow_redirects=False)
     assert home.status_code == 303 and home.headers["location"] == "/o/office-a/"
     page = await client.get("/o/office-a/")
