@@ -37,6 +37,7 @@ from core.ui.i18n import COOKIE, LANGS
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
 from core.ui.render import page
+from core.ui.visit_pages import VISIT_PAGES
 
 log = logging.getLogger("linli.ui")
 STATIC = Path(__file__).parent / "static"
@@ -170,6 +171,7 @@ async def chrome(request: Request) -> dict[str, Any]:
            {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
             "permission": "residents.view"},
            {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
+           {"label": ("Visits", "走访"), "path": f"/c/{tenant.slug}/visits", "permission": "visits.record"},
            {"label": ("Modules", "功能模块"), "path": f"/c/{tenant.slug}/modules",
             "permission": "plugins.view"}]
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
@@ -257,7 +259,8 @@ def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES, static],
+                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES, *VISIT_PAGES,
+                        static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -91,3 +91,44 @@ async def test_the_street_office_page(served: Any, browser: Any) -> None:
     await page.wait_for_url(f"{base}/o/office-a/")
     assert await page.get_by_role("columnheader").count() == 3  # the figure, then two communities
     await page.screenshot(path=str(ARTIFACTS / "office-desktop.png"), full_page=True)
+
+
+async def test_a_grid_worker_records_a_visit_on_a_phone_and_opens_a_case(served: Any, browser: Any) -> None:
+    import datetime as dt
+
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    elder = await h.resident("comm-a", "独居王奶奶", building="8栋", dwelling="301",
+                             birth_date=dt.date(1941, 2, 2), categories=["elderly_alone"])
+    await h.resident("comm-a", "9栋李爷爷", building="9栋", dwelling="101",
+                     birth_date=dt.date(1945, 3, 3), categories=["disabled"])
+    grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第一网格"})).json()
+    await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/places",
+                     json={"building_id": elder["building_id"]})
+    worker = await h.user(role="grid_worker", community="comm-a")
+    await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/assignments",
+                     json={"user_id": worker["id"], "role": "grid_worker", "valid_from": "2026-01-01"})
+    await admin.post("/api/v1/c/comm-a/visits/plans/generate")
+
+    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(worker["username"])
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/")
+    await page.get_by_role("link", name="走访").click()
+    assert await page.get_by_text("9栋李爷爷").count() == 0  # not in this worker's grid
+    await page.get_by_role("link", name="独居王奶奶").click()
+    await page.get_by_label("入户").check()
+    await page.get_by_label("走访情况").fill("身体还好，楼道灯坏了")
+    await page.get_by_label("需要交办的问题？填写后直接生成诉求").fill("8栋楼道灯坏了")
+    await page.screenshot(path=str(ARTIFACTS / "visit-phone.png"), full_page=True)
+    await page.get_by_role("button", name="保存走访记录").click()
+    await page.get_by_text("今天没有需要走访的人。").wait_for()
+    staff = await h.as_role("community_staff", "comm-a")
+    cases = (await staff.get("/api/v1/c/comm-a/cases")).json()["items"]
+    assert [c["title"] for c in cases] == ["8栋楼道灯坏了"] and cases[0]["channel"] == "grid_visit"
+    visits = (await staff.get("/api/v1/c/comm-a/visits", params={"person_id": elder["id"]})).json()
+    assert visits[0]["findings"] == "身体还好，楼道灯坏了" and visits[0]["kind"] == "home"
