@@ -36,6 +36,7 @@ from core.ui.case_pages import CASE_PAGES
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
+from core.ui.person_pages import PERSON_PAGES
 from core.ui.render import page
 from core.ui.visit_pages import VISIT_PAGES
 
@@ -259,8 +260,8 @@ def ui_router() -> Router:
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES, *VISIT_PAGES,
-                        static],
+                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
+                        *VISIT_PAGES, *PERSON_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -132,3 +132,33 @@ async def test_a_grid_worker_records_a_visit_on_a_phone_and_opens_a_case(served:
     assert [c["title"] for c in cases] == ["8栋楼道灯坏了"] and cases[0]["channel"] == "grid_visit"
     visits = (await staff.get("/api/v1/c/comm-a/visits", params={"person_id": elder["id"]})).json()
     assert visits[0]["findings"] == "身体还好，楼道灯坏了" and visits[0]["kind"] == "home"
+
+
+async def test_staff_shows_numbers_with_a_purpose_and_moves_a_resident_out(served: Any, browser: Any) -> None:
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    person = await h.resident("comm-a", "王秀英", phone="13800000001", building="8栋", dwelling="301")
+    admin = await h.user(role="community_admin", community="comm-a")
+    page = await browser.new_page(viewport={"width": 390, "height": 844})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(admin["username"])
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/")
+    await page.goto(f"{base}/c/comm-a/residents?q=王")
+    await page.get_by_role("link", name="王秀英").click()
+    assert "138****0001" in await page.locator(".phone").inner_text()
+    await page.get_by_label("显示完整号码——用途？（将记入审计日志）").fill("联系家属")
+    await page.get_by_role("button", name="显示", exact=True).click()
+    await page.locator(".phone", has_text="13800000001").wait_for()
+    await page.get_by_label("原因").fill("搬去子女家")
+    await page.get_by_role("button", name="办理迁出").click()
+    await page.get_by_text("搬去子女家").wait_for()  # the home stays in the history, with the reason
+    assert await page.get_by_role("button", name="办理迁出").count() == 0
+    await page.screenshot(path=str(ARTIFACTS / "person-phone.png"), full_page=True)
+    api = await h.as_role("community_admin", "comm-a")
+    audit = (await api.get("/api/v1/c/comm-a/audit")).json()
+    assert any(e["action"] == "person.unmasked" and e["purpose"] == "联系家属" for e in audit)
+    person_api = (await api.get(f"/api/v1/c/comm-a/persons/{person['id']}")).json()
+    assert person_api["residencies"][0]["end_reason"] == "搬去子女家"
