@@ -34,6 +34,7 @@ from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.case_pages import CASE_PAGES
 from core.ui.i18n import COOKIE, LANGS
+from core.ui.import_pages import IMPORT_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
 from core.ui.person_pages import PERSON_PAGES
@@ -261,7 +262,7 @@ def ui_router() -> Router:
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
-                        *VISIT_PAGES, *PERSON_PAGES, static],
+                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

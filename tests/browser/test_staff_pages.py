@@ -162,3 +162,39 @@ async def test_staff_shows_numbers_with_a_purpose_and_moves_a_resident_out(serve
     assert any(e["action"] == "person.unmasked" and e["purpose"] == "联系家属" for e in audit)
     person_api = (await api.get(f"/api/v1/c/comm-a/persons/{person['id']}")).json()
     assert person_api["residencies"][0]["end_reason"] == "搬去子女家"
+
+
+async def test_the_import_wizard_shows_bad_rows_then_imports_the_good_ones(served: Any, browser: Any,
+                                                                          tmp_path: Any) -> None:
+    from openpyxl import Workbook
+
+    h, base = served
+    await h.office("office-a")
+    await h.community("comm-a", office="office-a")
+    admin = await h.user(role="community_admin", community="comm-a")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "楼栋", "房号", "手机号"])
+    sheet.append(["赵大爷", "3栋", "201", "13700000001"])
+    sheet.append(["", "3栋", "202", "bad"])
+    path = tmp_path / "名册.xlsx"
+    book.save(path)
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(admin["username"])
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}/c/comm-a/")
+    await page.goto(f"{base}/c/comm-a/residents")
+    await page.get_by_role("link", name="导入居民名册").click()
+    await page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(path))
+    await page.get_by_role("button", name="导入", exact=True).click()
+    await page.get_by_text("没有导入任何数据").wait_for()
+    assert await page.get_by_role("cell", name="3", exact=True).count() >= 1  # file row 3 is named
+    await page.screenshot(path=str(ARTIFACTS / "import-refused-desktop.png"), full_page=True)
+    await page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(path))
+    await page.get_by_label("只导入正确的行，跳过有问题的行").check()
+    await page.get_by_role("button", name="导入", exact=True).click()
+    await page.get_by_text("新增居民1人").wait_for()
+    await page.goto(f"{base}/c/comm-a/residents?q=赵")
+    await page.get_by_role("link", name="赵大爷").wait_for()

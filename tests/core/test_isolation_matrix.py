@@ -33,6 +33,8 @@ ACCESS: dict[str, str] = {
     "GET /static/{file_path}": "public",
     "GET /c/{community}": "community:community.view",
     "GET /c/{community}/residents": "community:residents.view",
+    "GET /c/{community}/register/import": "community:residents.import",
+    "POST /c/{community}/register/import": "community:residents.import",
     "GET /c/{community}/residents/{person_id}": "community:residents.view",
     "POST /c/{community}/residents/{person_id}/move-out/{residency_id}": "community:residents.edit",
     "GET /c/{community}/cases": "community:cases.view",
