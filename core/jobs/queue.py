@@ -41,8 +41,10 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
                                              health_check_interval=30)
         return RedisBroker(client=redis.Redis(connection_pool=pool), middleware=middleware,
                            heartbeat_timeout=settings.job_heartbeat_seconds * 1000,
-                           # maintenance (requeueing a dead worker's jobs) on ~5% of fetches
-                           maintenance_chance=50_000)
+                           # maintenance (requeueing a dead worker's jobs) on ~20% of fetches:
+                           # an idle worker fetches about once a second per queue, so a dead
+                           # worker's jobs come back within seconds of its heartbeat expiring
+                           maintenance_chance=200_000)
     if scheme in ("amqp", "amqps"):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 

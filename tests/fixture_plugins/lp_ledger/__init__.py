@@ -33,8 +33,13 @@ APP = PiccoloApp(app_name="ledger", table_classes=[LedgerEntry],
 
 
 @job("ledger.record", max_retries=3, min_backoff_ms=200)
-async def record(key: str, sleep_seconds: float = 0.0) -> None:
-    if sleep_seconds:
+async def record(key: str, sleep_seconds: float = 0.0, sleep_once_file: str = "") -> None:
+    # With ``sleep_once_file``, only the first run sleeps (the one a test kills); a redelivery
+    # writes at once, so the time until the row appears is the redelivery time.
+    first_run = not sleep_once_file or not Path(sleep_once_file).exists()
+    if sleep_seconds and first_run:
+        if sleep_once_file:
+            Path(sleep_once_file).touch()
         await asyncio.sleep(sleep_seconds)
     await LedgerEntry.insert(LedgerEntry(key=key, source="job", at=dt.datetime.now(dt.UTC))).run()
 
