@@ -108,6 +108,8 @@ class ActionForm:
     reason: str = ""
     outcome: str = ""
     score: int = 0
+    body: str = ""
+    visibility: str = "internal"
 
 
 @post("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
@@ -131,6 +133,10 @@ async def case_action(request: Request, case_id: FromPath[int],
             raise PermissionDeniedException("this needs the permission 'cases.manage'")
         elif data.action == "assign_me":
             await engine.assign(types, case_id, actor, actor_id=actor)
+        elif data.action == "escalate":
+            await engine.escalate(types, case_id, reason=data.reason, actor_id=actor)
+        elif data.action == "note":
+            await engine.add_note(case_id, data.body, data.visibility, author_id=actor)
         elif data.action in ("", "transition") and data.to:
             await engine.transition(types, case_id, data.to, actor_id=actor, reason=data.reason)
         else:

@@ -235,11 +235,11 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
 
 
 @get("/c/{community:str}/cases", guards=[requires("cases.view")])
-async def cases_page(request: Request, only: FromQuery[str | None] = None) -> Response:
-    """The inbox; ``?only=<state>`` filters (``state`` is a reserved name in litestar)."""
-    case_state = only
-    from core.cases.engine import TRANSITIONS
-    from core.cases.routes import scope_cases
+async def cases_page(request: Request, only: FromQuery[str | None] = None,
+                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False) -> Response:
+    """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``, ``overdue``."""
+    from core.cases import engine
+    from core.cases.routes import case_types, scope_cases
     from core.cases.tables import Case
 
     ui = await chrome(request)
@@ -248,10 +248,16 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None) -> Re
     # The same visibility as the API: residents see their own, grid workers their grids'.
     query = await scope_cases(query, principal_of(request), current_tenant(),
                               manager="cases.manage" in ui["permissions"])
-    if case_state in TRANSITIONS:
-        query = query.where(Case.state == case_state)
+    if only in engine.TRANSITIONS:
+        query = query.where(Case.state == only)
+    types = case_types(state_of(request.app))
+    if kind in types:
+        query = query.where(Case.type == kind)
+    if overdue:
+        query = query.where(Case.state.is_in(list(engine.ACTIVE)) & (Case.due_at < engine.now()))
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()
-    return page(request, "cases.html", **ui, rows=rows, state=case_state or "", states=list(TRANSITIONS),
+    return page(request, "cases.html", **ui, rows=rows, state=only or "", states=list(engine.TRANSITIONS),
+                kind=kind or "", types=sorted(types.values(), key=lambda t: t.name), overdue=overdue,
                 now=dt.datetime.now(dt.UTC))
 
 

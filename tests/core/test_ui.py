@@ -110,3 +110,39 @@ async def test_the_street_office_sees_its_communities_side_by_side(make_linli: A
     other = await h.user(role="office_admin", office="office-b")
     client, _ = await form_login(h, other["username"])
     assert (await client.get("/o/office-a/")).status_code == 404
+
+
+def csrf_of(html: str) -> str:
+    import re
+
+    match = re.search(r'"X-CSRF-Token": "([^"]+)"', html)
+    assert match, "the page carries its CSRF token for htmx"
+    return match.group(1)
+
+
+async def test_staff_escalate_with_a_reason_and_notes_reach_the_resident_only_when_public(
+        make_linli: Any) -> None:
+    h = await setup(make_linli)
+    resident = await h.user(role="resident", community="comm-a")
+    api = await h.login(resident["username"])
+    case = (await api.post("/api/v1/c/comm-a/cases", json={"type": "general_request",
+                                                          "title": "楼上漏水"})).json()
+    staff = await h.user(role="community_staff", community="comm-a")
+    client, _ = await form_login(h, staff["username"])
+    page = await client.get(f"/c/comm-a/cases/{case['id']}")
+    headers = {"X-CSRF-Token": csrf_of(page.text)}
+    url = f"/c/comm-a/cases/{case['id']}"
+    r = await client.post(url, data={"action": "escalate", "reason": ""}, headers=headers)
+    assert r.status_code == 400 and "say why the case goes up a level" in r.text  # inline, nothing changed
+    r = await client.post(url, data={"action": "escalate", "reason": "涉及公共管道"}, headers=headers)
+    assert r.status_code == 303
+    await client.post(url, data={"action": "note", "body": "已联系物业", "visibility": "public"},
+                      headers=headers)
+    await client.post(url, data={"action": "note", "body": "物业推诿", "visibility": "internal"},
+                      headers=headers)
+    assert (await client.post(url, data={"action": "note", "body": "x"})).status_code == 403  # no CSRF
+    mine, _ = await form_login(h, resident["username"])
+    seen = (await mine.get(url)).text
+    assert "已联系物业" in seen and "物业推诿" not in seen and "社区" in seen  # escalated grid -> community
+    inbox = await client.get("/c/comm-a/cases", params={"overdue": "true"})
+    assert inbox.status_code == 200 and "楼上漏水" not in inbox.text  # not overdue yet
