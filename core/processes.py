@@ -68,3 +68,21 @@ def end(pid: int, timeout: float = 10, *, group: bool = False) -> None:
         kill(pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def end_stale(pid_file: Path, needle: str, *, group: bool = False) -> int | None:
+    """End the process a leftover pid file names, if it still runs ``needle``; drop the file.
+
+    Returns the pid that was ended (None when there was nothing to end).
+    """
+    if not pid_file.exists():
+        return None
+    try:
+        pid = int(pid_file.read_text().strip() or 0)
+    except ValueError:
+        pid = 0
+    pid_file.unlink(missing_ok=True)
+    if pid and runs(pid, needle):
+        end(pid, group=group)
+        return pid
+    return None

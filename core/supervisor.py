@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.jobs.embedded_redis import EmbeddedRedis
-from core.processes import end, runs
+from core.processes import end_stale
 from core.settings import Settings
 
 log = logging.getLogger("linli.serve")
@@ -96,15 +96,8 @@ def _end_group(pid: int, *, kill: bool = False) -> None:
 
 def clean_stale_child(pid_file: Path, name: str) -> int | None:
     """End a ``linli <name>`` left by a crashed serve (its pid file survived it)."""
-    if not pid_file.exists():
-        return None
-    try:
-        pid = int(pid_file.read_text().strip())
-    except ValueError:
-        pid = 0
-    pid_file.unlink(missing_ok=True)
-    if pid and runs(pid, f"core.cli {name}"):
-        log.warning("ending a %s left from an earlier run (pid %s)", name, pid)
-        end(pid, group=True)  # its own process group: dramatiq's worker processes too
-        return pid
-    return None
+    # Its own process group: dramatiq's worker processes go too.
+    pid = end_stale(pid_file, f"core.cli {name}", group=True)
+    if pid:
+        log.warning("ended a %s left from an earlier run (pid %s)", name, pid)
+    return pid

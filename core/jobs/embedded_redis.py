@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from core.errors import ConfigError
-from core.processes import end, runs
+from core.processes import end_stale
 
 log = logging.getLogger("linli.jobs")
 
@@ -43,20 +43,10 @@ class EmbeddedRedis:
         return f"unix://{(self.home / 'redis.sock').resolve()}?db=0"
 
     def clean_stale(self, var_dir: str | Path) -> int | None:
-        pid_file = Path(var_dir) / "redis" / "redis.pid"
-        if not pid_file.exists():
-            return None
-        try:
-            pid = int(pid_file.read_text().strip())
-        except ValueError:
-            pid = 0
-        if pid and runs(pid, "redis-server"):
-            log.warning("ending a Redis left from an earlier run (pid %s)", pid)
-            end(pid)
-            pid_file.unlink(missing_ok=True)
-            return pid
-        pid_file.unlink(missing_ok=True)
-        return None
+        pid = end_stale(Path(var_dir) / "redis" / "redis.pid", "redis-server")
+        if pid:
+            log.warning("ended a Redis left from an earlier run (pid %s)", pid)
+        return pid
 
     def start(self, var_dir: str | Path) -> str:
         self.home = Path(var_dir) / "redis"

@@ -66,3 +66,17 @@ async def browser() -> AsyncIterator[Any]:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield b
         await b.close()
+
+
+async def log_in(browser: Any, base: str, username: str, *, lands: str,
+                 viewport: dict[str, int] | None = None) -> Any:
+    """A new page, logged in through the form as ``username``, arrived at ``lands``."""
+    from core.testing.harness import DEFAULT_PASSWORD
+
+    page = await browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    await page.goto(f"{base}/login")
+    await page.get_by_label("用户名或手机号").fill(username)
+    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{base}{lands}")
+    return page

@@ -7,18 +7,7 @@ from typing import Any
 
 from PIL import Image
 
-from core.testing.harness import DEFAULT_PASSWORD
-from tests.browser.conftest import ARTIFACTS
-
-
-async def log_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
-    page = await browser.new_page(viewport=viewport)
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(username)
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/c/comm-a/")
-    return page
+from tests.browser.conftest import ARTIFACTS, log_in
 
 
 def photo() -> bytes:
@@ -36,7 +25,7 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     staff = await h.user(role="community_staff", community="comm-a")
     phone = {"width": 390, "height": 844}
 
-    me = await log_in(browser, base, resident["username"], phone)
+    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/", viewport=phone)
     await me.goto(f"{base}/c/comm-a/cases/new")
     await me.get_by_role("button", name="提交").click()  # empty title: refused, form kept
     await me.get_by_role("alert").wait_for()
@@ -53,7 +42,8 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     await me.get_by_text("light.jpg").wait_for()  # the page reloads with the stored photo
     await me.screenshot(path=str(ARTIFACTS / "case-resident-phone.png"), full_page=True)
 
-    desk = await log_in(browser, base, staff["username"], {"width": 1280, "height": 900})
+    desk = await log_in(browser, base, staff["username"], lands="/c/comm-a/",
+                        viewport={"width": 1280, "height": 900})
     await desk.goto(f"{base}/c/comm-a/cases")
     await desk.get_by_role("link", name="楼道灯坏了").click()
     for step, state in (("→ 已接收", "已接收"), ("派给我", "已派单"), ("→ 处理中", "处理中"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.testing.harness import DEFAULT_PASSWORD
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, log_in
 
 
 async def test_staff_logs_in_searches_and_switches_to_english(served: Any, browser: Any) -> None:
@@ -60,12 +60,8 @@ async def test_switching_a_module_on_and_off_changes_the_navigation(served: Any,
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
     admin = await h.user(role="community_admin", community="comm-a")
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(admin["username"])
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/c/comm-a/")
+    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
+                        viewport={"width": 1280, "height": 800})
     nav = page.get_by_role("navigation", name="主导航")
     assert await nav.get_by_role("link", name="社区公告").count() == 0
     await nav.get_by_role("link", name="功能模块").click()
@@ -83,12 +79,8 @@ async def test_the_street_office_page(served: Any, browser: Any) -> None:
     for slug in ("hongguang", "yuetang"):
         await h.community(slug, office="office-a")
     official = await h.user(role="office_admin", office="office-a")
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(official["username"])
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/o/office-a/")
+    page = await log_in(browser, base, official["username"], lands="/o/office-a/",
+                        viewport={"width": 1280, "height": 800})
     assert await page.get_by_role("columnheader").count() == 3  # the figure, then two communities
     await page.screenshot(path=str(ARTIFACTS / "office-desktop.png"), full_page=True)
 
@@ -112,12 +104,8 @@ async def test_a_grid_worker_records_a_visit_on_a_phone_and_opens_a_case(served:
                      json={"user_id": worker["id"], "role": "grid_worker", "valid_from": "2026-01-01"})
     await admin.post("/api/v1/c/comm-a/visits/plans/generate")
 
-    page = await browser.new_page(viewport={"width": 390, "height": 844})
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(worker["username"])
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/c/comm-a/")
+    page = await log_in(browser, base, worker["username"], lands="/c/comm-a/",
+                        viewport={"width": 390, "height": 844})
     await page.get_by_role("link", name="走访").click()
     assert await page.get_by_text("9栋李爷爷").count() == 0  # not in this worker's grid
     await page.get_by_role("link", name="独居王奶奶").click()
@@ -140,12 +128,8 @@ async def test_staff_shows_numbers_with_a_purpose_and_moves_a_resident_out(serve
     await h.community("comm-a", office="office-a")
     person = await h.resident("comm-a", "王秀英", phone="13800000001", building="8栋", dwelling="301")
     admin = await h.user(role="community_admin", community="comm-a")
-    page = await browser.new_page(viewport={"width": 390, "height": 844})
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(admin["username"])
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/c/comm-a/")
+    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
+                        viewport={"width": 390, "height": 844})
     await page.goto(f"{base}/c/comm-a/residents?q=王")
     await page.get_by_role("link", name="王秀英").click()
     assert "138****0001" in await page.locator(".phone").inner_text()
@@ -179,12 +163,8 @@ async def test_the_import_wizard_shows_bad_rows_then_imports_the_good_ones(serve
     sheet.append(["", "3栋", "202", "bad"])
     path = tmp_path / "名册.xlsx"
     book.save(path)
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})
-    await page.goto(f"{base}/login")
-    await page.get_by_label("用户名或手机号").fill(admin["username"])
-    await page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(f"{base}/c/comm-a/")
+    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
+                        viewport={"width": 1280, "height": 800})
     await page.goto(f"{base}/c/comm-a/residents")
     await page.get_by_role("link", name="导入居民名册").click()
     await page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(path))
