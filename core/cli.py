@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import signal
 import sys
 import tempfile
@@ -12,65 +10,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 from rich.table import Table as RichTable
 
+from core.cli_support import console, err, guarded, in_transaction, run
+from core.cli_support import runtime as _runtime
+from core.cli_support import started as _started
 from core.errors import InvalidInput, LinliError
 
 T = TypeVar("T")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(code)
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
-
-
-def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the project's own errors into one clear line (and exit 2) instead of a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from core.plugins.registry import PluginLoadError
-
-        try:
-            return fn(*args, **kwargs)
-        except InvalidInput as exc:
-            fail(f"{exc.field}: {exc}" if exc.field else str(exc))
-        except LinliError as exc:
-            fail(str(exc))
-        except PluginLoadError as exc:
-            fail(f"plugins quarantined in strict mode: {exc}")
-
-    return wrapper
-
-
-def _runtime(**overrides: Any) -> Any:
-    from core.logging import configure_logging
-    from core.runtime import build_runtime
-    from core.settings import ensure_var_dir, load_settings
-
-    settings = load_settings(**overrides)
-    configure_logging(settings)
-    ensure_var_dir(settings)
-    return build_runtime(settings)
-
-
-async def _started(runtime: Any, *, migrate: bool = True) -> list[str]:
-    from core.db.engine import start_engine
-    from core.db.migrate import check_app_role
-    from core.db.migrate import migrate as run_migrations
-
-    log = await run_migrations(runtime) if migrate else []
-    await start_engine(runtime.engine, runtime.settings)
-    await check_app_role(runtime.engine)
-    return log
-
 
 class LinliGroup(click.Group):
     """The core's commands, plus those plugins add through ``register_cli_commands``."""
@@ -413,14 +360,7 @@ def _ask_password() -> str:
 
 
 async def _in_tx(runtime: Any, action: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    from core.db.engine import stop_engine, write_transaction
-
-    await _started(runtime)
-    try:
-        async with write_transaction(runtime.engine):
-            return await action()
-    finally:
-        await stop_engine(runtime.engine)
+    return await in_transaction(runtime, lambda _runtime: action())
 
 
 def _register_more() -> None:

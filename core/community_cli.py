@@ -6,7 +6,6 @@ and runs as that tenant, so the same walls as the API apply (on PostgreSQL, RLS 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -14,6 +13,9 @@ from typing import Any
 
 import click
 from rich.table import Table
+
+from core.cli_support import console, guarded, in_transaction, run
+from core.cli_support import runtime as make_runtime
 
 
 def register(main: click.Group) -> None:
@@ -25,47 +27,12 @@ def register(main: click.Group) -> None:
     main.add_command(cases)
 
 
-def _guarded(fn: Any) -> Any:
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from core.cli import guarded
-
-        return guarded(fn)(*args, **kwargs)
-
-    return wrapper
-
-
 def in_community(slug: str, action: Callable[[Any], Awaitable[Any]]) -> Any:
     """Run ``action(runtime)`` as community ``slug``, in one write transaction."""
-    from core.cli import _runtime, _started
-    from core.db.engine import stop_engine, write_transaction
-    from core.errors import InvalidInput
-    from core.runtime import set_current
-    from core.tenancy.context import tenant_scope
-
-    runtime = _runtime()
-
-    async def main() -> Any:
-        set_current(runtime)
-        await _started(runtime, migrate=False)
-        try:
-            tenant = await runtime.tenants.by_slug(slug)
-            if tenant is None:
-                raise InvalidInput(f"no active community {slug!r}", field="--community")
-            with tenant_scope(tenant):
-                async with write_transaction(runtime.engine):
-                    return await action(runtime)
-        finally:
-            await stop_engine(runtime.engine)
-
-    return asyncio.run(main())
+    return run(in_transaction(make_runtime(), action, migrate=False, community=slug))
 
 
 def show(rows: list[dict[str, Any]], columns: list[str], empty: str) -> None:
-    from core.cli import console
-
     if not rows:
         console.print(empty)
         return
@@ -90,7 +57,7 @@ COMMUNITY = click.option("--community", required=True, help="The community's slu
 @click.option("--min-age", type=int, default=None)
 @click.option("--max-age", type=int, default=None)
 @click.option("--limit", type=int, default=50, show_default=True)
-@_guarded
+@guarded
 def residents_search(community: str, name: str | None, phone: str | None, id_number: str | None,
                      categories: tuple[str, ...], min_age: int | None, max_age: int | None,
                      limit: int) -> None:
@@ -114,11 +81,10 @@ def residents_search(community: str, name: str | None, phone: str | None, id_num
 @COMMUNITY
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The .xlsx file to write.")
-@_guarded
+@guarded
 def residents_export(community: str, out: Path) -> None:
     """Export the register to .xlsx (masked; re-importable)."""
     from core.audit import audit
-    from core.cli import console
     from core.residents.exporter import export_register
 
     async def action(runtime: Any) -> int:
@@ -142,7 +108,7 @@ def grids() -> None:
 
 @grids.command("list")
 @COMMUNITY
-@_guarded
+@guarded
 def grids_list(community: str) -> None:
     """The community's grids."""
     from core.grids.tables import Grid
@@ -155,10 +121,9 @@ def grids_list(community: str) -> None:
 
 @grids.command("plan")
 @COMMUNITY
-@_guarded
+@guarded
 def grids_plan(community: str) -> None:
     """Generate visit plans from the vulnerability register now (the scheduler does it daily)."""
-    from core.cli import console
     from core.grids.visits import generate_visit_plans
 
     changed = in_community(community, lambda _r: generate_visit_plans())
@@ -168,7 +133,7 @@ def grids_plan(community: str) -> None:
 @grids.command("due")
 @COMMUNITY
 @click.option("--grid", "grid_id", type=int, default=None, help="Only this grid.")
-@_guarded
+@guarded
 def grids_due(community: str, grid_id: int | None) -> None:
     """Visits due today and overdue, most overdue first."""
     from core.grids.visits import due_visits
@@ -193,7 +158,7 @@ def cases() -> None:
 @click.option("--state", default=None, help="Only cases in this state (reported, accepted, …).")
 @click.option("--overdue", is_flag=True, help="Only cases past their SLA.")
 @click.option("--limit", type=int, default=50, show_default=True)
-@_guarded
+@guarded
 def cases_list(community: str, state: str | None, overdue: bool, limit: int) -> None:
     """Cases, newest first."""
     from core.cases.engine import TRANSITIONS
@@ -218,11 +183,10 @@ def cases_list(community: str, state: str | None, overdue: bool, limit: int) -> 
 
 @cases.command("figures")
 @COMMUNITY
-@_guarded
+@guarded
 def cases_figures(community: str) -> None:
     """Open, overdue, closed this month, on-time rate, satisfaction."""
     from core.cases.figures import case_figures
-    from core.cli import console
 
     figures = in_community(community, lambda _r: case_figures(dt.datetime.now(dt.UTC)))
     for key, value in figures.items():
@@ -231,12 +195,11 @@ def cases_figures(community: str) -> None:
 
 @cases.command("escalate")
 @COMMUNITY
-@_guarded
+@guarded
 def cases_escalate(community: str) -> None:
     """Escalate cases whose SLA ran out, now (the scheduler does it every 5 minutes)."""
     from core.cases.engine import escalate_overdue
     from core.cases.routes import case_types
-    from core.cli import console
 
     escalated = in_community(community, lambda runtime: escalate_overdue(case_types(runtime),
                                                                         dt.datetime.now(dt.UTC)))

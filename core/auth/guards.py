@@ -26,6 +26,17 @@ def principal_of(connection: ASGIConnection) -> Principal:
     return principal
 
 
+def holds(connection: ASGIConnection, permission: str) -> bool:
+    """Whether the caller's roles in the current community grant ``permission`` (no raising:
+    for handlers that show more to some callers, not for access itself — that is ``requires``)."""
+    tenant = current_tenant_or_none()
+    principal = connection.scope.get("user")
+    if tenant is None or principal is None:
+        return False
+    table = state_of(connection.app).roles
+    return any(table.has(role, permission) for role in principal.roles_in(tenant))
+
+
 def requires(permission: str) -> Guard:
     """Community route guard: the caller's roles in the current community must grant ``permission``."""
 

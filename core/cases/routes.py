@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from core.auth.guards import principal_of, requires
+from core.auth.guards import holds, principal_of, requires
 from core.auth.principal import Principal
 from core.cases import engine
 from core.cases.figures import case_figures
@@ -74,8 +74,7 @@ class FeedbackIn(Body):
 
 
 def _is_manager(request: Request) -> bool:
-    runtime = state_of(request.app)
-    return any(runtime.roles.has(r, "cases.manage") for r in principal_of(request).roles_in(current_tenant()))
+    return holds(request, "cases.manage")
 
 
 async def may_see_case(principal: Principal, tenant: Tenant, case: dict[str, Any], *, manager: bool) -> bool:

@@ -66,7 +66,6 @@ def _wake_dispatcher(tenant: Tenant) -> None:
         except Exception as exc:  # the event is safe in the outbox; the sweep will send it
             log.info("dispatcher not woken for community %s: %s", tenant.slug, exc)
 
-    wake.__qualname__ = f"wake_dispatcher_{tenant.community_id}"
     on_commit(_Once(tenant.community_id, wake))
 
 

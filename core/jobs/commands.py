@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import signal
 from typing import Any
 
 import click
+
+from core.cli_support import console, guarded, in_transaction, run, started
+from core.cli_support import runtime as make_runtime
 
 
 def register(main: click.Group) -> None:
@@ -16,28 +18,13 @@ def register(main: click.Group) -> None:
     main.add_command(jobs)
 
 
-def _guarded() -> Any:
-    """core.cli's error handling, looked up at call time (core.cli imports this module)."""
-
-    def decorate(fn: Any) -> Any:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            from core.cli import guarded
-
-            return guarded(fn)(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
 @click.command()
 @click.option("--processes", type=int, default=None,
               help="Worker processes (default LINLI_WORKER_PROCESSES).")
 @click.option("--threads", type=int, default=None,
               help="Threads per process (default LINLI_WORKER_THREADS).")
 @click.option("--queues", multiple=True, help="Only these queues (default: all).")
-@_guarded()
+@guarded
 def worker(processes: int | None, threads: int | None, queues: tuple[str, ...]) -> None:
     """Run background jobs from the broker (LINLI_BROKER_URL)."""
     import sys
@@ -59,16 +46,15 @@ def worker(processes: int | None, threads: int | None, queues: tuple[str, ...]) 
 
 
 @click.command()
-@_guarded()
+@guarded
 def scheduler() -> None:
     """Fire periodic work (register_schedules) until stopped; safe to run more than one."""
-    from core.cli import _runtime, _started
     from core.db.engine import stop_engine
     from core.errors import ConfigError
     from core.jobs.scheduler import run_scheduler
     from core.jobs.setup import start_queue, stop_queue
 
-    runtime = _runtime()
+    runtime = make_runtime()
     queue = start_queue(runtime)
     if queue is None:
         raise ConfigError("LINLI_BROKER_URL: the scheduler needs a broker (redis://… or amqp://…)")
@@ -77,7 +63,7 @@ def scheduler() -> None:
         from core.runtime import set_current
 
         set_current(runtime)
-        await _started(runtime, migrate=False)
+        await started(runtime, migrate=False)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -99,12 +85,11 @@ def jobs() -> None:
 @jobs.command("dead")
 @click.option("--community", default=None, help="Only this community's jobs (slug).")
 @click.option("--all", "include_retried", is_flag=True, help="Include dead jobs already retried.")
-@_guarded()
+@guarded
 def jobs_dead(community: str | None, include_retried: bool) -> None:
     """List jobs that ran out of retries."""
     from rich.table import Table
 
-    from core.cli import console
     from core.jobs.dead import list_dead
 
     async def action(runtime: Any) -> list[dict[str, Any]]:
@@ -124,10 +109,9 @@ def jobs_dead(community: str | None, include_retried: bool) -> None:
 
 @jobs.command("retry")
 @click.argument("dead_ids", type=int, nargs=-1, required=True)
-@_guarded()
+@guarded
 def jobs_retry(dead_ids: tuple[int, ...]) -> None:
     """Send dead jobs again (by the ids `linli jobs dead` shows)."""
-    from core.cli import console
     from core.jobs.dead import retry_dead
 
     async def action(runtime: Any) -> list[dict[str, Any]]:
@@ -149,24 +133,13 @@ async def _community_id(runtime: Any, slug: str | None) -> int | None:
 
 
 def _with_runtime(action: Any, *, broker: bool = False) -> Any:
-    from core.cli import _runtime, _started
-    from core.db.engine import stop_engine, write_transaction
     from core.errors import ConfigError
     from core.jobs.setup import start_queue, stop_queue
-    from core.runtime import set_current
 
-    runtime = _runtime()
+    runtime = make_runtime()
     if broker and start_queue(runtime) is None:
         raise ConfigError("LINLI_BROKER_URL: retrying needs the broker (redis://… or amqp://…)")
-
-    async def main() -> Any:
-        set_current(runtime)
-        await _started(runtime, migrate=False)
-        try:
-            async with write_transaction(runtime.engine):
-                return await action(runtime)
-        finally:
-            await stop_engine(runtime.engine)
-            stop_queue()
-
-    return asyncio.run(main())
+    try:
+        return run(in_transaction(runtime, action, migrate=False))
+    finally:
+        stop_queue()

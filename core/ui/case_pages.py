@@ -17,15 +17,10 @@ from core.auth.guards import principal_of, requires
 from core.errors import Conflict, InvalidInput, NotFound
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.chrome import chrome
 from core.ui.render import page
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
-async def _chrome(request: Request) -> dict[str, Any]:
-    from core.ui.routes import chrome  # routes imports this module
-
-    return await chrome(request)
 
 
 def _types(request: Request) -> list[Any]:
@@ -43,7 +38,7 @@ class NewCaseForm:
 
 @get("/c/{community:str}/cases/new", guards=[requires("cases.create")])
 async def new_case_form(request: Request) -> Response:
-    return page(request, "case_new.html", **await _chrome(request), types=_types(request),
+    return page(request, "case_new.html", **await chrome(request), types=_types(request),
                 form=NewCaseForm(type="general_request"), error=None, field=None)
 
 
@@ -52,9 +47,9 @@ async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) 
     from core.cases import engine
     from core.cases.routes import case_types
 
-    chrome = await _chrome(request)
+    ui = await chrome(request)
     principal = principal_of(request)
-    staff = "cases.manage" in chrome["permissions"]
+    staff = "cases.manage" in ui["permissions"]
     try:
         case = await engine.open_case(
             case_types(state_of(request.app)), case_type=data.type, title=data.title,
@@ -63,18 +58,18 @@ async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) 
             acting_user_id=principal.user_id if staff else None)
     except InvalidInput as exc:
         # Re-rendered with the values kept; the 400 rolls the request's transaction back.
-        return page(request, "case_new.html", status=400, **chrome, types=_types(request), form=data,
+        return page(request, "case_new.html", status=400, **ui, types=_types(request), form=data,
                     error=str(exc), field=exc.field)
     return Redirect(f"/c/{current_tenant().slug}/cases/{case['id']}", status_code=303)
 
 
-async def _case_view(request: Request, case_id: int, chrome: dict[str, Any]) -> dict[str, Any]:
+async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict[str, Any]:
     from core.cases import engine
     from core.cases.routes import may_see_case
     from core.cases.tables import CaseNote, CaseTransition
     from core.files.tables import Attachment
 
-    manager = "cases.manage" in chrome["permissions"]
+    manager = "cases.manage" in ui["permissions"]
     case = await engine.get_case(case_id)
     if not await may_see_case(principal_of(request), current_tenant(), case, manager=manager):
         raise NotFound("no such case")
@@ -96,8 +91,8 @@ async def _case_view(request: Request, case_id: int, chrome: dict[str, Any]) -> 
 
 @get("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
 async def case_page(request: Request, case_id: FromPath[int]) -> Response:
-    chrome = await _chrome(request)
-    return page(request, "case.html", **chrome, **await _case_view(request, case_id, chrome),
+    ui = await chrome(request)
+    return page(request, "case.html", **ui, **await _case_view(request, case_id, ui),
                 error=None)
 
 
@@ -120,12 +115,12 @@ async def case_action(request: Request, case_id: FromPath[int],
     from core.cases import engine
     from core.cases.routes import case_types
 
-    chrome = await _chrome(request)
-    view = await _case_view(request, case_id, chrome)  # 404 for a case the caller may not see
+    ui = await chrome(request)
+    view = await _case_view(request, case_id, ui)  # 404 for a case the caller may not see
     types, actor = case_types(state_of(request.app)), principal_of(request).user_id
     try:
         if data.action == "feedback":
-            if "cases.feedback" not in chrome["permissions"] or not (view["mine"] or view["manager"]):
+            if "cases.feedback" not in ui["permissions"] or not (view["mine"] or view["manager"]):
                 raise PermissionDeniedException("only the requester (or staff for them) gives feedback")
             await engine.give_feedback(types, case_id, outcome=data.outcome, score=data.score,
                                        by_user_id=actor)
@@ -143,7 +138,7 @@ async def case_action(request: Request, case_id: FromPath[int],
             raise InvalidInput("unknown action", field="action")
     except (InvalidInput, Conflict) as exc:
         status = 400 if isinstance(exc, InvalidInput) else 409
-        return page(request, "case.html", status=status, **chrome, **view, error=str(exc))
+        return page(request, "case.html", status=status, **ui, **view, error=str(exc))
     return Redirect(f"/c/{current_tenant().slug}/cases/{case_id}", status_code=303)
 
 

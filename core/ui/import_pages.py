@@ -13,18 +13,13 @@ from core.audit import audit
 from core.auth.guards import principal_of, requires
 from core.residents.transfer_routes import MAX_IMPORT_BYTES
 from core.runtime import state_of
+from core.ui.chrome import chrome
 from core.ui.render import page
-
-
-async def _chrome(request: Request) -> dict[str, Any]:
-    from core.ui.routes import chrome
-
-    return await chrome(request)
 
 
 @get("/c/{community:str}/register/import", guards=[requires("residents.import")])
 async def import_form(request: Request) -> Response:
-    return page(request, "import.html", **await _chrome(request), report=None, refused=False, error=None)
+    return page(request, "import.html", **await chrome(request), report=None, refused=False, error=None)
 
 
 @post("/c/{community:str}/register/import", guards=[requires("residents.import")],
@@ -32,7 +27,7 @@ async def import_form(request: Request) -> Response:
 async def import_submit(request: Request, data: MultipartBody[dict[str, Any]]) -> Response:
     from core.residents.importer import ImportRefused, import_register
 
-    ui = await _chrome(request)
+    ui = await chrome(request)
     upload = data.get("file") if isinstance(data, dict) else None
     if not isinstance(upload, UploadFile) or not upload.filename:
         return page(request, "import.html", status=400, **ui, report=None, refused=False,

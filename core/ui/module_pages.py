@@ -14,6 +14,7 @@ from core.auth.guards import principal_of, requires
 from core.errors import Conflict, InvalidInput, NotFound
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.chrome import chrome
 from core.ui.render import page
 
 
@@ -26,7 +27,6 @@ async def _modules(request: Request) -> list[dict[str, Any]]:
 
 
 async def _render(request: Request, *, status: int = 200, error: str | None = None) -> Response:
-    from core.ui.routes import chrome
 
     ui = await chrome(request)
     return page(request, "modules.html", status=status, **ui, modules=await _modules(request),

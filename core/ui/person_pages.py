@@ -17,6 +17,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.plugins.registry import maybe_await
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.chrome import chrome
 from core.ui.render import page
 
 
@@ -27,7 +28,6 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
     from core.residents.routes import _person_in_scope, _reveal
     from core.residents.tables import Residency
     from core.residents.views import person_out
-    from core.ui.routes import chrome
 
     runtime, tenant = state_of(request.app), current_tenant()
     ui = await chrome(request)
@@ -72,22 +72,31 @@ async def move_out(request: Request, person_id: FromPath[int], residency_id: Fro
                    data: Annotated[MoveOutForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
                    ) -> Response:
     from core.residents import people
+    from core.residents.routes import _person_in_scope
+    from core.residents.tables import Residency
 
-    view = await _view(request, person_id)  # scope first: 404 for a person the caller may not see
-    if not any(h["id"] == residency_id and h["end_date"] is None for h in view["homes"]):
+    await _person_in_scope(request, person_id)  # 404 for a person the caller may not see
+    current = await Residency.exists().where(
+        (Residency.id == residency_id) & (Residency.person == person_id)
+        & Residency.end_date.is_null()).run()
+    if not current:
         raise NotFound("no such residency")
     try:
         end_date = dt.date.fromisoformat(data.end_date) if data.end_date else dt.date.today()
     except ValueError:
-        return page(request, "person.html", status=400, **view, error="end_date: not a date (YYYY-MM-DD)")
+        return await _again(request, person_id, "end_date: not a date (YYYY-MM-DD)")
     try:
         await people.move_out(residency_id, end_date=end_date, reason=data.reason.strip(),
                               actor_id=principal_of(request).user_id)
     except (InvalidInput, Conflict) as exc:
         field = getattr(exc, "field", None)
-        message = f"{field}: {exc}" if field else str(exc)
-        return page(request, "person.html", status=400, **view, error=message)
+        return await _again(request, person_id, f"{field}: {exc}" if field else str(exc))
     return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}", status_code=303)
+
+
+async def _again(request: Request, person_id: int, error: str) -> Response:
+    """The page again with the error (the 400 rolls the request's transaction back)."""
+    return page(request, "person.html", status=400, **await _view(request, person_id), error=error)
 
 
 PERSON_PAGES = [person_page, move_out]

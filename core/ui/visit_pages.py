@@ -16,15 +16,10 @@ from core.auth.guards import principal_of, requires
 from core.errors import InvalidInput
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.chrome import chrome
 from core.ui.render import page
 
 KINDS = ("home", "phone", "video", "neighbour")
-
-
-async def _chrome(request: Request) -> dict[str, Any]:
-    from core.ui.routes import chrome
-
-    return await chrome(request)
 
 
 @get("/c/{community:str}/visits", guards=[requires("visits.record")])
@@ -33,7 +28,7 @@ async def visits_due_page(request: Request) -> Response:
     from core.grids.visits import due_visits
 
     due = await due_visits(dt.date.today(), await _my_grids(request))
-    return page(request, "visits.html", **await _chrome(request), due=due)
+    return page(request, "visits.html", **await chrome(request), due=due)
 
 
 @dataclass
@@ -53,7 +48,7 @@ async def _person(request: Request, person_id: int) -> dict[str, Any]:
 @get("/c/{community:str}/visits/{person_id:int}", guards=[requires("visits.record")])
 async def visit_form(request: Request, person_id: FromPath[int]) -> Response:
     person = await _person(request, person_id)
-    return page(request, "visit.html", **await _chrome(request), person=person, kinds=KINDS,
+    return page(request, "visit.html", **await chrome(request), person=person, kinds=KINDS,
                 form=VisitForm(), error=None, field=None)
 
 
@@ -73,7 +68,7 @@ async def visit_submit(request: Request, person_id: FromPath[int],
             await visits.open_case_from_visit(case_types(state_of(request.app)), visit, "general_request",
                                               data.case_title.strip(), data.findings.strip())
     except InvalidInput as exc:  # the 400 rolls back the visit too: nothing half-written
-        return page(request, "visit.html", status=400, **await _chrome(request), person=person,
+        return page(request, "visit.html", status=400, **await chrome(request), person=person,
                     kinds=KINDS, form=data, error=str(exc), field=exc.field)
     return Redirect(f"/c/{current_tenant().slug}/visits?done={person_id}", status_code=303)
 

@@ -1,0 +1,39 @@
+"""What every community page shows around its content: navigation (the core's and the enabled
+plugins', filtered by the caller's permissions), the caller as plugins' UI hooks see them, and
+the permissions templates test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from core.auth.guards import principal_of
+from core.plugins.types import UserRef
+from core.runtime import state_of
+from core.tenancy.context import current_tenant
+
+
+async def chrome(request: Request) -> dict[str, Any]:
+    """Navigation (core + plugins enabled here, filtered by permission) and the user's communities."""
+    runtime, tenant, principal = state_of(request.app), current_tenant(), principal_of(request)
+    roles = principal.roles_in(tenant)
+    permissions = frozenset(p for p in runtime.roles.permissions
+                            if any(runtime.roles.has(r, p) for r in roles))
+    user = UserRef(id=principal.user_id, display_name=principal.display_name or principal.username,
+                   role=next(iter(sorted(roles)), None), permissions=permissions)
+    nav: list[dict[str, Any]] = [
+           {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None},
+           {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
+            "permission": "residents.view"},
+           {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
+           {"label": ("Visits", "走访"), "path": f"/c/{tenant.slug}/visits", "permission": "visits.record"},
+           {"label": ("Modules", "功能模块"), "path": f"/c/{tenant.slug}/modules",
+            "permission": "plugins.view"}]
+    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
+    for items in hooks.ui_navigation(tenant=tenant, user=user):
+        for item in items or ():
+            nav.append({"label": (item.label_en, item.label_zh), "path": item.path,
+                        "permission": item.permission})
+    nav = [n for n in nav if n["permission"] is None or n["permission"] in permissions]
+    return {"nav": nav, "user_ref": user, "permissions": permissions}
