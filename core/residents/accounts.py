@@ -140,7 +140,8 @@ async def redeem_invitation(roles: RoleTable, code: str, *, phone: str, password
     existing = await User.select().where(User.phone == phone).first().run()
     if existing is not None:
         if not existing["active"] or not verify_password(existing["password_hash"], password):
-            raise InvalidInput("this phone number already has an account: enter its password", field="password")
+            raise InvalidInput("this phone number already has an account: enter its password",
+                               field="password")
         user = existing
     else:
         user = await create_user(f"p{phone}", password, display_name=person["name"], phone=phone)

@@ -22,11 +22,16 @@ async def chrome(request: Request) -> dict[str, Any]:
                             if any(runtime.roles.has(r, p) for r in roles))
     user = UserRef(id=principal.user_id, display_name=principal.display_name or principal.username,
                    role=next(iter(sorted(roles)), None), permissions=permissions)
+    # Residents start at their home; staff at the community's figures.
+    resident = "household.view_own" in permissions and "residents.view" not in permissions
+    start = {"label": ("My home", "我的家"), "path": f"/c/{tenant.slug}/home", "permission": None} \
+        if resident else {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None}
     nav: list[dict[str, Any]] = [
-           {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None},
+           start,
            {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
             "permission": "residents.view"},
-           {"label": ("Cases", "诉求"), "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
+           {"label": ("My requests", "我的诉求") if resident else ("Cases", "诉求"),
+            "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
            {"label": ("Visits", "走访"), "path": f"/c/{tenant.slug}/visits", "permission": "visits.record"},
            {"label": ("Modules", "功能模块"), "path": f"/c/{tenant.slug}/modules",
             "permission": "plugins.view"}]
@@ -34,6 +39,6 @@ async def chrome(request: Request) -> dict[str, Any]:
     for items in hooks.ui_navigation(tenant=tenant, user=user):
         for item in items or ():
             nav.append({"label": (item.label_en, item.label_zh), "path": item.path,
-                        "permission": item.permission})
+                        "permission": item.permission, "plugin": True})
     nav = [n for n in nav if n["permission"] is None or n["permission"] in permissions]
     return {"nav": nav, "user_ref": user, "permissions": permissions}

@@ -25,7 +25,7 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     staff = await h.user(role="community_staff", community="comm-a")
     phone = {"width": 390, "height": 844}
 
-    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/", viewport=phone)
+    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/home", viewport=phone)
     await me.goto(f"{base}/c/comm-a/cases/new")
     await me.get_by_role("button", name="提交").click()  # empty title: refused, form kept
     await me.get_by_role("alert").wait_for()
