@@ -30,6 +30,8 @@ async def chrome(request: Request) -> dict[str, Any]:
            start,
            {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
             "permission": "residents.view"},
+           {"label": ("Buildings", "楼栋"), "path": f"/c/{tenant.slug}/register",
+            "permission": "residents.view"},
            {"label": ("My requests", "我的诉求") if resident else ("Cases", "诉求"),
             "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
            {"label": ("Visits", "走访"), "path": f"/c/{tenant.slug}/visits", "permission": "visits.record"},

@@ -38,8 +38,10 @@ from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
+from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
 from core.ui.portal_pages import PORTAL_PAGES
+from core.ui.register_pages import REGISTER_PAGES
 from core.ui.render import page
 from core.ui.visit_pages import VISIT_PAGES
 
@@ -247,7 +249,8 @@ def ui_router() -> Router:
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
-                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES, static],
+                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
+                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -27,14 +27,18 @@ async def test_staff_create_an_account_inline_errors_then_the_resident_lands_at_
     page = await client.get(person_url)
     assert "居民端账号" in page.text and "生成邀请码" in page.text
     headers = {"X-CSRF-Token": csrf_of(page.text)}
-    r = await client.post(f"{person_url}/account", data={"phone": "1380", "password": DEFAULT_PASSWORD},
-                          headers=headers)
+    r = await client.post(
+        f"{person_url}/account", data={"phone": "1380", "password": DEFAULT_PASSWORD}, headers=headers
+    )
     assert r.status_code == 400 and 'value="1380"' in r.text and "11 位" in r.text
     assert 'aria-invalid="true"' in r.text
-    r = await client.post(f"{person_url}/account", data={"phone": "13800000001", "password": DEFAULT_PASSWORD})
+    r = await client.post(
+        f"{person_url}/account", data={"phone": "13800000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 403  # no CSRF token: refused, nothing saved
-    r = await client.post(f"{person_url}/account", data={"phone": "13800000001",
-                                                         "password": DEFAULT_PASSWORD}, headers=headers)
+    r = await client.post(
+        f"{person_url}/account", data={"phone": "13800000001", "password": DEFAULT_PASSWORD}, headers=headers
+    )
     assert r.status_code == 303
     assert "13800000001" in (await client.get(person_url)).text
 
@@ -48,9 +52,11 @@ async def test_staff_create_an_account_inline_errors_then_the_resident_lands_at_
 
     new = await me.get("/c/comm-a/cases/new")
     assert 'capture="environment"' in new.text and 'accept="image/*"' in new.text
-    r = await me.post("/c/comm-a/cases/new", data={"type": "general_request", "title": "楼道灯坏了",
-                                                   "photo": "light.jpg"},
-                      headers={"X-CSRF-Token": csrf_of(new.text)})
+    r = await me.post(
+        "/c/comm-a/cases/new",
+        data={"type": "general_request", "title": "楼道灯坏了", "photo": "light.jpg"},
+        headers={"X-CSRF-Token": csrf_of(new.text)},
+    )
     assert r.status_code == 303, r.text
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     from core.cases.tables import Case
@@ -67,26 +73,32 @@ async def test_a_resident_joins_with_an_invitation_code(make_linli: Any) -> None
     staff = await h.user(role="community_staff", community="comm-a")
     client, _ = await form_login(h, staff["username"])
     page = await client.get(f"/c/comm-a/residents/{li['id']}")
-    slip = await client.post(f"/c/comm-a/residents/{li['id']}/invitations",
-                             headers={"X-CSRF-Token": csrf_of(page.text)})
+    slip = await client.post(
+        f"/c/comm-a/residents/{li['id']}/invitations", headers={"X-CSRF-Token": csrf_of(page.text)}
+    )
     assert slip.status_code == 200 and "/c/comm-a/join" in slip.text
     code = re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', slip.text).group(1)  # type: ignore[union-attr]
 
     anonymous = h.client()
     form = await anonymous.get("/c/comm-a/join")
     assert form.status_code == 200 and "邀请码" in form.text
-    r = await anonymous.post("/c/comm-a/join", data={"code": "AAAA-AAAA", "phone": "13900000001",
-                                                     "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        "/c/comm-a/join", data={"code": "AAAA-AAAA", "phone": "13900000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and "邀请码无效" in r.text and 'value="13900000001"' in r.text
     assert DEFAULT_PASSWORD not in r.text  # the password is never sent back
-    r = await anonymous.post("/c/comm-a/join", data={"code": code, "phone": "139", "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        "/c/comm-a/join", data={"code": code, "phone": "139", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and 'id="phone-error"' in r.text
-    r = await anonymous.post("/c/comm-a/join", data={"code": code, "phone": "13900000001",
-                                                     "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        "/c/comm-a/join", data={"code": code, "phone": "13900000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 303 and r.headers["location"] == "/c/comm-a/home"
     home = await anonymous.get("/c/comm-a/home")  # logged in by the join itself
     assert home.status_code == 200 and "3栋 502" in home.text and "李桂芳" in home.text
     again = h.client()
-    r = await again.post("/c/comm-a/join", data={"code": code, "phone": "13900000002",
-                                                 "password": DEFAULT_PASSWORD})
+    r = await again.post(
+        "/c/comm-a/join", data={"code": code, "phone": "13900000002", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400  # single use
