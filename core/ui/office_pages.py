@@ -8,8 +8,9 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
-from core.auth.guards import requires_office
+from core.auth.guards import principal_of, requires_office
 from core.runtime import state_of
+from core.ui.chrome import switchable_places
 from core.ui.render import page
 
 
@@ -32,7 +33,8 @@ async def office_page(request: Request, office: FromPath[str]) -> Response:
                 row["values"][c["slug"]] = f["value"]
     names = {p.id: (p.manifest.name_en, p.manifest.name_zh) for p in runtime.registry.community_plugins()}
     return page(request, "office.html", office=office_row, communities=communities, figures=figures,
-                module_names=names, start=start, end=today)
+                module_names=names, start=start, end=today,
+                places=await switchable_places(principal_of(request)))
 
 
 OFFICE_PAGES = [office_page]

@@ -36,6 +36,7 @@ from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
+from core.ui.member_pages import MEMBER_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
 from core.ui.person_edit_pages import PERSON_EDIT_PAGES
@@ -250,7 +251,7 @@ def ui_router() -> Router:
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
                         *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
-                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, static],
+                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *MEMBER_PAGES, static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

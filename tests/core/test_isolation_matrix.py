@@ -50,6 +50,9 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/residents/{person_id}/vulnerabilities": "community:residents.edit",
     "POST /c/{community}/residents/{person_id}/vulnerabilities/{vulnerability_id}":
         "community:residents.edit",
+    "GET /c/{community}/members": "community:members.view",
+    "POST /c/{community}/members": "community:members.manage",
+    "POST /c/{community}/members/{membership_id}/remove": "community:members.manage",
     "GET /c/{community}/join": "public",
     "POST /c/{community}/join": "public",
     "GET /c/{community}/home": "community:household.view_own",
