@@ -27,6 +27,7 @@ from core.plugins.types import (
     Event,
     NavItem,
     OwnerAccess,
+    Pages,
     Panel,
     Permission,
     ReportFigure,
@@ -36,6 +37,7 @@ from core.plugins.types import (
     UserRef,
 )
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
+from core.ui.plugin_pages import render_page
 
 __all__ = [
     "CORE_VERSION",
@@ -53,6 +55,7 @@ __all__ = [
     "NoTenantError",
     "NotFound",
     "OwnerAccess",
+    "Pages",
     "Panel",
     "Permission",
     "PiccoloApp",
@@ -72,6 +75,7 @@ __all__ = [
     "emit",
     "hookimpl",
     "job",
+    "render_page",
     "requires",
     "requires_office",
 ]
