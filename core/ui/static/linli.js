@@ -7,12 +7,14 @@
     var raw = document.body.getAttribute("hx-headers");
     try { return raw ? JSON.parse(raw)["X-CSRF-Token"] : ""; } catch (e) { return ""; }
   }
+  // Capture phase: runs before htmx's boost on the form. Without a photo htmx posts as usual.
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form.hasAttribute || !form.hasAttribute("data-photo-after")) return;
     var input = form.querySelector("input[type=file]");
     if (!input || !input.files.length) { if (input) input.disabled = true; return; }
     ev.preventDefault();
+    ev.stopPropagation();
     var fields = new FormData(form);
     fields.delete(input.name);
     var button = form.querySelector("button[type=submit]");
@@ -32,6 +34,6 @@
         return fetch(form.getAttribute("data-upload"), { method: "POST", body: upload, headers: headers })
           .then(function (u) { location.href = caseUrl + (u.ok ? "" : "?photo=failed"); });
       })
-      .catch(function () { if (button) button.disabled = false; form.submit(); });
-  });
+      .catch(function () { if (button) button.disabled = false; });
+  }, true);
 })();
