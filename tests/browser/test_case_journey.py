@@ -56,4 +56,4 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     await me.get_by_role("button", name="已解决", exact=True).click()
     await me.locator(".state", has_text="已办结").wait_for()
     history = await me.locator(".history").inner_text()
-    assert "feedback: fixed" in history
+    assert "居民答复：已解决" in history
