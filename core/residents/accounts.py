@@ -168,8 +168,8 @@ async def household_of(person_id: int) -> dict[str, Any] | None:
     home = await Residency.select(
         Residency.household, Residency.dwelling, Residency.role, Residency.start_date,
         Residency.dwelling.number.as_alias("number"), Residency.dwelling.floor.as_alias("floor"),
-        Residency.dwelling.building.name.as_alias("building"),
-        Residency.dwelling.unit.name.as_alias("unit"),
+        Residency.dwelling._.building._.name.as_alias("building"),
+        Residency.dwelling._.unit._.name.as_alias("unit"),
     ).where((Residency.person == person_id) & Residency.end_date.is_null()).order_by(
         Residency.start_date, ascending=False).first().run()
     if home is None:

@@ -26,9 +26,11 @@ from core.ui.render import page
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-def errors_of(exc: Exception) -> dict[str, str]:
-    """{field: message}; "" for a message that belongs to no single field."""
-    return {getattr(exc, "field", None) or "": str(exc)}
+def errors_of(exc: Exception, shown: tuple[str, ...] | None = None) -> dict[str, str]:
+    """{field: message}; "" for a message that belongs to no single field (or to one the form
+    does not show, when ``shown`` lists those it does)."""
+    field = getattr(exc, "field", None) or ""
+    return {field if shown is None or field in shown else "": str(exc)}
 
 
 def parse_date(value: str, field: str, *, required: bool = False) -> dt.date | None:
@@ -41,6 +43,12 @@ def parse_date(value: str, field: str, *, required: bool = False) -> dt.date | N
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidInput("not a date (YYYY-MM-DD)", field=field) from None
+
+
+def id_of(value: str) -> int | None:
+    """A row id typed into (or tampered with in) a form, or None: ASCII digits, 9 at most."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 async def _dwelling_in_scope(request: Request, dwelling_id: int) -> dict[str, Any]:
@@ -79,7 +87,8 @@ async def _person_form(request: Request, form: PersonForm, errors: dict[str, str
                        status: int = 200) -> Response:
     from core.residents.categories import RESIDENCY_ROLES
 
-    dwelling = await _dwelling_in_scope(request, int(form.dwelling_id)) if form.dwelling_id else None
+    dwelling_id = id_of(form.dwelling_id)
+    dwelling = await _dwelling_in_scope(request, dwelling_id) if dwelling_id else None
     return page(request, "person_new.html", status=status, **await chrome(request), form=form,
                 errors=errors, dwelling=dwelling, roles=RESIDENCY_ROLES)
 
@@ -97,19 +106,23 @@ async def new_person_submit(request: Request, data: Annotated[PersonForm, FORM])
     actor = principal_of(request).user_id
     try:
         birth = parse_date(data.birth_date, "birth_date")
-        if not data.dwelling_id and await visible_places(principal_of(request), current_tenant()) is not None:
+        dwelling_id = id_of(data.dwelling_id)
+        if data.dwelling_id and dwelling_id is None:
+            raise InvalidInput("choose a dwelling", field="")
+        if dwelling_id is None and await visible_places(principal_of(request), current_tenant()) is not None:
             raise InvalidInput("grid workers register a person from a dwelling of their grid", field="")
-        start = parse_date(data.start_date, "start_date", required=True) if data.dwelling_id else None
+        start = parse_date(data.start_date, "start_date", required=True) if dwelling_id else None
         person = await people.register_person(
             state_of(request.app).field_keys, data.name, id_number=data.id_number.strip() or None,
             phone=data.phone.strip() or None, birth_date=birth, gender=data.gender, notes=data.notes.strip())
-        if data.dwelling_id and start is not None:
-            await _dwelling_in_scope(request, int(data.dwelling_id))
-            await people.move_in(person["id"], int(data.dwelling_id), start_date=start, role=data.role,
+        if dwelling_id and start is not None:
+            await _dwelling_in_scope(request, dwelling_id)
+            await people.move_in(person["id"], dwelling_id, start_date=start, role=data.role,
                                  relation=data.relation.strip(), actor_id=actor,
-                                 household_id=await _household_to_join(int(data.dwelling_id), data.join))
+                                 household_id=await _household_to_join(dwelling_id, data.join))
     except (InvalidInput, Conflict) as exc:
-        errors = errors_of(exc)
+        errors = errors_of(exc, ("name", "id_number", "gender", "birth_date", "phone", "start_date",
+                                 "relation"))
         if isinstance(exc, Conflict) and "ID number" in str(exc):
             errors = {"id_number": str(exc)}
         return await _person_form(request, data, errors, status=400)
@@ -167,7 +180,8 @@ async def edit_person_submit(request: Request, person_id: FromPath[int],
         await people.update_person(state_of(request.app).field_keys, person_id, {
             **asdict(data), "phone": data.phone.strip() or None, "id_number": data.id_number.strip() or None})
     except (InvalidInput, Conflict) as exc:
-        errors = {"id_number": str(exc)} if isinstance(exc, Conflict) else errors_of(exc)
+        errors = {"id_number": str(exc)} if isinstance(exc, Conflict) else errors_of(exc, ("name", "phone",
+                                                                                           "id_number"))
         return page(request, "person_edit.html", status=400, **await chrome(request),
                     person=_masked(request, row), form=EditForm(data.name, data.phone, "", data.notes),
                     errors=errors)
@@ -227,11 +241,12 @@ async def move_in_submit(request: Request, person_id: FromPath[int],
     from core.residents.routes import _person_in_scope
 
     await _person_in_scope(request, person_id)
-    building_id = int(data.building_id) if data.building_id.isdigit() else None
+    building_id = id_of(data.building_id)
     try:
-        if not data.dwelling_id.isdigit():
+        dwelling_id = id_of(data.dwelling_id)
+        if dwelling_id is None:
             raise InvalidInput("choose a dwelling", field="dwelling_id")
-        dwelling = await _dwelling_in_scope(request, int(data.dwelling_id))
+        dwelling = await _dwelling_in_scope(request, dwelling_id)
         building_id = dwelling["building"]
         start = parse_date(data.start_date, "start_date", required=True)
         assert start is not None
@@ -239,7 +254,8 @@ async def move_in_submit(request: Request, person_id: FromPath[int],
                              relation=data.relation.strip(), actor_id=principal_of(request).user_id,
                              household_id=await _household_to_join(dwelling["id"], data.join))
     except (InvalidInput, Conflict) as exc:
-        return await _move_in_page(request, person_id, building_id, data, errors_of(exc), status=400)
+        errors = errors_of(exc, ("dwelling_id", "start_date", "role", "relation"))
+        return await _move_in_page(request, person_id, building_id, data, errors, status=400)
     return Redirect(_url("residents", person_id), status_code=303)
 
 
@@ -270,7 +286,8 @@ async def add_care(request: Request, person_id: FromPath[int], data: Annotated[C
                                 review_on=parse_date(data.review_on, "review_on"),
                                 actor_id=principal_of(request).user_id)
     except (InvalidInput, Conflict) as exc:
-        errors = errors_of(exc) if isinstance(exc, InvalidInput) else {"category": str(exc)}
+        errors = errors_of(exc, ("category", "consent_on", "review_on")) if isinstance(exc, InvalidInput) \
+            else {"category": str(exc)}
         return page(request, "person.html", status=400, **view, error=None, care_form=data,
                     care_errors=errors)
     return Redirect(_url("residents", person_id) + "#care", status_code=303)
@@ -299,7 +316,7 @@ async def update_care(request: Request, person_id: FromPath[int], vulnerability_
             "active": data.end != "1"}, actor_id=principal_of(request).user_id)
     except (InvalidInput, Conflict) as exc:
         return page(request, "person.html", status=400, **view, error=None,
-                    care_update_id=vulnerability_id, care_errors=errors_of(exc))
+                    care_update_id=vulnerability_id, care_errors=errors_of(exc, ("review_on",)))
     return Redirect(_url("residents", person_id) + "#care", status_code=303)
 
 

@@ -102,3 +102,15 @@ async def test_a_resident_joins_with_an_invitation_code(make_linli: Any) -> None
         "/c/comm-a/join", data={"code": code, "phone": "13900000002", "password": DEFAULT_PASSWORD}
     )
     assert r.status_code == 400  # single use
+
+
+async def test_a_modules_pages_appear_on_the_residents_home_only_while_it_is_on(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    resident = await h.user(role="resident", community="comm-a")
+    me, _ = await form_login(h, resident["username"])
+    await h.enable("comm-a", "noticeboard")
+    home = await me.get("/c/comm-a/home")
+    assert home.status_code == 200 and 'href="/c/comm-a/noticeboard"' in home.text.split("<main")[1]
+    assert "还没有关联社区的居民登记" in home.text  # an account not linked to a person still works
+    await h.disable("comm-a", "noticeboard")
+    assert "/c/comm-a/noticeboard" not in (await me.get("/c/comm-a/home")).text

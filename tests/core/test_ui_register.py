@@ -111,3 +111,29 @@ async def test_edit_a_person_move_them_in_and_keep_the_care_register(make_linli:
         care = await Vulnerability.select().first().run()
     assert care["tier"] == 2 and not care["active"]
     assert "已结束" in (await client.get(url)).text
+
+
+async def test_garbage_in_every_new_form_is_a_page_never_a_500(make_linli: Any) -> None:
+    h, client, headers, wang = await setup(make_linli)
+    admin = await h.user(role="community_admin", community="comm-a")
+    boss, _ = await form_login(h, admin["username"])
+    boss_headers = {"X-CSRF-Token": csrf_of((await boss.get("/c/comm-a/members")).text)}
+    junk = ["", "abc", "-1", "9" * 40, "2024-02-30", "<script>x</script>", "１２３"]
+    person = f"/c/comm-a/residents/{wang['id']}"
+    forms = {
+        "/c/comm-a/residents/new": ["name", "gender", "birth_date", "id_number", "phone", "dwelling_id",
+                                    "start_date", "role", "join"],
+        f"{person}/edit": ["name", "phone", "id_number"],
+        f"{person}/move-in": ["building_id", "dwelling_id", "start_date", "role"],
+        f"{person}/vulnerabilities": ["category", "tier", "consent_on", "review_on"],
+        f"{person}/account": ["phone", "password"],
+        "/c/comm-a/members": ["login", "role", "phone", "password"],
+        "/c/comm-a/join": ["code", "phone", "password"],
+    }
+    for url, fields in forms.items():
+        who, hdrs = (boss, boss_headers) if "members" in url or "account" in url else (client, headers)
+        for field in fields:
+            for value in junk:
+                r = await who.post(url, data={"name": "某人", field: value}, headers=hdrs)
+                assert r.status_code < 500, (url, field, value, r.status_code)
+                assert "<script>x</script>" not in r.text
