@@ -99,3 +99,17 @@ async def test_a_phone_with_an_account_links_only_with_its_password(make_linli: 
     me = await h.login("13700000001")
     assert (await me.get("/api/v1/c/comm-b/me/household")).json()["person_id"] == b["id"]
     assert (await me.get(f"{BASE}/me/household")).json()["person_id"] == a["id"]
+
+
+async def test_erasing_a_person_unlinks_their_portal_account(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    wang = await h.resident("comm-a", "王秀英")
+    admin = await h.as_role("community_admin", "comm-a")
+    await admin.post(f"{BASE}/persons/{wang['id']}/account", json={"phone": "13800000001",
+                                                                   "password": DEFAULT_PASSWORD})
+    await admin.post(f"{BASE}/persons/{wang['id']}/invitations", json={})
+    export = (await admin.get(f"{BASE}/persons/{wang['id']}/privacy-export")).json()
+    assert [a["login_phone"] for a in export["core"]["portal_account"]] == ["13800000001"]
+    assert (await admin.post(f"{BASE}/persons/{wang['id']}/erase")).status_code == 200
+    me = await h.login("13800000001")
+    assert (await me.get(f"{BASE}/me/household")).status_code == 404
