@@ -226,7 +226,7 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
 
     ui = await chrome(request)
     query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
-                        Case.created_at)
+                        Case.created_at, Case.hold_reason)
     # The same visibility as the API: residents see their own, grid workers their grids'.
     query = await scope_cases(query, principal_of(request), current_tenant(),
                               manager="cases.manage" in ui["permissions"])
