@@ -32,6 +32,7 @@ async def test_invitation_join_report_with_photo_wait_reason_and_confirm(served:
     await desk.get_by_role("link", name="8栋").click()
     await shot(desk, "register-building-desktop")
     await desk.get_by_role("link", name="301").click()
+    await shot(desk, "register-dwelling-desktop")
     await desk.get_by_role("link", name="登记住在这里的人").click()
     await desk.get_by_label("姓名").fill("王秀英")
     await desk.get_by_label("手机号").fill("1380013")  # too short: refused inline, values kept
@@ -50,6 +51,13 @@ async def test_invitation_join_report_with_photo_wait_reason_and_confirm(served:
 
     me = await browser.new_page(viewport=PHONE)
     await me.goto(f"{base}/c/comm-a/join")
+    await me.get_by_label("邀请码").fill("ABCD-EFGH")  # mistyped: said next to the field, phone kept
+    await me.get_by_label("手机号").fill("13800138000")
+    await me.get_by_label("密码").fill(PASSWORD)
+    await me.get_by_role("button", name="开通账号").click()
+    await me.locator("#code-error").wait_for()
+    assert await me.get_by_label("手机号").input_value() == "13800138000"
+    await shot(me, "portal-join-error-phone")
     await me.get_by_label("邀请码").fill(code)
     await me.get_by_label("手机号").fill("13800138000")
     await me.get_by_label("密码").fill(PASSWORD)
