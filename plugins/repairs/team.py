@@ -155,7 +155,8 @@ async def add_skill(
                 certificate_expires=certificate_expires,
             )
         ).run()
-    row: dict[str, Any] = await MemberSkill.select().where(where).first().run()
+    row = await MemberSkill.select().where(where).first().run()
+    assert row is not None
     return row
 
 
