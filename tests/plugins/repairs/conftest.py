@@ -46,9 +46,8 @@ class World:
         return r.json()
 
 
-@pytest.fixture
-async def world(make_linli) -> World:
-    h = await make_linli(plugins=["repairs"])
+async def build_world(make_linli, **settings: Any) -> World:
+    h = await make_linli(plugins=["repairs"], **settings)
     await h.community("comm-a", plugins=["repairs"])
     await h.community("comm-b", plugins=["repairs"])
     staff = await h.as_role("community_staff", "comm-a")
@@ -63,3 +62,8 @@ async def world(make_linli) -> World:
         [{"skill": "electrician", "level": 3, "certificate_no": "T-2201", "certificate_expires": next_year}],
     )
     return w
+
+
+@pytest.fixture
+async def world(make_linli) -> World:
+    return await build_world(make_linli)

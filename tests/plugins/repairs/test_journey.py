@@ -32,9 +32,17 @@ async def test_resident_to_feedback_closes_the_case(world):
     r = await world.plumber.post(f"{C}/jobs/{repair['id']}/appointment", json={"at": at, "note": "上午十点"})
     assert r.status_code == 200 and r.json()["appointment_at"] is not None, r.text
 
-    r = await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json={
-        "minutes": 90, "materials": [{"name": "生料带", "quantity": 2, "cost_yuan": 1.5},
-                                     {"name": "三通", "quantity": 1, "cost_yuan": 12}], "note": "换三通"})
+    r = await world.plumber.post(
+        f"{C}/jobs/{repair['id']}/work",
+        json={
+            "minutes": 90,
+            "materials": [
+                {"name": "生料带", "quantity": 2, "cost_yuan": 1.5},
+                {"name": "三通", "quantity": 1, "cost_yuan": 12},
+            ],
+            "note": "换三通",
+        },
+    )
     assert r.status_code == 201, r.text
     work = r.json()
     assert work["cost_yuan"] == 15.0 and work["attach"]["owner_kind"] == "repairs.work"
@@ -44,10 +52,14 @@ async def test_resident_to_feedback_closes_the_case(world):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["state"] == "resolved" and body["fixed_at"] is not None
-    assert body["work"][0]["paid_yuan"] == 15.0 and body["work"][0]["signed_off_by"] == world.resident_user["id"]
+    assert (
+        body["work"][0]["paid_yuan"] == 15.0 and body["work"][0]["signed_off_by"] == world.resident_user["id"]
+    )
 
-    r = await world.resident.post(f"{C}/{repair['id']}/feedback", json={
-        "outcome": "fixed", "speed_score": 5, "service_score": 4, "comment": "师傅很耐心"})
+    r = await world.resident.post(
+        f"{C}/{repair['id']}/feedback",
+        json={"outcome": "fixed", "speed_score": 5, "service_score": 4, "comment": "师傅很耐心"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["state"] == "closed" and r.json()["feedback"][0]["speed_score"] == 5
     case = await case_of(world, repair)
@@ -63,8 +75,9 @@ async def test_not_fixed_reopens_and_a_second_visit_closes(world):
     await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": world.plumber_member["id"]})
     await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json={"minutes": 30})
     await world.resident.post(f"{C}/{repair['id']}/sign-off", json={"paid_yuan": 0})
-    r = await world.resident.post(f"{C}/{repair['id']}/feedback", json={
-        "outcome": "not_fixed", "speed_score": 3, "service_score": 2})
+    r = await world.resident.post(
+        f"{C}/{repair['id']}/feedback", json={"outcome": "not_fixed", "speed_score": 3, "service_score": 2}
+    )
     assert r.status_code == 200 and r.json()["state"] == "reopened" and r.json()["fixed_at"] is None
     case = await case_of(world, repair)
     assert case["state"] == "reopened" and case["reopen_count"] == 1
@@ -72,15 +85,20 @@ async def test_not_fixed_reopens_and_a_second_visit_closes(world):
     r = await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json={"minutes": 45, "note": "第二次"})
     assert r.status_code == 201, r.text
     await world.resident.post(f"{C}/{repair['id']}/sign-off", json={"paid_yuan": 0})
-    r = await world.resident.post(f"{C}/{repair['id']}/feedback", json={
-        "outcome": "fixed", "speed_score": 4, "service_score": 5})
+    r = await world.resident.post(
+        f"{C}/{repair['id']}/feedback", json={"outcome": "fixed", "speed_score": 4, "service_score": 5}
+    )
     assert r.json()["state"] == "closed" and len(r.json()["work"]) == 2
 
 
 async def test_volunteer_grabs_an_open_job_and_declines_it_with_a_reason(world):
     repair = await world.report()
-    other_skill = await world.report(category="stair_lights", location="common",
-                                     building_id=world.home["building_id"], description="3楼楼道灯不亮")
+    other_skill = await world.report(
+        category="stair_lights",
+        location="common",
+        building_id=world.home["building_id"],
+        description="3楼楼道灯不亮",
+    )
     open_jobs = [j["id"] for j in (await world.plumber.get(f"{C}/jobs/open")).json()]
     assert open_jobs == [repair["id"]]  # the stair light needs an electrician
     assert (await world.plumber.get(f"{C}/{other_skill['id']}")).status_code == 404
@@ -99,7 +117,9 @@ async def test_volunteer_grabs_an_open_job_and_declines_it_with_a_reason(world):
     detail = (await world.staff.get(f"{C}/{repair['id']}")).json()
     assert detail["assignee_member_id"] is None
     assert [(d["action"], d["reason"]) for d in detail["dispatch"]] == [
-        ("grabbed", ""), ("declined", "腰伤，这周干不了")]
+        ("grabbed", ""),
+        ("declined", "腰伤，这周干不了"),
+    ]
     assert (await second.post(f"{C}/jobs/{repair['id']}/grab")).status_code == 200
 
 
@@ -109,7 +129,9 @@ async def test_reassignment_needs_a_reason(world):
     await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": world.plumber_member["id"]})
     r = await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": member["id"]})
     assert r.status_code == 400 and r.json()["field"] == "reason"
-    r = await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": member["id"], "reason": "离得近"})
+    r = await world.staff.post(
+        f"{C}/{repair['id']}/assign", json={"member_id": member["id"], "reason": "离得近"}
+    )
     assert r.status_code == 200 and r.json()["assignee"]["id"] == member["id"]
     assert r.json()["dispatch"][-1]["action"] == "reassigned"
     assert [j["id"] for j in (await second.get(f"{C}/jobs/mine")).json()] == [repair["id"]]
@@ -120,8 +142,9 @@ async def test_suggestions_rank_by_skill_grid_on_call_and_load(world):
     h = world.h
     admin = await h.as_role("community_admin", "comm-a")
     grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第一网格"})).json()
-    r = await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/places",
-                         json={"building_id": world.home["building_id"]})
+    r = await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/places", json={"building_id": world.home["building_id"]}
+    )
     assert r.status_code in (200, 201), r.text
     repair = await world.report()
     assert repair["grid_id"] == grid["id"]
@@ -132,9 +155,14 @@ async def test_suggestions_rank_by_skill_grid_on_call_and_load(world):
         other = await world.report()
         await world.staff.post(f"{C}/{other['id']}/assign", json={"member_id": busy["id"]})
     now = dt.datetime.now(dt.UTC)
-    r = await world.staff.post(f"{C}/team/{world.plumber_member['id']}/rota", json={
-        "kind": "night", "starts_at": (now - dt.timedelta(hours=1)).isoformat(),
-        "ends_at": (now + dt.timedelta(hours=8)).isoformat()})
+    r = await world.staff.post(
+        f"{C}/team/{world.plumber_member['id']}/rota",
+        json={
+            "kind": "night",
+            "starts_at": (now - dt.timedelta(hours=1)).isoformat(),
+            "ends_at": (now + dt.timedelta(hours=8)).isoformat(),
+        },
+    )
     assert r.status_code == 201, r.text
 
     ranked = (await world.staff.get(f"{C}/{repair['id']}/suggestions")).json()
@@ -142,3 +170,4 @@ async def test_suggestions_rank_by_skill_grid_on_call_and_load(world):
     assert [(s["name"], s["score"]) for s in ranked] == [("谭仕权", 35), ("李师傅", 30), ("赵师傅", 6)]
     assert no_skill["id"] not in [s["member_id"] for s in ranked]
     assert ranked[0]["parts"] == {"skill": 20, "grid": 0, "on_call": 15, "load": 0}
+    assert ranked[1]["member_id"] == near["id"] and ranked[1]["parts"]["grid"] == 20
