@@ -105,6 +105,7 @@ __all__ += [
     "get_person",
     "holds",
     "is_member",
+    "list_buildings",
     "open_case",
     "transition_case",
     "vulnerability_categories",
@@ -199,6 +200,13 @@ async def get_dwelling(dwelling_id: int) -> dict[str, Any]:
     from core.residents.places import get_dwelling as _get
 
     return await _get(dwelling_id)
+
+
+async def list_buildings() -> list[dict[str, Any]]:
+    """The community's buildings (``id``, ``name``), in name order — for pickers in forms."""
+    from core.residents.tables import Building
+
+    return await Building.select(Building.id, Building.name).order_by(Building.name).run()
 
 
 async def dwellings_of_building(building_id: int) -> list[dict[str, Any]]:

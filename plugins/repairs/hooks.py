@@ -12,6 +12,7 @@ from core.api import (
     DashboardCard,
     Event,
     NavItem,
+    Pages,
     Panel,
     Permission,
     ReportFigure,
@@ -44,6 +45,13 @@ def register_routes() -> list[Any]:
     from plugins.repairs.api import CONTROLLERS
 
     return list(CONTROLLERS)
+
+
+@hookimpl
+def register_pages() -> Pages:
+    from plugins.repairs.pages import pages
+
+    return pages()
 
 
 @hookimpl
@@ -151,6 +159,8 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
         NavItem("维修队", "Repair team", f"{base}/team", "repairs.team", order=43),
         NavItem("我的维修任务", "My repair jobs", f"{base}/jobs", "repairs.work", order=44),
     ]
+    if "repairs.dispatch" in user.permissions:  # staff see the dispatch list, not "my repairs"
+        items = [i for i in items if not i.path.endswith("/mine")]
     return [i for i in items if i.permission is None or i.permission in user.permissions]
 
 
