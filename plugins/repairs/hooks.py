@@ -95,6 +95,13 @@ def register_schedules() -> list[Schedule]:
 
 
 @hookimpl
+def register_cli_commands() -> list[Any]:
+    from plugins.repairs.cli import catalogue_command
+
+    return [catalogue_command]
+
+
+@hookimpl
 def register_case_types() -> list[CaseType]:
     return [REPAIR_CASE]
 

@@ -160,9 +160,9 @@ async def test_other_community_sees_nothing_and_disabled_answers_404(world):
 
 async def test_ui_slots_follow_permissions(world):
     from core.api import UserRef
-    from plugins.repairs.hooks import ui_dashboard_cards, ui_navigation
+    from plugins.repairs.hooks import ui_dashboard_cards, ui_navigation, ui_panels
 
-    await world.report()
+    repair = await world.report()
     async with world.h.tenant("comm-a") as tenant:
         staff = UserRef(
             1, "staff", "community_staff", frozenset({"repairs.dispatch", "repairs.team", "repairs.report"})
@@ -172,6 +172,9 @@ async def test_ui_slots_follow_permissions(world):
         assert "/c/comm-a/repairs/team" in {i.path for i in ui_navigation(tenant, staff)}
         cards = await ui_dashboard_cards(tenant, staff)
         assert cards[0].value == "1" and await ui_dashboard_cards(tenant, volunteer) == []
+        [panel] = await ui_panels(tenant, staff, "dwelling", world.home["dwelling_id"])
+        assert repair["number"] in panel.html and "water_pipe" in panel.html
+        assert await ui_panels(tenant, volunteer, "dwelling", world.home["dwelling_id"]) == []
 
 
 async def test_work_photos_go_through_the_core_attachments(make_linli, s3_settings):
@@ -225,3 +228,27 @@ def test_linli_plugins_check_passes(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["plugins", "check", "repairs"])
     assert result.exit_code == 0, result.output
     assert result.output.count("✓") == 6 and "✗" not in result.output, result.output
+
+
+def test_the_catalogue_command_lists_skills_and_categories():
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    result = CliRunner().invoke(main, ["repairs-catalogue"])
+    assert result.exit_code == 0, result.output
+    assert "electrician    电工 / Electrician  (证书 / certificate)" in result.output
+    assert "stair_lights    楼道灯 / Stair lights: electrician, normal, 2 h, free" in result.output
+
+
+async def test_purge_deletes_one_communitys_rows_only(world):
+    from plugins.repairs.hooks import on_tenant_purge
+    from plugins.repairs.tables import Category, Member, Repair
+
+    await world.report()
+    async with world.h.tenant("comm-a") as tenant:
+        deleted = await on_tenant_purge(tenant)
+        assert await Repair.count().run() == 0 and await Member.count().run() == 0
+    assert deleted >= 1 + 2 + 9  # a repair, two members, nine categories (and their skills)
+    async with world.h.tenant("comm-b"):
+        assert await Category.count().run() == 9
