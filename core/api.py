@@ -130,12 +130,12 @@ def _case_types() -> dict[str, CaseType]:
 
 
 async def open_case(
+    *,
     case_type: str,
     title: str,
-    *,
     description: str = "",
     channel: str = "app",
-    requester_person_id: int | None = None,
+    person_id: int | None = None,
     requester_user_id: int | None = None,
     acting_user_id: int | None = None,
     dwelling_id: int | None = None,
@@ -144,13 +144,15 @@ async def open_case(
     priority: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """File a case of a registered type (``register_case_types``); SLA clocks and grid routing
-    are the engine's. Returns the case row (``id``, ``number``, ``state``, ``grid_id``, …)."""
+    """File a case of a registered type (``register_case_types``) for ``person_id`` (the
+    requester in the register) and/or ``requester_user_id`` (their login); ``acting_user_id`` is
+    whoever entered it on their behalf. SLA clocks and grid routing are the engine's. Returns the
+    case row (``id``, ``number``, ``state``, ``grid_id``, ``due_at``, …)."""
     from core.cases import engine
 
     return await engine.open_case(
         _case_types(), case_type=case_type, title=title, description=description, channel=channel,
-        requester_person_id=requester_person_id, requester_user_id=requester_user_id,
+        requester_person_id=person_id, requester_user_id=requester_user_id,
         acting_user_id=acting_user_id, dwelling_id=dwelling_id, building_id=building_id,
         location_note=location_note, priority=priority, extra=extra)
 

@@ -69,11 +69,11 @@ async def report(
 
     stamp = at or dt.datetime.now(dt.UTC)
     case = await open_case(
-        CASE_TYPE,
-        f"{cat['label_zh']}：{description[:60]}",
+        case_type=CASE_TYPE,
+        title=f"{cat['label_zh']}：{description[:60]}",
         description=description,
         channel="on_behalf" if on_behalf else "app",
-        requester_person_id=requester_person_id,
+        person_id=requester_person_id,
         requester_user_id=None if on_behalf else caller_user_id,
         acting_user_id=caller_user_id if on_behalf else None,
         dwelling_id=dwelling_id,
