@@ -197,6 +197,21 @@ async def add_shift(
     return shift.to_dict()
 
 
+async def shifts(start: dt.datetime, days: int) -> list[dict[str, Any]]:
+    """Shifts overlapping ``days`` days from ``start``, with the member's name, in time order."""
+    from plugins.repairs.tables import RotaShift
+
+    if not 1 <= days <= 62:
+        raise InvalidInput("must be from 1 to 62", field="days")
+    end = start + dt.timedelta(days=days)
+    return (
+        await RotaShift.select(*RotaShift.all_columns(), RotaShift.member.name.as_alias("name"))
+        .where((RotaShift.starts_at < end) & (RotaShift.ends_at > start))
+        .order_by(RotaShift.starts_at)
+        .run()
+    )
+
+
 async def on_call(at: dt.datetime) -> set[int]:
     """Ids of members on an on-call shift at ``at``."""
     from plugins.repairs.tables import RotaShift

@@ -129,3 +129,7 @@ class ExpenseIn(Body, kw_only=True):
 
 class BalanceIn(Body, kw_only=True):
     dwelling_id: int
+
+
+class AvailabilityIn(Body, kw_only=True):
+    available: bool

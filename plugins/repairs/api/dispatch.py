@@ -10,9 +10,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 
 from core.api import requires
-from plugins.repairs import costs, dispatch, views, work
+from plugins.repairs import costs, dispatch, team, views, work
 from plugins.repairs.access import caller_id, visible_repair
-from plugins.repairs.api.bodies import AppointmentIn, AssignIn, QuoteIn, ReasonIn, WorkIn
+from plugins.repairs.api.bodies import AppointmentIn, AssignIn, AvailabilityIn, QuoteIn, ReasonIn, WorkIn
 from plugins.repairs.team import OPEN_STATES, member_of_user, skill_problem, skills_of
 
 
@@ -91,6 +91,12 @@ class JobsController(Controller):
             .run()
         )
         return [views.summary(r) for r in rows]
+
+    @post("/availability", guards=[requires("repairs.work")], status_code=200)
+    async def availability(self, request: Request, data: JSONBody[AvailabilityIn]) -> dict[str, Any]:
+        """Volunteers say whether they can take jobs now (unavailable: no grabbing, no suggestions)."""
+        member = await _me(request)
+        return await team.update_member(member["id"], {"available": data.available})
 
     @post("/{repair_id:int}/grab", guards=[requires("repairs.work")], status_code=200)
     async def grab(self, request: Request, repair_id: FromPath[int]) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.api import requires
 from plugins.repairs import team
@@ -25,6 +26,13 @@ class TeamController(Controller):
             {"skill": k, "label_zh": zh, "label_en": en, "needs_certificate": cert}
             for k, (zh, en, cert) in team.SKILLS.items()
         ]
+
+    @get("/rota", guards=[requires("repairs.team")])
+    async def rota(
+        self, start: FromQuery[dt.datetime | None] = None, days: FromQuery[int] = 7
+    ) -> list[dict[str, Any]]:
+        """On-call shifts overlapping ``start`` (default now) and the following ``days``."""
+        return await team.shifts(start or dt.datetime.now(dt.UTC), days)
 
     @post("/", guards=[requires("repairs.team")])
     async def add_member(self, data: JSONBody[MemberIn]) -> dict[str, Any]:

@@ -165,9 +165,19 @@ async def test_suggestions_rank_by_skill_grid_on_call_and_load(world):
     )
     assert r.status_code == 201, r.text
 
+    rota = (await world.staff.get(f"{C}/team/rota")).json()
+    assert [(s["name"], s["kind"]) for s in rota] == [("谭仕权", "night")]
+    r = await world.staff.get(f"{C}/team/rota?days=100")
+    assert r.status_code == 400 and r.json()["field"] == "days"
     ranked = (await world.staff.get(f"{C}/{repair['id']}/suggestions")).json()
     # 李 10 + grid 20 = 30; 谭 20 + on call 15 = 35; 赵 30 - 2 x 12 = 6; 钱 has no plumbing.
     assert [(s["name"], s["score"]) for s in ranked] == [("谭仕权", 35), ("李师傅", 30), ("赵师傅", 6)]
     assert no_skill["id"] not in [s["member_id"] for s in ranked]
     assert ranked[0]["parts"] == {"skill": 20, "grid": 0, "on_call": 15, "load": 0}
     assert ranked[1]["member_id"] == near["id"] and ranked[1]["parts"]["grid"] == 20
+    # A volunteer who marks themself unavailable drops out of the suggestions and cannot grab.
+    r = await world.plumber.post(f"{C}/jobs/availability", json={"available": False})
+    assert r.status_code == 200 and r.json()["available"] is False
+    ranked = (await world.staff.get(f"{C}/{repair['id']}/suggestions")).json()
+    assert "谭仕权" not in [s["name"] for s in ranked]
+    assert (await world.plumber.post(f"{C}/jobs/{repair['id']}/grab")).status_code == 409
