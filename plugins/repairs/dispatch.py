@@ -115,6 +115,8 @@ async def assign(repair: dict[str, Any], member_id: int, *, by_user_id: int, rea
 
 async def grab(repair: dict[str, Any], member: dict[str, Any], *, user_id: int) -> None:
     """A volunteer with the skill takes an open job (first come, first served)."""
+    from plugins.repairs.tables import Repair
+
     if repair["assignee_member_id"] is not None:
         raise Conflict("someone has already taken this job")
     if repair["state"] not in OPEN_STATES or repair["state"] == "in_progress":
@@ -125,6 +127,16 @@ async def grab(repair: dict[str, Any], member: dict[str, Any], *, user_id: int) 
     limit = int(settings()["max_open_jobs"])
     if (await open_load()).get(member["id"], 0) >= limit:
         raise Conflict(f"you already hold {limit} open jobs; finish one first")
+    # Claim the row first: of two volunteers grabbing at once, the second finds it taken (on
+    # PostgreSQL it waits for the first's row lock, then matches nothing) and nothing is written.
+    claimed = (
+        await Repair.update({Repair.assignee_member_id: member["id"], Repair.assigned_at: now()})
+        .where((Repair.id == repair["id"]) & Repair.assignee_member_id.is_null())
+        .returning(Repair.id)
+        .run()
+    )
+    if not claimed:
+        raise Conflict("someone has already taken this job")
     await _hand_over(repair, member, actor_id=user_id)
     await _log(repair["id"], "grabbed", member_id=member["id"], by_user_id=user_id)
     await emit(

@@ -181,3 +181,18 @@ async def test_suggestions_rank_by_skill_grid_on_call_and_load(world):
     ranked = (await world.staff.get(f"{C}/{repair['id']}/suggestions")).json()
     assert "谭仕权" not in [s["name"] for s in ranked]
     assert (await world.plumber.post(f"{C}/jobs/{repair['id']}/grab")).status_code == 409
+
+
+async def test_two_volunteers_grabbing_at_once_get_one_job_holder(world):
+    import asyncio
+
+    repair = await world.report()
+    second, member = await world.volunteer("王师傅", [{"skill": "plumber", "level": 1}])
+    answers = await asyncio.gather(
+        world.plumber.post(f"{C}/jobs/{repair['id']}/grab"), second.post(f"{C}/jobs/{repair['id']}/grab")
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes[0] == 200 and codes[1] in (404, 409), codes  # the loser finds it taken (or gone)
+    detail = (await world.staff.get(f"{C}/{repair['id']}")).json()
+    assert [d["action"] for d in detail["dispatch"]] == ["grabbed"]
+    assert detail["assignee_member_id"] in (world.plumber_member["id"], member["id"])
