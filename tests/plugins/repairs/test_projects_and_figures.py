@@ -173,15 +173,19 @@ async def test_figures_from_known_data(world):
     assert f["satisfaction"] == 3.67  # (5 + 3 + 3) / 3
     assert f["fixed_rate"] == 0.6667
     assert f["volunteer_hours"] == 2.25 and f["volunteers_active"] == 2  # July's 600 minutes excluded
-    # The street office's section carries the same numbers.
-    from plugins.repairs.hooks import oversight_sections
-
-    async with world.h.tenant("comm-a") as tenant:
-        [section] = await oversight_sections(tenant, "2026-06-01", "2026-06-30")
-    values = {fig.key: fig.value for fig in section.figures}
-    assert values["reported"] == 5 and values["median_hours_to_fix"] == 3.5 and values["category.drain"] == 2
-    assert (await world.resident.get(f"{C}/figures")).status_code == 403
+    # The street office's report carries the same numbers in a 便民维修 section.
     office = await world.h.as_role("office_official", office="office-a")
+    report = (await office.get("/api/v1/o/office-a/report?from=2026-06-01&to=2026-06-30")).json()
+    comm_a = next(c for c in report["communities"] if c["slug"] == "comm-a")
+    [section] = [s for s in comm_a["sections"] if s["plugin_id"] == "repairs"]
+    values = {fig["key"]: fig["value"] for fig in section["figures"]}
+    assert (
+        section["title_zh"] == "便民维修" and values["reported"] == 5 and values["median_hours_to_fix"] == 3.5
+    )
+    assert (
+        values["on_time_rate"] == 0.5 and values["volunteer_hours"] == 2.25 and values["category.drain"] == 2
+    )
+    assert (await world.resident.get(f"{C}/figures")).status_code == 403
     assert (await office.get(f"{C}/figures?start=2026-06-01&end=2026-06-30")).json()["reported"] == 5
     r = await world.staff.get(f"{C}/figures?start=2026-07-01&end=2026-06-01")
     assert r.status_code == 400 and r.json()["field"] == "start"
