@@ -69,3 +69,15 @@ async def visible_repair(request: Request, repair_id: int) -> dict[str, Any]:
 async def require_requester(request: Request, repair: dict[str, Any], what: str) -> None:
     if not await speaks_for_requester(repair, caller_id(request)):
         raise PermissionDeniedException(f"only the requester or their registered proxy can {what}")
+
+
+async def sees_contact(request: Request, repair: dict[str, Any]) -> bool:
+    """Staff who dispatch and the volunteer holding the job see the requester's name and phone."""
+    from plugins.repairs.team import member_of_user
+
+    if is_dispatcher(request):
+        return True
+    if repair["assignee_member_id"] is None or not holds(request, "repairs.work"):
+        return False
+    member = await member_of_user(caller_id(request))
+    return member is not None and member["id"] == repair["assignee_member_id"]

@@ -190,25 +190,37 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
 
 @hookimpl
 async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -> list[Panel]:
+    """A resident's repairs, or the open repairs of a dwelling or building, for staff."""
     from html import escape
 
     from plugins.repairs.tables import Repair
 
-    if page not in ("dwelling", "building") or "repairs.dispatch" not in user.permissions:
+    if "repairs.dispatch" not in user.permissions:
         return []
-    column = Repair.dwelling_id if page == "dwelling" else Repair.building_id
+    open_states = ["reported", "accepted", "assigned", "in_progress", "reopened"]
+    where: Any
+    if page == "resident":
+        where = Repair.requester_person_id == subject_id
+        title = ("报修记录", "Repairs")
+    elif page in ("dwelling", "building"):
+        column = Repair.dwelling_id if page == "dwelling" else Repair.building_id
+        where = (column == subject_id) & Repair.state.is_in(open_states)
+        title = ("未完成的维修", "Open repairs")
+    else:
+        return []
     rows = (
-        await Repair.select(Repair.number, Repair.category, Repair.state)
-        .where(
-            (column == subject_id)
-            & Repair.state.is_in(["reported", "accepted", "assigned", "in_progress", "reopened"])
-        )
+        await Repair.select(Repair.id, Repair.number, Repair.category, Repair.state)
+        .where(where)
+        .order_by(Repair.id, ascending=False)
+        .limit(10)
         .run()
     )
     items = "".join(
-        f"<li>{escape(r['number'])} {escape(r['category'])} · {escape(r['state'])}</li>" for r in rows
+        f'<li><a href="/c/{escape(tenant.slug)}/repairs/{r["id"]}">{escape(r["number"])}</a> '
+        f"{escape(r['category'])} · {escape(r['state'])}</li>"
+        for r in rows
     )
-    return [Panel("未完成的维修", "Open repairs", f"<ul>{items}</ul>" if rows else "<p>—</p>", order=60)]
+    return [Panel(title[0], title[1], f"<ul>{items}</ul>" if rows else "<p>—</p>", order=60)]
 
 
 # -- privacy --------------------------------------------------------------------------------

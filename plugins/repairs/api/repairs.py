@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.api import InvalidInput, holds, requires
 from plugins.repairs import categories, costs, intake, views, work
-from plugins.repairs.access import caller_id, is_dispatcher, require_requester, visible_repair
+from plugins.repairs.access import caller_id, is_dispatcher, require_requester, sees_contact, visible_repair
 from plugins.repairs.api.bodies import CategoryPatch, FeedbackIn, RepairIn, SignOffIn, TierIn
 from plugins.repairs.figures import repair_figures
 
@@ -95,7 +95,8 @@ class RepairsController(Controller):
 
     @get("/{repair_id:int}", guards=[requires("repairs.view")])
     async def one(self, request: Request, repair_id: FromPath[int]) -> dict[str, Any]:
-        return await views.detail(await visible_repair(request, repair_id))
+        repair = await visible_repair(request, repair_id)
+        return await views.detail(repair, with_contact=await sees_contact(request, repair))
 
     @post("/{repair_id:int}/tier", guards=[requires("repairs.dispatch")], status_code=200)
     async def tier(

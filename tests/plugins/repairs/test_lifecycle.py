@@ -174,6 +174,9 @@ async def test_ui_slots_follow_permissions(world):
         assert cards[0].value == "1" and await ui_dashboard_cards(tenant, volunteer) == []
         [panel] = await ui_panels(tenant, staff, "dwelling", world.home["dwelling_id"])
         assert repair["number"] in panel.html and "water_pipe" in panel.html
+        assert f'href="/c/comm-a/repairs/{repair["id"]}"' in panel.html
+        [resident_panel] = await ui_panels(tenant, staff, "resident", world.home["id"])
+        assert resident_panel.html == "<p>—</p>"  # reported by a login, not for this register person
         assert await ui_panels(tenant, volunteer, "dwelling", world.home["dwelling_id"]) == []
 
 

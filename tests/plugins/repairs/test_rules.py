@@ -158,6 +158,9 @@ async def test_sign_off_only_by_the_requester_or_their_proxy(world):
     assert r.status_code == 201, r.text
     repair = r.json()
     await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": world.plumber_member["id"]})
+    # The volunteer holding the job gets the requester's name from the register; the son does not.
+    job = (await world.plumber.get(f"{C}/{repair['id']}")).json()
+    assert job["contact"]["name"] == "孙爷爷" and job["place"] == "8栋 601"
     await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json={"minutes": 20})
     before = await snapshot(world)
     # Staff who reported it may not sign off for him; volunteers hold no right to sign off at all.
@@ -177,6 +180,7 @@ async def test_sign_off_only_by_the_requester_or_their_proxy(world):
     assert r.status_code == 201, r.text
     r = await son_client.post(f"{C}/{repair['id']}/sign-off", json={"paid_yuan": 0})
     assert r.status_code == 200 and r.json()["work"][0]["signed_off_by"] == son["id"], r.text
+    assert r.json()["contact"] is None  # a proxy signs off, but the phone stays with staff and volunteer
 
 
 async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
