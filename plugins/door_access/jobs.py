@@ -1,0 +1,56 @@
+"""Background jobs: device sync and its retries, reconciliation, expiry, alerts, welfare."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.api import Schedule, job
+
+
+@job("door_access.sync_device", max_retries=3)
+async def sync_device(device_id: int) -> dict[str, int]:
+    """Send one device its due commands (failures are recorded, not raised: retried on schedule)."""
+    from plugins.door_access.sync import run_device
+
+    return await run_device(device_id)
+
+
+@job("door_access.retry_due")
+async def retry_due() -> int:
+    """Every minute: wake the devices that have commands due (new, or failed and backed off)."""
+    from plugins.door_access.sync import devices_with_due_commands, wake
+
+    due = await devices_with_due_commands(dt.datetime.now(dt.UTC))
+    await wake(due)
+    return len(due)
+
+
+@job("door_access.reconcile")
+async def reconcile_all() -> int:
+    """Hourly: compare every device's holders with what it should hold."""
+    from plugins.door_access.sync import reconcile
+    from plugins.door_access.tables import Device
+
+    devices = await Device.select(Device.id).run()
+    for d in devices:
+        await reconcile(d["id"])
+    return len(devices)
+
+
+@job("door_access.housekeeping")
+async def housekeeping() -> dict[str, int]:
+    """Every minute: expire passes, watch for offline devices and persisting alerts, welfare signal."""
+    from plugins.door_access import alerts, passes, welfare
+
+    expired = await passes.expire_passes()
+    watched = await alerts.watch()
+    raised = await welfare.check()
+    return {"expired": expired, **watched, "welfare": raised}
+
+
+ACTORS = [sync_device, retry_due, reconcile_all, housekeeping]
+SCHEDULES = [
+    Schedule("door_access.retry_due", "* * * * *", "door_access.retry_due"),
+    Schedule("door_access.housekeeping", "* * * * *", "door_access.housekeeping"),
+    Schedule("door_access.reconcile", "17 * * * *", "door_access.reconcile"),
+]
