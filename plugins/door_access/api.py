@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.api import InvalidInput, NotFound, current_tenant, person_brief, requires, write_transaction
 from plugins.door_access import alerts, credentials, doors, events, grants, passes, sync, why
@@ -101,7 +101,7 @@ class PassIn(Body):
     visitor_phone: str = ""
 
 
-class StaffPassIn(PassIn):
+class StaffPassIn(PassIn, kw_only=True):
     host_person_id: int
 
 
@@ -246,13 +246,14 @@ class DoorsController(Controller):
     # -- log, why, alerts ---------------------------------------------------------------------
 
     @get("/log", guards=[requires(VIEW)])
-    async def access_log(self, person_id: int | None = None, access_point_id: int | None = None,
-                         result: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    async def access_log(self, person_id: FromQuery[int | None] = None,
+                         access_point_id: FromQuery[int | None] = None, result: FromQuery[str | None] = None,
+                         limit: FromQuery[int] = 100) -> list[dict[str, Any]]:
         return await events.search(person_id=person_id, access_point_id=access_point_id, result=result,
                                    limit=limit)
 
     @get("/why", guards=[requires(VIEW)])
-    async def why_not(self, person_id: int, access_point_id: int) -> dict[str, Any]:
+    async def why_not(self, person_id: FromQuery[int], access_point_id: FromQuery[int]) -> dict[str, Any]:
         return await why.explain(person_id, access_point_id)
 
     @get("/alerts", guards=[requires(VIEW)])

@@ -207,7 +207,7 @@ class DoorSimulator:
         import uvicorn
 
         self.port = port or self.port or _free_port()
-        config = uvicorn.Config(self.asgi, host=host, port=self.port, log_level="warning", lifespan="off",
+        config = uvicorn.Config(self.asgi, host=host, port=self.port, log_level="warning", lifespan="off", interface="asgi3",
                                 access_log=False)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -3100,32 +3100,4 @@ async def forwards():
         schema=None,
     )
 
-    # Hand-written: composite unique indexes led by the tenant key (replay protection and
-    # at-most-once storage of a device's events, without leaking across communities).
-    async def unique_indexes():
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        for sql in UNIQUE_INDEXES:
-            await engine.run_ddl(sql)
-
-    async def drop_unique_indexes():
-        from piccolo.engine import engine_finder
-
-        engine = engine_finder()
-        for name in ("door_webhook_nonce_uniq", "door_access_event_uid_uniq", "door_command_uid_uniq"):
-            await engine.run_ddl(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(unique_indexes)
-    manager.add_raw_backwards(drop_unique_indexes)
     return manager
-
-
-UNIQUE_INDEXES = (
-    "CREATE UNIQUE INDEX IF NOT EXISTS door_webhook_nonce_uniq "
-    "ON door_webhook_nonce (community_id, device_id, nonce)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS door_access_event_uid_uniq "
-    "ON door_access_event (community_id, device_id, event_uid)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS door_command_uid_uniq ON door_device_command (community_id, uid)",
-)
-
