@@ -122,10 +122,11 @@ async def decide(pass_id: int, *, approve: bool, host_person_id: int | None = No
         await VisitorPass.update({VisitorPass.status: "declined", VisitorPass.ended_at: now()}).where(
             VisitorPass.id == pass_id).run()
         return public(await get(pass_id))
-    obj = await VisitorPass.objects().where(VisitorPass.id == pass_id).first().run()
-    shown = _secrets(obj)
-    obj.status = "active"
-    await obj.save().run()
+    holder = VisitorPass()
+    shown = _secrets(holder)
+    await VisitorPass.update({VisitorPass.status: "active", VisitorPass.salt: holder.salt,
+                              VisitorPass.qr_hash: holder.qr_hash, VisitorPass.pin_hash: holder.pin_hash}).where(
+        VisitorPass.id == pass_id).run()
     await plan_and_send(pass_holder(pass_id))
     return {**public(await get(pass_id)), **shown}
 
