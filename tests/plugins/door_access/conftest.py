@@ -83,16 +83,23 @@ async def add_device(h: Any, staff: Any, point_id: int, address: str, name: str 
 
 
 @pytest.fixture
-async def world(make_linli, sims) -> World:
-    h = await make_linli(plugins=["door_access"])
-    await h.community("comm-a", plugins=["door_access"])
-    staff = await h.as_role("community_admin", "comm-a")
-    building = (await staff.post("/api/v1/c/comm-a/buildings", json={
-        "name": "1栋", "floors": 6, "units": 1, "dwellings_per_floor": 2})).json()
-    r = await staff.post(f"{BASE}/points", json={"name": "1栋单元门", "kind": "building",
-                                                 "building_id": building["id"]})
-    assert r.status_code == 201, r.text
-    sim = sims()
-    device_id = await add_device(h, staff, r.json()["id"], f"http://127.0.0.1:{sim.port}")
-    return World(h, staff, sim, r.json()["id"], device_id, building["id"])
+def build_world(make_linli, sims):
+    async def build(**overrides: Any) -> World:
+        h = await make_linli(plugins=["door_access"], **overrides)
+        await h.community("comm-a", plugins=["door_access"])
+        staff = await h.as_role("community_admin", "comm-a")
+        building = (await staff.post("/api/v1/c/comm-a/buildings", json={
+            "name": "1栋", "floors": 6, "units": 1, "dwellings_per_floor": 2})).json()
+        r = await staff.post(f"{BASE}/points", json={"name": "1栋单元门", "kind": "building",
+                                                     "building_id": building["id"]})
+        assert r.status_code == 201, r.text
+        sim = sims()
+        device_id = await add_device(h, staff, r.json()["id"], f"http://127.0.0.1:{sim.port}")
+        return World(h, staff, sim, r.json()["id"], device_id, building["id"])
 
+    return build
+
+
+@pytest.fixture
+async def world(build_world) -> World:
+    return await build_world()
