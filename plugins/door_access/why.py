@@ -9,7 +9,7 @@ from core.api import NotFound, person_brief
 from plugins.door_access.events import label, search
 from plugins.door_access.holders import person_holder, points_of_groups
 from plugins.door_access.sync import latest_commands
-from plugins.door_access.tables import AccessGroup, AccessPoint, Credential, Device, Grant
+from plugins.door_access.tables import AccessGroup, AccessPoint, Alert, Credential, Device, Grant
 
 
 def _in_hours(hours: str, at: dt.datetime) -> bool:
@@ -45,10 +45,14 @@ async def explain(person_id: int, access_point_id: int, at: dt.datetime | None =
             AccessGroup.id.is_in([g["group"] for g in live])).run()}
         if not any(_in_hours(hours.get(g["group"], ""), at) for g in live):
             problems.append({**label("outside_schedule"), "hours": sorted(set(hours.values()))})
-    if not await Credential.exists().where((Credential.person_id == person_id) & (Credential.status == "active")).run():
+    has_credential = await Credential.exists().where(
+        (Credential.person_id == person_id) & (Credential.status == "active")).run()
+    if not has_credential:
         problems.append(label("no_credential"))
-    devices = await Device.select(Device.id, Device.name, Device.online).where(
+    devices = await Device.select(Device.id, Device.name, Device.online, Device.last_seen_at).where(
         Device.access_point == access_point_id).run()
+    offline = {r["device_id"] for r in await Alert.select(Alert.device_id).where(
+        (Alert.kind == "offline") & Alert.cleared_at.is_null()).run()}
     latest = await latest_commands(person_holder(person_id))
     sync = []
     for d in devices:
@@ -57,9 +61,9 @@ async def explain(person_id: int, access_point_id: int, at: dt.datetime | None =
         sync.append({"device_id": d["id"], "device": d["name"], "online": d["online"], "status": state,
                      "op": None if command is None else command["op"],
                      "last_error": "" if command is None else command["last_error"]})
-        if live and (command is None or command["op"] != "upsert" or state != "ok"):
+        if live and has_credential and (command is None or command["op"] != "upsert" or state != "ok"):
             problems.append({**label("not_synced"), "device": d["name"], "status": state})
-        if not d["online"]:
+        if d["id"] in offline or (not d["online"] and d["last_seen_at"] is not None):
             problems.append({**label("device_offline"), "device": d["name"]})
     recent = await search(person_id=person_id, access_point_id=access_point_id, limit=10)
     return {"person_id": person_id, "name": person["name"], "access_point_id": access_point_id,
