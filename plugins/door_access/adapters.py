@@ -120,14 +120,21 @@ def parse_generic_events(body: bytes) -> list[DeviceEvent]:
     """The generic push body: ``{"events": [{"id", "at", "type", ...}, ...]}``."""
     data = json.loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-        raise ValueError("body must be {\"events\": [...]}")
+        raise ValueError('body must be {"events": [...]}')
     out = []
     for raw in data["events"]:
         if not isinstance(raw, dict) or not raw.get("id") or not raw.get("at"):
             raise ValueError("every event needs id and at")
-        out.append(DeviceEvent(
-            uid=str(raw["id"])[:64], at=str(raw["at"]), type=str(raw.get("type", "access")),
-            holder=str(raw.get("holder", ""))[:20], credential=str(raw.get("credential", ""))[:10],
-            direction=str(raw.get("direction", "in"))[:5], result=str(raw.get("result", ""))[:10],
-            reason=str(raw.get("reason", ""))[:30]))
+        out.append(
+            DeviceEvent(
+                uid=str(raw["id"])[:64],
+                at=str(raw["at"]),
+                type=str(raw.get("type", "access")),
+                holder=str(raw.get("holder", ""))[:20],
+                credential=str(raw.get("credential", ""))[:10],
+                direction=str(raw.get("direction", "in"))[:5],
+                result=str(raw.get("result", ""))[:10],
+                reason=str(raw.get("reason", ""))[:30],
+            )
+        )
     return out

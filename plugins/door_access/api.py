@@ -127,8 +127,13 @@ class DoorsController(Controller):
 
     @post("/points", guards=[requires(MANAGE)])
     async def create_point(self, data: JSONBody[PointIn]) -> dict[str, Any]:
-        return await doors.create_point(name=data.name, kind=data.kind, building_id=data.building_id,
-                                        mode=data.mode, held_open_hours=data.held_open_hours)
+        return await doors.create_point(
+            name=data.name,
+            kind=data.kind,
+            building_id=data.building_id,
+            mode=data.mode,
+            held_open_hours=data.held_open_hours,
+        )
 
     @patch("/points/{point_id:int}", guards=[requires(MANAGE)])
     async def update_point(self, point_id: FromPath[int], data: JSONBody[PointPatch]) -> dict[str, Any]:
@@ -147,9 +152,16 @@ class DoorsController(Controller):
 
     @post("/devices", guards=[requires(MANAGE)])
     async def create_device(self, data: JSONBody[DeviceIn]) -> dict[str, Any]:
-        return await doors.create_device(access_point_id=data.access_point_id, name=data.name,
-                                         address=data.address, protocol=data.protocol, vendor=data.vendor,
-                                         model=data.model, firmware=data.firmware, secret=data.secret)
+        return await doors.create_device(
+            access_point_id=data.access_point_id,
+            name=data.name,
+            address=data.address,
+            protocol=data.protocol,
+            vendor=data.vendor,
+            model=data.model,
+            firmware=data.firmware,
+            secret=data.secret,
+        )
 
     @get("/devices/{device_id:int}", guards=[requires(VIEW)])
     async def get_device(self, device_id: FromPath[int]) -> dict[str, Any]:
@@ -178,13 +190,20 @@ class DoorsController(Controller):
 
     @post("/groups", guards=[requires(MANAGE)])
     async def create_group(self, data: JSONBody[GroupIn]) -> dict[str, Any]:
-        return await grants.create_group(name=data.name, hours=data.hours, access_point_ids=data.access_point_ids)
+        return await grants.create_group(
+            name=data.name, hours=data.hours, access_point_ids=data.access_point_ids
+        )
 
     @post("/grants", guards=[requires(MANAGE)])
     async def create_grant(self, request: Request, data: JSONBody[GrantIn]) -> dict[str, Any]:
         return await grants.create_manual_grant(
-            person_id=data.person_id, group_id=data.group_id, valid_from=data.valid_from or dt.date.today(),
-            valid_until=data.valid_until, note=data.note, actor_id=actor(request))
+            person_id=data.person_id,
+            group_id=data.group_id,
+            valid_from=data.valid_from or dt.date.today(),
+            valid_until=data.valid_until,
+            note=data.note,
+            actor_id=actor(request),
+        )
 
     @post("/grants/{grant_id:int}/revoke", guards=[requires(MANAGE)], status_code=200)
     async def revoke_grant(self, grant_id: FromPath[int], data: JSONBody[RevokeIn]) -> dict[str, Any]:
@@ -197,11 +216,19 @@ class DoorsController(Controller):
         return await access_of(person_id)
 
     @post("/persons/{person_id:int}/credentials", guards=[requires(MANAGE)])
-    async def issue_credential(self, request: Request, person_id: FromPath[int],
-                               data: JSONBody[CredentialIn]) -> dict[str, Any]:
-        return await credentials.issue(person_id, kind=data.kind, card_number=data.card_number, pin=data.pin,
-                                       face_image_b64=data.face_image_b64, face_consent=data.face_consent,
-                                       consent_text=data.consent_text, actor_id=actor(request))
+    async def issue_credential(
+        self, request: Request, person_id: FromPath[int], data: JSONBody[CredentialIn]
+    ) -> dict[str, Any]:
+        return await credentials.issue(
+            person_id,
+            kind=data.kind,
+            card_number=data.card_number,
+            pin=data.pin,
+            face_image_b64=data.face_image_b64,
+            face_consent=data.face_consent,
+            consent_text=data.consent_text,
+            actor_id=actor(request),
+        )
 
     @post("/credentials/{credential_id:int}/revoke", guards=[requires(MANAGE)], status_code=200)
     async def revoke_credential(self, credential_id: FromPath[int]) -> dict[str, Any]:
@@ -229,10 +256,16 @@ class DoorsController(Controller):
 
     @post("/passes", guards=[requires(MANAGE)])
     async def issue_pass(self, request: Request, data: JSONBody[StaffPassIn]) -> dict[str, Any]:
-        return await passes.issue(host_person_id=data.host_person_id, visitor_name=data.visitor_name,
-                                  visitor_phone=data.visitor_phone, valid_from=data.valid_from,
-                                  valid_until=data.valid_until, access_point_ids=data.access_point_ids,
-                                  max_uses=data.max_uses, actor_id=actor(request))
+        return await passes.issue(
+            host_person_id=data.host_person_id,
+            visitor_name=data.visitor_name,
+            visitor_phone=data.visitor_phone,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            access_point_ids=data.access_point_ids,
+            max_uses=data.max_uses,
+            actor_id=actor(request),
+        )
 
     @post("/passes/{pass_id:int}/revoke", guards=[requires(MANAGE)], status_code=200)
     async def revoke_pass(self, pass_id: FromPath[int]) -> dict[str, Any]:
@@ -240,17 +273,26 @@ class DoorsController(Controller):
 
     @post("/gate-requests", guards=[requires(MANAGE)])
     async def gate_request(self, request: Request, data: JSONBody[GateRequestIn]) -> dict[str, Any]:
-        return await passes.request_at_gate(host_person_id=data.host_person_id, visitor_name=data.visitor_name,
-                                            access_point_id=data.access_point_id, actor_id=actor(request))
+        return await passes.request_at_gate(
+            host_person_id=data.host_person_id,
+            visitor_name=data.visitor_name,
+            access_point_id=data.access_point_id,
+            actor_id=actor(request),
+        )
 
     # -- log, why, alerts ---------------------------------------------------------------------
 
     @get("/log", guards=[requires(VIEW)])
-    async def access_log(self, person_id: FromQuery[int | None] = None,
-                         access_point_id: FromQuery[int | None] = None, result: FromQuery[str | None] = None,
-                         limit: FromQuery[int] = 100) -> list[dict[str, Any]]:
-        return await events.search(person_id=person_id, access_point_id=access_point_id, result=result,
-                                   limit=limit)
+    async def access_log(
+        self,
+        person_id: FromQuery[int | None] = None,
+        access_point_id: FromQuery[int | None] = None,
+        result: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 100,
+    ) -> list[dict[str, Any]]:
+        return await events.search(
+            person_id=person_id, access_point_id=access_point_id, result=result, limit=limit
+        )
 
     @get("/why", guards=[requires(VIEW)])
     async def why_not(self, person_id: FromQuery[int], access_point_id: FromQuery[int]) -> dict[str, Any]:
@@ -276,8 +318,14 @@ class DoorsController(Controller):
         skew = int(current_tenant().settings_for("door_access").get("webhook_skew_seconds", 300))
         reason = None
         async with write_transaction():
-            device = await Device.select(Device.id, Device.access_point, Device.secret_enc,
-                                         Device.protocol, Device.address).where(Device.id == device_id).first().run()
+            device = (
+                await Device.select(
+                    Device.id, Device.access_point, Device.secret_enc, Device.protocol, Device.address
+                )
+                .where(Device.id == device_id)
+                .first()
+                .run()
+            )
             if device is None:
                 reason = "unknown_device"
             else:
@@ -310,10 +358,16 @@ class DoorsController(Controller):
     @post("/me/passes", guards=[requires(SELF)])
     async def my_new_pass(self, request: Request, data: JSONBody[PassIn]) -> dict[str, Any]:
         person_id = await my_person(request)
-        return await passes.issue(host_person_id=person_id, visitor_name=data.visitor_name,
-                                  visitor_phone=data.visitor_phone, valid_from=data.valid_from,
-                                  valid_until=data.valid_until, access_point_ids=data.access_point_ids,
-                                  max_uses=data.max_uses, actor_id=actor(request))
+        return await passes.issue(
+            host_person_id=person_id,
+            visitor_name=data.visitor_name,
+            visitor_phone=data.visitor_phone,
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            access_point_ids=data.access_point_ids,
+            max_uses=data.max_uses,
+            actor_id=actor(request),
+        )
 
     @post("/me/passes/{pass_id:int}/revoke", guards=[requires(SELF)], status_code=200)
     async def my_revoke_pass(self, request: Request, pass_id: FromPath[int]) -> dict[str, Any]:
@@ -330,9 +384,14 @@ class DoorsController(Controller):
     @post("/me/face", guards=[requires(SELF)])
     async def my_face(self, request: Request, data: JSONBody[FaceIn]) -> dict[str, Any]:
         person_id = await my_person(request)
-        return await credentials.issue(person_id, kind="face", face_image_b64=data.face_image_b64,
-                                       face_consent=data.face_consent, consent_text=data.consent_text,
-                                       actor_id=actor(request))
+        return await credentials.issue(
+            person_id,
+            kind="face",
+            face_image_b64=data.face_image_b64,
+            face_consent=data.face_consent,
+            consent_text=data.consent_text,
+            actor_id=actor(request),
+        )
 
     @post("/me/face/withdraw", guards=[requires(SELF)], status_code=200)
     async def my_face_withdraw(self, request: Request) -> dict[str, Any]:
@@ -350,6 +409,9 @@ async def my_person(request: Request) -> int:
 async def access_of(person_id: int) -> dict[str, Any]:
     if await person_brief(person_id) is None:
         raise NotFound("no such person")
-    return {"person_id": person_id, "grants": await grants.grants_of(person_id),
-            "credentials": await credentials.list_for(person_id),
-            "sync": await sync.holder_state(person_holder(person_id))}
+    return {
+        "person_id": person_id,
+        "grants": await grants.grants_of(person_id),
+        "credentials": await credentials.list_for(person_id),
+        "sync": await sync.holder_state(person_holder(person_id)),
+    }

@@ -32,7 +32,10 @@ CARD = re.compile(r"^[0-9A-Fa-f]{4,32}$")
 PIN = re.compile(r"^\d{6,8}$")
 FACE_MAX_BYTES = 2 * 1024 * 1024
 FACE_OWNER = "door_access.face"
-ALTERNATIVE = {"zh": "不愿刷脸的居民可随时改用门卡或密码。", "en": "A card or PIN is always available instead of face."}
+ALTERNATIVE = {
+    "zh": "不愿刷脸的居民可随时改用门卡或密码。",
+    "en": "A card or PIN is always available instead of face.",
+}
 
 
 def now() -> dt.datetime:
@@ -40,9 +43,20 @@ def now() -> dt.datetime:
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "person_id", "kind", "card_number", "status", "consent_at",
-                                "consent_withdrawn_at", "created_at", "revoked_at")} | {
-        "face_stored": bool(row.get("face_attachment_id"))}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "person_id",
+            "kind",
+            "card_number",
+            "status",
+            "consent_at",
+            "consent_withdrawn_at",
+            "created_at",
+            "revoked_at",
+        )
+    } | {"face_stored": bool(row.get("face_attachment_id"))}
 
 
 async def _person(person_id: int) -> None:
@@ -51,9 +65,17 @@ async def _person(person_id: int) -> None:
         raise NotFound("no such person")
 
 
-async def issue(person_id: int, *, kind: str, card_number: str = "", pin: str = "",
-                face_image_b64: str = "", face_consent: bool = False, consent_text: str = "",
-                actor_id: int | None = None) -> dict[str, Any]:
+async def issue(
+    person_id: int,
+    *,
+    kind: str,
+    card_number: str = "",
+    pin: str = "",
+    face_image_b64: str = "",
+    face_consent: bool = False,
+    consent_text: str = "",
+    actor_id: int | None = None,
+) -> dict[str, Any]:
     """A new credential; a generated PIN or QR token is in the answer this once."""
     await _person(person_id)
     if kind not in KINDS:
@@ -64,7 +86,11 @@ async def issue(person_id: int, *, kind: str, card_number: str = "", pin: str = 
         if not CARD.match(card_number or ""):
             raise InvalidInput("must be 4-32 hexadecimal digits", field="card_number")
         card = card_number.upper()
-        if await Credential.exists().where((Credential.card_number == card) & (Credential.status == "active")).run():
+        if (
+            await Credential.exists()
+            .where((Credential.card_number == card) & (Credential.status == "active"))
+            .run()
+        ):
             raise InvalidInput("this card is already in use", field="card_number")
         row.card_number = card
     elif kind == "pin":
@@ -85,10 +111,17 @@ async def issue(person_id: int, *, kind: str, card_number: str = "", pin: str = 
         row.face_digest = hashlib.sha256(image).hexdigest()
         await row.save().run()
         row.face_attachment_id = await store_private_file(
-            owner_kind=FACE_OWNER, owner_id=row.id, purpose="face", data=seal("face-image", image),
-            file_name="face.bin")
-        await Credential.update({Credential.face_attachment_id: row.face_attachment_id}).where(
-            Credential.id == row.id).run()
+            owner_kind=FACE_OWNER,
+            owner_id=row.id,
+            purpose="face",
+            data=seal("face-image", image),
+            file_name="face.bin",
+        )
+        await (
+            Credential.update({Credential.face_attachment_id: row.face_attachment_id})
+            .where(Credential.id == row.id)
+            .run()
+        )
         shown["alternative"] = ALTERNATIVE
     if kind != "face":
         await row.save().run()
@@ -98,10 +131,15 @@ async def issue(person_id: int, *, kind: str, card_number: str = "", pin: str = 
 
 def _check_face(image_b64: str, consent: bool, consent_text: str) -> bytes:
     if not consent:
-        raise InvalidInput("a face credential needs the resident's separate consent (face_consent: true); "
-                           "a card or PIN is always available instead", field="face_consent")
+        raise InvalidInput(
+            "a face credential needs the resident's separate consent (face_consent: true); "
+            "a card or PIN is always available instead",
+            field="face_consent",
+        )
     if not consent_text.strip():
-        raise InvalidInput("record how consent was given (e.g. 本人签字同意 2026-11-30)", field="consent_text")
+        raise InvalidInput(
+            "record how consent was given (e.g. 本人签字同意 2026-11-30)", field="consent_text"
+        )
     try:
         image = base64.b64decode(image_b64 or "", validate=True)
     except (binascii.Error, ValueError):
@@ -116,10 +154,10 @@ def _check_face(image_b64: str, consent: bool, consent_text: str) -> bytes:
 
 
 async def get(credential_id: int, person_id: int | None = None) -> dict[str, Any]:
-    where = Credential.id == credential_id
+    query = Credential.select().where(Credential.id == credential_id)
     if person_id is not None:
-        where = where & (Credential.person_id == person_id)
-    row: dict[str, Any] | None = await Credential.select().where(where).first().run()
+        query = query.where(Credential.person_id == person_id)
+    row: dict[str, Any] | None = await query.first().run()
     if row is None:
         raise NotFound("no such credential")
     return row
@@ -135,8 +173,11 @@ async def revoke(credential_id: int, person_id: int | None = None) -> dict[str, 
     row = await get(credential_id, person_id)
     if row["status"] != "active":
         raise NotFound("no such active credential")
-    await Credential.update({Credential.status: "revoked", Credential.revoked_at: now()}).where(
-        Credential.id == credential_id).run()
+    await (
+        Credential.update({Credential.status: "revoked", Credential.revoked_at: now()})
+        .where(Credential.id == credential_id)
+        .run()
+    )
     await _drop_face(row)
     await plan_and_send(person_holder(row["person_id"]))
     return {"id": credential_id, "revoked": True}
@@ -144,25 +185,52 @@ async def revoke(credential_id: int, person_id: int | None = None) -> dict[str, 
 
 async def withdraw_face_consent(person_id: int) -> dict[str, Any]:
     """Consent withdrawn: the face goes from storage now and from every device by sync."""
-    rows = await Credential.select().where(
-        (Credential.person_id == person_id) & (Credential.kind == "face") & (Credential.status == "active")).run()
+    rows = (
+        await Credential.select()
+        .where(
+            (Credential.person_id == person_id)
+            & (Credential.kind == "face")
+            & (Credential.status == "active")
+        )
+        .run()
+    )
     if not rows:
         raise NotFound("no face credential with consent for this person")
     stamp = now()
     for row in rows:
-        await Credential.update({Credential.status: "revoked", Credential.revoked_at: stamp,
-                                 Credential.consent_withdrawn_at: stamp}).where(Credential.id == row["id"]).run()
+        await (
+            Credential.update(
+                {
+                    Credential.status: "revoked",
+                    Credential.revoked_at: stamp,
+                    Credential.consent_withdrawn_at: stamp,
+                }
+            )
+            .where(Credential.id == row["id"])
+            .run()
+        )
         await _drop_face(row)
     devices = await plan_and_send(person_holder(person_id))
-    return {"person_id": person_id, "withdrawn": len(rows), "devices_to_update": len(devices),
-            "alternative": ALTERNATIVE}
+    return {
+        "person_id": person_id,
+        "withdrawn": len(rows),
+        "devices_to_update": len(devices),
+        "alternative": ALTERNATIVE,
+    }
 
 
 async def revoke_all_credentials(person_id: int, reason: str) -> int:
-    rows = await Credential.select().where((Credential.person_id == person_id) & (Credential.status == "active")).run()
+    rows = (
+        await Credential.select()
+        .where((Credential.person_id == person_id) & (Credential.status == "active"))
+        .run()
+    )
     for row in rows:
-        await Credential.update({Credential.status: "revoked", Credential.revoked_at: now()}).where(
-            Credential.id == row["id"]).run()
+        await (
+            Credential.update({Credential.status: "revoked", Credential.revoked_at: now()})
+            .where(Credential.id == row["id"])
+            .run()
+        )
         await _drop_face(row)
     return len(rows)
 
@@ -174,13 +242,18 @@ async def list_for(person_id: int) -> list[dict[str, Any]]:
 
 async def release_enrolled_faces() -> int:
     """Erase stored face images once every device that should hold them has taken them."""
-    rows = await Credential.select(Credential.id, Credential.person_id, Credential.face_attachment_id).where(
-        (Credential.kind == "face") & Credential.face_attachment_id.is_not_null()).run()
+    rows = (
+        await Credential.select(Credential.id, Credential.person_id, Credential.face_attachment_id)
+        .where((Credential.kind == "face") & Credential.face_attachment_id.is_not_null())
+        .run()
+    )
     released = 0
     for row in rows:
         latest = await latest_commands(person_holder(row["person_id"]))
         upserts = [c for c in latest.values() if c["op"] == "upsert"]
-        if upserts and all(c["status"] == "ok" and f'"credential_id": {row["id"]}' in c["payload"] for c in upserts):
+        if upserts and all(
+            c["status"] == "ok" and f'"credential_id": {row["id"]}' in c["payload"] for c in upserts
+        ):
             await _drop_face(row)
             released += 1
     return released

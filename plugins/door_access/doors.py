@@ -38,8 +38,9 @@ async def get_point(point_id: int) -> dict[str, Any]:
     return row
 
 
-async def create_point(*, name: str, kind: str, building_id: int | None, mode: str = "normal",
-                       held_open_hours: str = "") -> dict[str, Any]:
+async def create_point(
+    *, name: str, kind: str, building_id: int | None, mode: str = "normal", held_open_hours: str = ""
+) -> dict[str, Any]:
     name = check_text(name, "name", 100)
     if kind not in KINDS:
         raise InvalidInput(f"must be one of {', '.join(KINDS)}", field="kind")
@@ -49,9 +50,14 @@ async def create_point(*, name: str, kind: str, building_id: int | None, mode: s
         raise InvalidInput("no such building in this community", field="building_id")
     if kind in ("building", "unit") and building_id is None:
         raise InvalidInput("a building or unit door needs its building", field="building_id")
-    row = AccessPoint(name=name, kind=kind, building_id=building_id, mode=mode,
-                      held_open_hours=check_hours(held_open_hours, "held_open_hours"),
-                      created_at=dt.datetime.now(dt.UTC))
+    row = AccessPoint(
+        name=name,
+        kind=kind,
+        building_id=building_id,
+        mode=mode,
+        held_open_hours=check_hours(held_open_hours, "held_open_hours"),
+        created_at=dt.datetime.now(dt.UTC),
+    )
     await row.save().run()
     if building_id is not None or kind == "gate":
         from plugins.door_access.grants import add_point_to_building_groups
@@ -79,32 +85,53 @@ async def list_points() -> list[dict[str, Any]]:
 
 
 async def get_device(device_id: int) -> dict[str, Any]:
-    row: dict[str, Any] | None = await Device.select(*Device.all_columns(exclude=[Device.secret_enc])).where(
-        Device.id == device_id).first().run()
+    row: dict[str, Any] | None = (
+        await Device.select(*Device.all_columns(exclude=[Device.secret_enc]))
+        .where(Device.id == device_id)
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such device")
     return row
 
 
-async def create_device(*, access_point_id: int, name: str, address: str, protocol: str = "generic_http",
-                        vendor: str = "", model: str = "", firmware: str = "",
-                        secret: str | None = None) -> dict[str, Any]:
+async def create_device(
+    *,
+    access_point_id: int,
+    name: str,
+    address: str,
+    protocol: str = "generic_http",
+    vendor: str = "",
+    model: str = "",
+    firmware: str = "",
+    secret: str | None = None,
+) -> dict[str, Any]:
     """A new device; the answer carries its HMAC secret, shown this once."""
     if not await AccessPoint.exists().where(AccessPoint.id == access_point_id).run():
         raise InvalidInput("no such access point in this community", field="access_point_id")
     name = check_text(name, "name", 100)
     if protocol not in adapters():
-        raise InvalidInput(f"no adapter for this protocol; one of {', '.join(sorted(adapters()))}",
-                           field="protocol")
+        raise InvalidInput(
+            f"no adapter for this protocol; one of {', '.join(sorted(adapters()))}", field="protocol"
+        )
     address = (address or "").strip()
     if not re.match(r"^https?://[^\s/]+", address) or len(address) > 300:
         raise InvalidInput("must be the device's base URL (http:// or https://)", field="address")
     if secret is not None and not (32 <= len(secret) <= 128):
         raise InvalidInput("must be 32-128 characters", field="secret")
     secret = secret or secrets.token_urlsafe(32)
-    row = Device(access_point=access_point_id, name=name, vendor=vendor[:50], model=model[:50],
-                 protocol=protocol, address=address, firmware=firmware[:50],
-                 secret_enc=seal_text("device-secret", secret), created_at=dt.datetime.now(dt.UTC))
+    row = Device(
+        access_point=access_point_id,
+        name=name,
+        vendor=vendor[:50],
+        model=model[:50],
+        protocol=protocol,
+        address=address,
+        firmware=firmware[:50],
+        secret_enc=seal_text("device-secret", secret),
+        created_at=dt.datetime.now(dt.UTC),
+    )
     await row.save().run()
     from plugins.door_access.holders import all_holders
     from plugins.door_access.sync import plan_and_send

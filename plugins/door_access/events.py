@@ -43,13 +43,17 @@ def label(reason: str) -> dict[str, str]:
 async def refuse(device_id: int | None, reason: str, remote: str) -> None:
     """Written in its own transaction by the caller: the 401 itself rolls nothing back."""
     log.warning("door webhook refused", extra={"device_id": device_id, "reason": reason, "remote": remote})
-    await WebhookRefusal.insert(WebhookRefusal(device_id=device_id, reason=reason, remote=remote[:60],
-                                               at=now())).run()
+    await WebhookRefusal.insert(
+        WebhookRefusal(device_id=device_id, reason=reason, remote=remote[:60], at=now())
+    ).run()
 
 
 async def nonce_seen(device_id: int, nonce: str) -> bool:
-    return bool(await WebhookNonce.exists().where(
-        (WebhookNonce.device_id == device_id) & (WebhookNonce.nonce == nonce)).run())
+    return bool(
+        await WebhookNonce.exists()
+        .where((WebhookNonce.device_id == device_id) & (WebhookNonce.nonce == nonce))
+        .run()
+    )
 
 
 def _when(value: str) -> dt.datetime:
@@ -67,8 +71,16 @@ async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) 
     stamp = now()
     await WebhookNonce.insert(WebhookNonce(device_id=device["id"], nonce=nonce, seen_at=stamp)).run()
     uids = [e.uid for e in events]
-    known = {r["event_uid"] for r in await AccessEvent.select(AccessEvent.event_uid).where(
-        (AccessEvent.device_id == device["id"]) & AccessEvent.event_uid.is_in(uids)).run()} if uids else set()
+    known = (
+        {
+            r["event_uid"]
+            for r in await AccessEvent.select(AccessEvent.event_uid)
+            .where((AccessEvent.device_id == device["id"]) & AccessEvent.event_uid.is_in(uids))
+            .run()
+        }
+        if uids
+        else set()
+    )
     rows, stored = [], 0
     for e in events:
         if e.type not in EVENT_TYPES:
@@ -85,11 +97,23 @@ async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) 
             except ValueError:
                 raise InvalidInput("must be a holder id such as p12 or v5", field="events.holder") from None
             person_id, pass_id = (ident, None) if kind == "p" else (None, ident)
-        rows.append(AccessEvent(
-            device_id=device["id"], access_point_id=device["access_point"], event_uid=e.uid,
-            occurred_at=_when(e.at), received_at=stamp, type=e.type, holder=e.holder, person_id=person_id,
-            pass_id=pass_id, credential_kind=e.credential, direction=e.direction, result=e.result,
-            reason=e.reason if e.result == "refused" else ""))
+        rows.append(
+            AccessEvent(
+                device_id=device["id"],
+                access_point_id=device["access_point"],
+                event_uid=e.uid,
+                occurred_at=_when(e.at),
+                received_at=stamp,
+                type=e.type,
+                holder=e.holder,
+                person_id=person_id,
+                pass_id=pass_id,
+                credential_kind=e.credential,
+                direction=e.direction,
+                result=e.result,
+                reason=e.reason if e.result == "refused" else "",
+            )
+        )
         if e.type == "access" and e.result == "granted" and pass_id is not None:
             await passes.record_use(pass_id)
         elif e.type in ("open_too_long", "forced", "closed"):
@@ -97,14 +121,26 @@ async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) 
         stored += 1
     if rows:
         await AccessEvent.insert(*rows).run()
-    await Device.update({Device.last_seen_at: stamp, Device.online: True}).where(Device.id == device["id"]).run()
+    await (
+        Device.update({Device.last_seen_at: stamp, Device.online: True})
+        .where(Device.id == device["id"])
+        .run()
+    )
     await alerts.device_seen(device["id"])
     return {"received": len(events), "stored": stored}
 
 
-async def search(*, person_id: int | None = None, access_point_id: int | None = None, result: str | None = None,
-                 since: dt.datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    query = AccessEvent.select().order_by(AccessEvent.occurred_at, ascending=False).limit(min(max(limit, 1), 500))
+async def search(
+    *,
+    person_id: int | None = None,
+    access_point_id: int | None = None,
+    result: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    query = (
+        AccessEvent.select().order_by(AccessEvent.occurred_at, ascending=False).limit(min(max(limit, 1), 500))
+    )
     if person_id is not None:
         query = query.where(AccessEvent.person_id == person_id)
     if access_point_id is not None:
@@ -126,12 +162,18 @@ async def refusals(limit: int = 50) -> list[dict[str, Any]]:
 
 
 async def last_activity(person_id: int) -> dt.datetime | None:
-    row = await AccessEvent.select(AccessEvent.occurred_at).where(
-        (AccessEvent.person_id == person_id) & (AccessEvent.result == "granted")
-    ).order_by(AccessEvent.occurred_at, ascending=False).first().run()
+    row = (
+        await AccessEvent.select(AccessEvent.occurred_at)
+        .where((AccessEvent.person_id == person_id) & (AccessEvent.result == "granted"))
+        .order_by(AccessEvent.occurred_at, ascending=False)
+        .first()
+        .run()
+    )
     return None if row is None else row["occurred_at"]
 
 
 async def point_of(access_point_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = await AccessPoint.select().where(AccessPoint.id == access_point_id).first().run()
+    row: dict[str, Any] | None = (
+        await AccessPoint.select().where(AccessPoint.id == access_point_id).first().run()
+    )
     return row

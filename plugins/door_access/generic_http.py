@@ -16,8 +16,14 @@ import json
 
 import httpx
 
-from plugins.door_access.adapters import Command, DeviceError, DeviceEvent, DeviceRef, adapter_impl
-from plugins.door_access.adapters import parse_generic_events
+from plugins.door_access.adapters import (
+    Command,
+    DeviceError,
+    DeviceEvent,
+    DeviceRef,
+    adapter_impl,
+    parse_generic_events,
+)
 from plugins.door_access.signing import sign
 
 TIMEOUT = httpx.Timeout(5.0, connect=2.0)
@@ -26,11 +32,20 @@ TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 class GenericHttpAdapter:
     name = "generic_http"
 
-    async def _request(self, device: DeviceRef, method: str, path: str, body: bytes = b"",
-                       extra: dict[str, str] | None = None) -> httpx.Response:
+    async def _request(
+        self,
+        device: DeviceRef,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        extra: dict[str, str] | None = None,
+    ) -> httpx.Response:
         url = device.address.rstrip("/") + path
-        headers = {"Content-Type": "application/json", **sign(device.secret, method, path, body),
-                   **(extra or {})}
+        headers = {
+            "Content-Type": "application/json",
+            **sign(device.secret, method, path, body),
+            **(extra or {}),
+        }
         try:
             async with httpx.AsyncClient(timeout=TIMEOUT) as client:
                 return await client.request(method, url, content=body, headers=headers)
@@ -44,7 +59,9 @@ class GenericHttpAdapter:
             if response.status_code == 404 or response.is_success:
                 return
         else:
-            body = json.dumps({**command.payload, "command_id": command.uid, "digest": command.digest}, ensure_ascii=False).encode()
+            body = json.dumps(
+                {**command.payload, "command_id": command.uid, "digest": command.digest}, ensure_ascii=False
+            ).encode()
             response = await self._request(device, "PUT", path, body)
             if response.is_success:
                 return

@@ -50,20 +50,32 @@ async def devices_by_point() -> dict[int, list[int]]:
 
 
 async def active_grants(person_id: int, today: dt.date) -> list[dict[str, Any]]:
-    return await Grant.select(
-        Grant.id, Grant.group, Grant.valid_from, Grant.valid_until, Grant.group.hours.as_alias("hours"),
-    ).where(
-        (Grant.person_id == person_id) & Grant.revoked_at.is_null()
-        & (Grant.valid_until.is_null() | (Grant.valid_until >= today))
-    ).run()
+    return (
+        await Grant.select(
+            Grant.id,
+            Grant.group,
+            Grant.valid_from,
+            Grant.valid_until,
+            Grant.group.hours.as_alias("hours"),
+        )
+        .where(
+            (Grant.person_id == person_id)
+            & Grant.revoked_at.is_null()
+            & (Grant.valid_until.is_null() | (Grant.valid_until >= today))
+        )
+        .run()
+    )
 
 
 async def points_of_groups(group_ids: list[int]) -> dict[int, list[int]]:
     """group id -> access point ids."""
     if not group_ids:
         return {}
-    rows = await AccessGroupPoint.select(AccessGroupPoint.group, AccessGroupPoint.access_point).where(
-        AccessGroupPoint.group.is_in(group_ids)).run()
+    rows = (
+        await AccessGroupPoint.select(AccessGroupPoint.group, AccessGroupPoint.access_point)
+        .where(AccessGroupPoint.group.is_in(group_ids))
+        .run()
+    )
     out: dict[int, list[int]] = {}
     for r in rows:
         out.setdefault(r["group"], []).append(r["access_point"])
@@ -71,8 +83,12 @@ async def points_of_groups(group_ids: list[int]) -> dict[int, list[int]]:
 
 
 async def credential_payloads(person_id: int) -> list[dict[str, Any]]:
-    rows = await Credential.select().where(
-        (Credential.person_id == person_id) & (Credential.status == "active")).order_by(Credential.id).run()
+    rows = (
+        await Credential.select()
+        .where((Credential.person_id == person_id) & (Credential.status == "active"))
+        .order_by(Credential.id)
+        .run()
+    )
     out: list[dict[str, Any]] = []
     for c in rows:
         if c["kind"] == "card":
@@ -92,7 +108,9 @@ async def open_seconds_for(person_id: int) -> int:
     return int(s.get("open_seconds", 5))
 
 
-async def desired_for_person(person_id: int, today: dt.date | None = None) -> dict[int, dict[str, Any] | None]:
+async def desired_for_person(
+    person_id: int, today: dt.date | None = None
+) -> dict[int, dict[str, Any] | None]:
     """device id -> payload (or None) for every device of the community."""
     today = today or dt.date.today()
     by_point = await devices_by_point()
@@ -115,10 +133,14 @@ async def desired_for_person(person_id: int, today: dt.date | None = None) -> di
         starts = [g["valid_from"] for g in point_grants]
         ends = [g["valid_until"] for g in point_grants]
         payload = {
-            "holder": person_holder(person_id), "kind": "resident", "name": person["name"],
+            "holder": person_holder(person_id),
+            "kind": "resident",
+            "name": person["name"],
             "valid_from": min(starts).isoformat(),
             "valid_until": None if any(e is None for e in ends) else max(e for e in ends if e).isoformat(),
-            "hours": [] if "" in hours else hours, "open_seconds": open_seconds, "max_uses": None,
+            "hours": [] if "" in hours else hours,
+            "open_seconds": open_seconds,
+            "max_uses": None,
             "credentials": credentials,
         }
         for device_id in by_point.get(point, []):
@@ -141,9 +163,14 @@ async def desired_for_pass(pass_id: int, now: dt.datetime | None = None) -> dict
     if row["pin_hash"]:
         credentials.append({"kind": "pin", "salt": row["salt"], "hash": row["pin_hash"]})
     payload = {
-        "holder": pass_holder(pass_id), "kind": "visitor", "name": row["visitor_name"],
-        "valid_from": row["valid_from"].isoformat(), "valid_until": row["valid_until"].isoformat(),
-        "hours": [], "open_seconds": int(settings().get("open_seconds", 5)), "max_uses": row["max_uses"],
+        "holder": pass_holder(pass_id),
+        "kind": "visitor",
+        "name": row["visitor_name"],
+        "valid_from": row["valid_from"].isoformat(),
+        "valid_until": row["valid_until"].isoformat(),
+        "hours": [],
+        "open_seconds": int(settings().get("open_seconds", 5)),
+        "max_uses": row["max_uses"],
         "credentials": credentials,
     }
     for point in pass_points(row):

@@ -71,10 +71,20 @@ def register_cli_commands() -> list[Any]:
 @hookimpl
 def register_case_types() -> list[CaseType]:
     return [
-        CaseType("door_access.fault", "门禁故障", "Door access fault", default_priority="urgent",
-                 extra_fields={"alert_id": "int"}),
-        CaseType("door_access.welfare_visit", "关怀探访（门禁提示）", "Welfare visit (door signal)",
-                 default_priority="urgent", sla_hours={"reported": 4.0}),
+        CaseType(
+            "door_access.fault",
+            "门禁故障",
+            "Door access fault",
+            default_priority="urgent",
+            extra_fields={"alert_id": "int"},
+        ),
+        CaseType(
+            "door_access.welfare_visit",
+            "关怀探访（门禁提示）",
+            "Welfare visit (door signal)",
+            default_priority="urgent",
+            sla_hours={"reported": 4.0},
+        ),
     ]
 
 
@@ -85,14 +95,24 @@ def _nobody(access: OwnerAccess) -> bool:
 async def _face_exists(credential_id: int) -> bool:
     from plugins.door_access.tables import Credential
 
-    return bool(await Credential.exists().where(
-        (Credential.id == credential_id) & Credential.face_attachment_id.is_not_null()).run())
+    return bool(
+        await Credential.exists()
+        .where((Credential.id == credential_id) & Credential.face_attachment_id.is_not_null())
+        .run()
+    )
 
 
 @hookimpl
 def register_attachment_owners() -> list[AttachmentOwner]:
-    return [AttachmentOwner("door_access.face", can_see=_nobody, can_attach=_nobody, exists=_face_exists,
-                            purposes=(AttachmentPurpose("face", 3 * 1024 * 1024, ("application/octet-stream",)),))]
+    return [
+        AttachmentOwner(
+            "door_access.face",
+            can_see=_nobody,
+            can_attach=_nobody,
+            exists=_face_exists,
+            purposes=(AttachmentPurpose("face", 3 * 1024 * 1024, ("application/octet-stream",)),),
+        )
+    ]
 
 
 # -- tenant lifecycle -----------------------------------------------------------------------
@@ -113,8 +133,11 @@ async def on_tenant_purge(tenant: Tenant) -> int:
     from core.api import erase_private_file
     from plugins.door_access.tables import TABLES, Credential
 
-    for row in await Credential.select(Credential.face_attachment_id).where(
-            Credential.face_attachment_id.is_not_null()).run():
+    for row in (
+        await Credential.select(Credential.face_attachment_id)
+        .where(Credential.face_attachment_id.is_not_null())
+        .run()
+    ):
         await erase_private_file(row["face_attachment_id"])
     count = 0
     for table in reversed(TABLES):
@@ -135,12 +158,18 @@ async def handle_event(tenant: Tenant, event: Event) -> None:
     if event.type == "resident.moved_in" and p.get("building_id"):
         import datetime as dt
 
-        await grants.grant_for_residency(person_id=p["person_id"], residency_id=p["residency_id"],
-                                         building_id=p["building_id"],
-                                         start=dt.date.fromisoformat(p["start_date"]))
+        await grants.grant_for_residency(
+            person_id=p["person_id"],
+            residency_id=p["residency_id"],
+            building_id=p["building_id"],
+            start=dt.date.fromisoformat(p["start_date"]),
+        )
     elif event.type == "resident.moved_out":
-        await grants.revoke_for_residency(person_id=p["person_id"], residency_id=p["residency_id"],
-                                          reason=f"moved out {p.get('end_date', '')} {p.get('reason', '')}".strip())
+        await grants.revoke_for_residency(
+            person_id=p["person_id"],
+            residency_id=p["residency_id"],
+            reason=f"moved out {p.get('end_date', '')} {p.get('reason', '')}".strip(),
+        )
 
 
 # -- UI slots -------------------------------------------------------------------------------
@@ -149,8 +178,10 @@ async def handle_event(tenant: Tenant, event: Event) -> None:
 @hookimpl
 def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
     base = f"/c/{tenant.slug}/door_access"
-    return [NavItem("门禁管理", "Door access", base, "door_access.view", order=40),
-            NavItem("我的门禁", "My door access", f"{base}/me", "door_access.self", order=41)]
+    return [
+        NavItem("门禁管理", "Door access", base, "door_access.view", order=40),
+        NavItem("我的门禁", "My door access", f"{base}/me", "door_access.self", order=41),
+    ]
 
 
 @hookimpl
@@ -162,8 +193,15 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
 
     alerts = await open_alerts()
     failed = sum(c["failed"] + c["queued"] for c in (await device_counts()).values())
-    return [DashboardCard("门禁告警 / 待同步", "Door alerts / unsynced", f"{len(alerts)} / {failed}",
-                          f"/c/{tenant.slug}/door_access", order=40)]
+    return [
+        DashboardCard(
+            "门禁告警 / 待同步",
+            "Door alerts / unsynced",
+            f"{len(alerts)} / {failed}",
+            f"/c/{tenant.slug}/door_access",
+            order=40,
+        )
+    ]
 
 
 @hookimpl
@@ -181,9 +219,12 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
     live = [g for g in access["grants"] if g["revoked_at"] is None]
     creds = [c["kind"] for c in access["credentials"] if c["status"] == "active"]
     s = access["sync"]
-    html = (f"<p>{len(live)} 项权限 / grants · 凭证 / credentials: {escape(', '.join(creds) or '—')}</p>"
-            f"<p>{escape(s['summary_zh'])} / {escape(s['summary_en'])}</p>"
-            f"<p><a href=\"/c/{tenant.slug}/door_access/why?person_id={subject_id}\">为什么进不了门？/ Why can't they get in?</a></p>")
+    html = (
+        f"<p>{len(live)} 项权限 / grants · 凭证 / credentials: {escape(', '.join(creds) or '—')}</p>"
+        f"<p>{escape(s['summary_zh'])} / {escape(s['summary_en'])}</p>"
+        f'<p><a href="/c/{tenant.slug}/door_access/why?person_id={subject_id}">'
+        "为什么进不了门？/ Why can't they get in?</a></p>"
+    )
     return [Panel("门禁", "Door access", html, order=40)]
 
 
@@ -195,8 +236,11 @@ async def privacy_export(tenant: Tenant, person_id: int) -> dict[str, Any]:
     from plugins.door_access import credentials, grants
     from plugins.door_access.events import search
 
-    return {"grants": await grants.grants_of(person_id), "credentials": await credentials.list_for(person_id),
-            "access_log": await search(person_id=person_id, limit=500)}
+    return {
+        "grants": await grants.grants_of(person_id),
+        "credentials": await credentials.list_for(person_id),
+        "access_log": await search(person_id=person_id, limit=500),
+    }
 
 
 @hookimpl
@@ -209,13 +253,19 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
     touched = await revoke_all_credentials(person_id, reason="erased")
     import datetime as dt
 
-    await Grant.update({Grant.revoked_at: dt.datetime.now(dt.UTC)}).where(
-        (Grant.person_id == person_id) & Grant.revoked_at.is_null()).run()
+    await (
+        Grant.update({Grant.revoked_at: dt.datetime.now(dt.UTC)})
+        .where((Grant.person_id == person_id) & Grant.revoked_at.is_null())
+        .run()
+    )
     await plan_and_send(person_holder(person_id))  # off every device
     touched += await AccessEvent.count().where(AccessEvent.person_id == person_id).run()
     await AccessEvent.update({AccessEvent.person_id: None}).where(AccessEvent.person_id == person_id).run()
-    await Credential.update({Credential.card_number: "", Credential.secret_hash: ""}).where(
-        Credential.person_id == person_id).run()
+    await (
+        Credential.update({Credential.card_number: "", Credential.secret_hash: ""})
+        .where(Credential.person_id == person_id)
+        .run()
+    )
     await AccountLink.delete().where(AccountLink.person_id == person_id).run()
     return touched
 
@@ -235,7 +285,15 @@ async def oversight_sections(tenant: Tenant, period_start: str, period_end: str)
     granted = await AccessEvent.count().where(in_period & (AccessEvent.result == "granted")).run()
     refused = await AccessEvent.count().where(in_period & (AccessEvent.result == "refused")).run()
     alerts = await Alert.count().where((Alert.opened_at >= start) & (Alert.opened_at < end)).run()
-    return [ReportSection("door_access", "智能门禁", "Door access", [
-        ReportFigure("granted", "通行次数", "Entries", granted),
-        ReportFigure("refused", "拒绝次数", "Refusals", refused),
-        ReportFigure("alerts", "告警数", "Alerts", alerts)])]
+    return [
+        ReportSection(
+            "door_access",
+            "智能门禁",
+            "Door access",
+            [
+                ReportFigure("granted", "通行次数", "Entries", granted),
+                ReportFigure("refused", "拒绝次数", "Refusals", refused),
+                ReportFigure("alerts", "告警数", "Alerts", alerts),
+            ],
+        )
+    ]

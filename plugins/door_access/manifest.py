@@ -28,13 +28,20 @@ manifest = Manifest(
     settings=DoorAccessSettings,
     personal_data=True,  # credentials, face images, the access log
     permissions=(
-        Permission("door_access.view", "See doors, devices, sync state, the access log and alerts",
-                   (*STAFF, "grid_worker")),
-        Permission("door_access.manage", "Add doors and devices, grant and revoke access, issue credentials",
-                   STAFF),
-        Permission("door_access.self", "Residents: see their own access, issue visitor passes, face consent",
-                   (*STAFF, "resident")),
+        Permission(
+            "door_access.view",
+            "See doors, devices, sync state, the access log and alerts",
+            (*STAFF, "grid_worker"),
+        ),
+        Permission(
+            "door_access.manage", "Add doors and devices, grant and revoke access, issue credentials", STAFF
+        ),
+        Permission(
+            "door_access.self",
+            "Residents: see their own access, issue visitor passes, face consent",
+            (*STAFF, "resident"),
+        ),
     ),
     description="Doors, devices, credentials (card, PIN, QR, face with consent), visitor passes, "
-                "device sync and the access log.",
+    "device sync and the access log.",
 )

@@ -35,9 +35,21 @@ def qr_svg(token: str) -> str:
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "host_person_id", "visitor_name", "valid_from", "valid_until",
-                                "max_uses", "uses", "status", "created_at", "ended_at")} | {
-        "access_point_ids": [int(x) for x in row["access_point_ids"].split(",") if x]}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "host_person_id",
+            "visitor_name",
+            "valid_from",
+            "valid_until",
+            "max_uses",
+            "uses",
+            "status",
+            "created_at",
+            "ended_at",
+        )
+    } | {"access_point_ids": [int(x) for x in row["access_point_ids"].split(",") if x]}
 
 
 async def _points(ids: list[int]) -> list[int]:
@@ -57,9 +69,17 @@ def _secrets(row: VisitorPass) -> dict[str, str]:
     return {"qr_token": token, "pin": pin, "qr_svg": qr_svg(token)}
 
 
-async def issue(*, host_person_id: int, visitor_name: str, visitor_phone: str = "",
-                valid_from: dt.datetime | None, valid_until: dt.datetime, access_point_ids: list[int],
-                max_uses: int, actor_id: int | None) -> dict[str, Any]:
+async def issue(
+    *,
+    host_person_id: int,
+    visitor_name: str,
+    visitor_phone: str = "",
+    valid_from: dt.datetime | None,
+    valid_until: dt.datetime,
+    access_point_ids: list[int],
+    max_uses: int,
+    actor_id: int | None,
+) -> dict[str, Any]:
     settings = current_tenant().settings_for("door_access")
     if await person_brief(host_person_id) is None:
         raise InvalidInput("no such person in this community", field="host_person_id")
@@ -78,17 +98,27 @@ async def issue(*, host_person_id: int, visitor_name: str, visitor_phone: str = 
     if not 1 <= max_uses <= most:
         raise InvalidInput(f"must be 1-{most}", field="max_uses")
     points = await _points(access_point_ids)
-    row = VisitorPass(host_person_id=host_person_id, visitor_name=name, visitor_phone=visitor_phone[:20],
-                      access_point_ids=",".join(map(str, points)), valid_from=start, valid_until=end,
-                      max_uses=max_uses, status="active", created_by=actor_id, created_at=now())
+    row = VisitorPass(
+        host_person_id=host_person_id,
+        visitor_name=name,
+        visitor_phone=visitor_phone[:20],
+        access_point_ids=",".join(map(str, points)),
+        valid_from=start,
+        valid_until=end,
+        max_uses=max_uses,
+        status="active",
+        created_by=actor_id,
+        created_at=now(),
+    )
     shown = _secrets(row)
     await row.save().run()
     await plan_and_send(pass_holder(row.id))
     return {**public(row.to_dict()), **shown}
 
 
-async def request_at_gate(*, host_person_id: int, visitor_name: str, access_point_id: int,
-                          actor_id: int | None) -> dict[str, Any]:
+async def request_at_gate(
+    *, host_person_id: int, visitor_name: str, access_point_id: int, actor_id: int | None
+) -> dict[str, Any]:
     """A visitor at the gate asks for the host: a pending one-use pass the host approves."""
     if await person_brief(host_person_id) is None:
         raise InvalidInput("no such person in this community", field="host_person_id")
@@ -97,18 +127,26 @@ async def request_at_gate(*, host_person_id: int, visitor_name: str, access_poin
         raise InvalidInput("must be 1-60 characters", field="visitor_name")
     points = await _points([access_point_id])
     start = now()
-    row = VisitorPass(host_person_id=host_person_id, visitor_name=name, access_point_ids=str(points[0]),
-                      valid_from=start, valid_until=start + dt.timedelta(minutes=GATE_REQUEST_MINUTES),
-                      max_uses=1, status="pending", created_by=actor_id, created_at=start)
+    row = VisitorPass(
+        host_person_id=host_person_id,
+        visitor_name=name,
+        access_point_ids=str(points[0]),
+        valid_from=start,
+        valid_until=start + dt.timedelta(minutes=GATE_REQUEST_MINUTES),
+        max_uses=1,
+        status="pending",
+        created_by=actor_id,
+        created_at=start,
+    )
     await row.save().run()
     return public(row.to_dict())
 
 
 async def get(pass_id: int, host_person_id: int | None = None) -> dict[str, Any]:
-    where = VisitorPass.id == pass_id
+    query = VisitorPass.select().where(VisitorPass.id == pass_id)
     if host_person_id is not None:
-        where = where & (VisitorPass.host_person_id == host_person_id)
-    row: dict[str, Any] | None = await VisitorPass.select().where(where).first().run()
+        query = query.where(VisitorPass.host_person_id == host_person_id)
+    row: dict[str, Any] | None = await query.first().run()
     if row is None:
         raise NotFound("no such visitor pass")
     return row
@@ -119,14 +157,26 @@ async def decide(pass_id: int, *, approve: bool, host_person_id: int | None = No
     if row["status"] != "pending" or row["valid_until"] <= now():
         raise NotFound("no such pending visitor pass")
     if not approve:
-        await VisitorPass.update({VisitorPass.status: "declined", VisitorPass.ended_at: now()}).where(
-            VisitorPass.id == pass_id).run()
+        await (
+            VisitorPass.update({VisitorPass.status: "declined", VisitorPass.ended_at: now()})
+            .where(VisitorPass.id == pass_id)
+            .run()
+        )
         return public(await get(pass_id))
     holder = VisitorPass()
     shown = _secrets(holder)
-    await VisitorPass.update({VisitorPass.status: "active", VisitorPass.salt: holder.salt,
-                              VisitorPass.qr_hash: holder.qr_hash, VisitorPass.pin_hash: holder.pin_hash}).where(
-        VisitorPass.id == pass_id).run()
+    await (
+        VisitorPass.update(
+            {
+                VisitorPass.status: "active",
+                VisitorPass.salt: holder.salt,
+                VisitorPass.qr_hash: holder.qr_hash,
+                VisitorPass.pin_hash: holder.pin_hash,
+            }
+        )
+        .where(VisitorPass.id == pass_id)
+        .run()
+    )
     await plan_and_send(pass_holder(pass_id))
     return {**public(await get(pass_id)), **shown}
 
@@ -135,24 +185,34 @@ async def revoke(pass_id: int, host_person_id: int | None = None) -> dict[str, A
     row = await get(pass_id, host_person_id)
     if row["status"] not in ("active", "pending"):
         raise NotFound("no such active visitor pass")
-    await VisitorPass.update({VisitorPass.status: "revoked", VisitorPass.ended_at: now()}).where(
-        VisitorPass.id == pass_id).run()
+    await (
+        VisitorPass.update({VisitorPass.status: "revoked", VisitorPass.ended_at: now()})
+        .where(VisitorPass.id == pass_id)
+        .run()
+    )
     await plan_and_send(pass_holder(pass_id))
     return {"id": pass_id, "revoked": True}
 
 
 async def revoke_passes_of_host(person_id: int) -> int:
-    rows = await VisitorPass.update({VisitorPass.status: "revoked", VisitorPass.ended_at: now()}).where(
-        (VisitorPass.host_person_id == person_id) & VisitorPass.status.is_in(["active", "pending"])
-    ).returning(VisitorPass.id).run()
+    rows = (
+        await VisitorPass.update({VisitorPass.status: "revoked", VisitorPass.ended_at: now()})
+        .where((VisitorPass.host_person_id == person_id) & VisitorPass.status.is_in(["active", "pending"]))
+        .returning(VisitorPass.id)
+        .run()
+    )
     await plan_and_send(*[pass_holder(r["id"]) for r in rows])
     return len(rows)
 
 
 async def record_use(pass_id: int) -> None:
     """A granted entry on a pass: counted; the pass ends everywhere when used up."""
-    row = await VisitorPass.select(VisitorPass.uses, VisitorPass.max_uses, VisitorPass.status).where(
-        VisitorPass.id == pass_id).first().run()
+    row = (
+        await VisitorPass.select(VisitorPass.uses, VisitorPass.max_uses, VisitorPass.status)
+        .where(VisitorPass.id == pass_id)
+        .first()
+        .run()
+    )
     if row is None:
         return
     uses = row["uses"] + 1
@@ -166,9 +226,12 @@ async def record_use(pass_id: int) -> None:
 
 async def expire_passes(at: dt.datetime | None = None) -> int:
     at = at or now()
-    rows = await VisitorPass.update({VisitorPass.status: "expired", VisitorPass.ended_at: at}).where(
-        VisitorPass.status.is_in(["active", "pending"]) & (VisitorPass.valid_until <= at)
-    ).returning(VisitorPass.id).run()
+    rows = (
+        await VisitorPass.update({VisitorPass.status: "expired", VisitorPass.ended_at: at})
+        .where(VisitorPass.status.is_in(["active", "pending"]) & (VisitorPass.valid_until <= at))
+        .returning(VisitorPass.id)
+        .run()
+    )
     await plan_and_send(*[pass_holder(r["id"]) for r in rows])
     return len(rows)
 

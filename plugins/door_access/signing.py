@@ -27,17 +27,31 @@ def signature(secret: str, ts: str, nonce: str, method: str, path: str, body: by
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def sign(secret: str, method: str, path: str, body: bytes = b"", *, at: float | None = None,
-         nonce: str | None = None) -> dict[str, str]:
+def sign(
+    secret: str,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    *,
+    at: float | None = None,
+    nonce: str | None = None,
+) -> dict[str, str]:
     """The three headers for a request."""
     ts = str(int(at if at is not None else time.time()))
     nonce = nonce or secrets.token_hex(16)
-    return {HEADER_TS: ts, HEADER_NONCE: nonce,
-            HEADER_SIG: signature(secret, ts, nonce, method, path, body)}
+    return {HEADER_TS: ts, HEADER_NONCE: nonce, HEADER_SIG: signature(secret, ts, nonce, method, path, body)}
 
 
-def check(secret: str, headers: dict[str, str], method: str, path: str, body: bytes, *,
-          skew_seconds: int, now: float | None = None) -> str | None:
+def check(
+    secret: str,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    body: bytes,
+    *,
+    skew_seconds: int,
+    now: float | None = None,
+) -> str | None:
     """None when the signature and timestamp hold, else the reason (the nonce is the caller's)."""
     ts, nonce, sig = headers.get(HEADER_TS, ""), headers.get(HEADER_NONCE, ""), headers.get(HEADER_SIG, "")
     if not ts or not nonce or not sig or len(nonce) > 64:

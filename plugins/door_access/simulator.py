@@ -29,8 +29,16 @@ CST = dt.timezone(dt.timedelta(hours=8))  # the door's local clock: China Standa
 
 
 class DoorSimulator:
-    def __init__(self, secret: str, *, fail_rate: float = 0.0, seed: int | None = None,
-                 webhook_url: str = "", model: str = "LinliSim-1", firmware: str = "1.0.0"):
+    def __init__(
+        self,
+        secret: str,
+        *,
+        fail_rate: float = 0.0,
+        seed: int | None = None,
+        webhook_url: str = "",
+        model: str = "LinliSim-1",
+        firmware: str = "1.0.0",
+    ):
         self.secret = secret
         self.fail_rate = fail_rate
         self.offline = False
@@ -51,7 +59,9 @@ class DoorSimulator:
 
     # -- the protocol side: commands from Linli -------------------------------------------------
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
         if path.startswith("/sim/"):
             return self._control(method, path, body)
         with self.lock:
@@ -94,7 +104,9 @@ class DoorSimulator:
             if cred.get("kind") == "face":
                 import base64
 
-                if image is not None and hashlib.sha256(base64.b64decode(image)).hexdigest() == cred.get("digest"):
+                if image is not None and hashlib.sha256(base64.b64decode(image)).hexdigest() == cred.get(
+                    "digest"
+                ):
                     face = cred["digest"]
                 elif self.faces.get(holder) == cred.get("digest"):
                     face = cred["digest"]  # already enrolled: the template stays
@@ -111,8 +123,14 @@ class DoorSimulator:
     def _control(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
         data = json.loads(body or b"{}") if method == "POST" else {}
         if path == "/sim/state":
-            return 200, {"holders": sorted(self.holders), "faces": sorted(self.faces), "offline": self.offline,
-                         "fail_rate": self.fail_rate, "requests": self.requests, "failed": self.failed}
+            return 200, {
+                "holders": sorted(self.holders),
+                "faces": sorted(self.faces),
+                "offline": self.offline,
+                "fail_rate": self.fail_rate,
+                "requests": self.requests,
+                "failed": self.failed,
+            }
         if path == "/sim/fail":
             self.fail_rate = float(data.get("rate", 0))
             return 200, {"fail_rate": self.fail_rate}
@@ -163,20 +181,34 @@ class DoorSimulator:
         self.uses[holder] = self.uses.get(holder, 0) + 1
         return holder, "granted", ""
 
-    def present(self, kind: str, value: str, *, at: dt.datetime | None = None, direction: str = "in") -> dict[str, Any]:
+    def present(
+        self, kind: str, value: str, *, at: dt.datetime | None = None, direction: str = "in"
+    ) -> dict[str, Any]:
         at = at or dt.datetime.now(dt.UTC)
         with self.lock:
             holder, result, reason = self.decide(kind, value, at)
-        return {"id": uuid.uuid4().hex, "at": at.isoformat(), "type": "access", "holder": holder,
-                "credential": kind, "direction": direction, "result": result, "reason": reason}
+        return {
+            "id": uuid.uuid4().hex,
+            "at": at.isoformat(),
+            "type": "access",
+            "holder": holder,
+            "credential": kind,
+            "direction": direction,
+            "result": result,
+            "reason": reason,
+        }
 
     def door_event(self, kind: str, at: dt.datetime | None = None) -> dict[str, Any]:
         return {"id": uuid.uuid4().hex, "at": (at or dt.datetime.now(dt.UTC)).isoformat(), "type": kind}
 
-    def signed_push(self, events: list[dict[str, Any]], path: str, *, at: float | None = None,
-                    secret: str | None = None) -> tuple[bytes, dict[str, str]]:
+    def signed_push(
+        self, events: list[dict[str, Any]], path: str, *, at: float | None = None, secret: str | None = None
+    ) -> tuple[bytes, dict[str, str]]:
         body = json.dumps({"events": events}).encode()
-        return body, {"Content-Type": "application/json", **sign(secret or self.secret, "POST", path, body, at=at)}
+        return body, {
+            "Content-Type": "application/json",
+            **sign(secret or self.secret, "POST", path, body, at=at),
+        }
 
     def push(self, events: list[dict[str, Any]]) -> int:
         """Send events to the configured webhook; returns the HTTP status."""
@@ -198,8 +230,13 @@ class DoorSimulator:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         status, answer = self.handle(scope["method"], scope["path"], headers, body)
         raw = json.dumps(answer).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
         await send({"type": "http.response.body", "body": raw})
 
     def serve(self, port: int = 0, host: str = "127.0.0.1") -> str:
@@ -207,8 +244,15 @@ class DoorSimulator:
         import uvicorn
 
         self.port = port or self.port or _free_port()
-        config = uvicorn.Config(self.asgi, host=host, port=self.port, log_level="warning", lifespan="off", interface="asgi3",
-                                access_log=False)
+        config = uvicorn.Config(
+            self.asgi,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            interface="asgi3",
+            access_log=False,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -250,7 +294,9 @@ def _free_port() -> int:
 @click.command("door-sim")
 @click.option("--port", default=8810, show_default=True, help="Port to listen on (127.0.0.1).")
 @click.option("--secret", default="", help="The device's HMAC secret, as given when the device was added.")
-@click.option("--webhook", default="", help="Linli's webhook URL for this device (…/door_access/devices/ID/events).")
+@click.option(
+    "--webhook", default="", help="Linli's webhook URL for this device (…/door_access/devices/ID/events)."
+)
 @click.option("--fail-rate", default=0.0, show_default=True, help="Fraction of sync commands to fail (0-1).")
 @click.option("--offline", is_flag=True, help="Start offline (answers 503 until POST /sim/offline).")
 @click.option("--heartbeat", default=60, show_default=True, help="Seconds between heartbeats (0: none).")
@@ -262,8 +308,10 @@ def door_sim(port: int, secret: str, webhook: str, fail_rate: float, offline: bo
     sim = DoorSimulator(secret, fail_rate=fail_rate, webhook_url=webhook)
     sim.offline = offline
     url = sim.serve(port)
-    click.echo(f"door simulator on {url}  (control: POST {url}/sim/present {{credential, value}}, "
-               f"/sim/door {{type}}, /sim/fail {{rate}}, /sim/offline {{offline}}; GET {url}/sim/state)")
+    click.echo(
+        f"door simulator on {url}  (control: POST {url}/sim/present {{credential, value}}, "
+        f"/sim/door {{type}}, /sim/fail {{rate}}, /sim/offline {{offline}}; GET {url}/sim/state)"
+    )
     try:
         while True:
             time.sleep(heartbeat or 3600)

@@ -37,23 +37,39 @@ def backoff(attempts: int) -> dt.timedelta:
 
 async def latest_commands(holder: str) -> dict[int, dict[str, Any]]:
     """device id -> the latest command (not superseded) for ``holder``."""
-    rows = await DeviceCommand.select().where(
-        (DeviceCommand.holder == holder) & (DeviceCommand.status != "superseded")
-    ).order_by(DeviceCommand.id).run()
+    rows = (
+        await DeviceCommand.select()
+        .where((DeviceCommand.holder == holder) & (DeviceCommand.status != "superseded"))
+        .order_by(DeviceCommand.id)
+        .run()
+    )
     return {r["device"]: r for r in rows}
 
 
 async def queue_command(device_id: int, holder: str, payload: dict[str, Any] | None) -> None:
     stamp = now()
-    await DeviceCommand.update({DeviceCommand.status: "superseded", DeviceCommand.updated_at: stamp}).where(
-        (DeviceCommand.device == device_id) & (DeviceCommand.holder == holder)
-        & DeviceCommand.status.is_in(["queued", "failed"])).run()
-    await DeviceCommand.insert(DeviceCommand(
-        device=device_id, uid=str(uuid.uuid4()), holder=holder,
-        op="delete" if payload is None else "upsert",
-        payload=json.dumps(payload or {}, ensure_ascii=False),
-        digest="" if payload is None else holders.digest(payload),
-        status="queued", created_at=stamp, updated_at=stamp)).run()
+    await (
+        DeviceCommand.update({DeviceCommand.status: "superseded", DeviceCommand.updated_at: stamp})
+        .where(
+            (DeviceCommand.device == device_id)
+            & (DeviceCommand.holder == holder)
+            & DeviceCommand.status.is_in(["queued", "failed"])
+        )
+        .run()
+    )
+    await DeviceCommand.insert(
+        DeviceCommand(
+            device=device_id,
+            uid=str(uuid.uuid4()),
+            holder=holder,
+            op="delete" if payload is None else "upsert",
+            payload=json.dumps(payload or {}, ensure_ascii=False),
+            digest="" if payload is None else holders.digest(payload),
+            status="queued",
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    ).run()
 
 
 async def plan(holder: str) -> list[int]:
@@ -93,12 +109,20 @@ async def wake(device_ids: list[int]) -> None:
 
 
 async def device_ref(device_id: int) -> DeviceRef:
-    row = await Device.select(Device.id, Device.address, Device.secret_enc, Device.protocol).where(
-        Device.id == device_id).first().run()
+    row = (
+        await Device.select(Device.id, Device.address, Device.secret_enc, Device.protocol)
+        .where(Device.id == device_id)
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such device")
-    return DeviceRef(id=row["id"], address=row["address"], protocol=row["protocol"],
-                     secret=unseal_text("device-secret", row["secret_enc"]))
+    return DeviceRef(
+        id=row["id"],
+        address=row["address"],
+        protocol=row["protocol"],
+        secret=unseal_text("device-secret", row["secret_enc"]),
+    )
 
 
 async def _with_face_images(payload: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +130,12 @@ async def _with_face_images(payload: dict[str, Any]) -> dict[str, Any]:
     creds = []
     for cred in payload.get("credentials", []):
         if cred.get("kind") == "face":
-            row = await Credential.select(Credential.face_attachment_id).where(
-                Credential.id == cred.get("credential_id")).first().run()
+            row = (
+                await Credential.select(Credential.face_attachment_id)
+                .where(Credential.id == cred.get("credential_id"))
+                .first()
+                .run()
+            )
             if row and row["face_attachment_id"]:
                 image = unseal("face-image", await read_private_file(row["face_attachment_id"]))
                 cred = {**cred, "image_b64": base64.b64encode(image).decode()}
@@ -120,36 +148,69 @@ async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str,
     at = at or now()
     ref = await device_ref(device_id)
     adapter = adapter_for(ref.protocol)
-    due = await DeviceCommand.select().where(
-        (DeviceCommand.device == device_id) & DeviceCommand.status.is_in(["queued", "sent", "failed"])
-        & (DeviceCommand.next_attempt_at.is_null() | (DeviceCommand.next_attempt_at <= at))
-    ).order_by(DeviceCommand.id).run()
+    due = (
+        await DeviceCommand.select()
+        .where(
+            (DeviceCommand.device == device_id)
+            & DeviceCommand.status.is_in(["queued", "sent", "failed"])
+            & (DeviceCommand.next_attempt_at.is_null() | (DeviceCommand.next_attempt_at <= at))
+        )
+        .order_by(DeviceCommand.id)
+        .run()
+    )
     counts = {"ok": 0, "failed": 0}
     for row in due:
         payload = json.loads(row["payload"])
-        await DeviceCommand.update({DeviceCommand.status: "sent", DeviceCommand.updated_at: at}).where(
-            DeviceCommand.id == row["id"]).run()
+        await (
+            DeviceCommand.update({DeviceCommand.status: "sent", DeviceCommand.updated_at: at})
+            .where(DeviceCommand.id == row["id"])
+            .run()
+        )
         try:
             if row["op"] == "upsert":
                 payload = await _with_face_images(payload)
-            await adapter.apply(ref, Command(uid=row["uid"], holder=row["holder"], op=row["op"],
-                                              payload=payload, digest=row["digest"]))
+            await adapter.apply(
+                ref,
+                Command(
+                    uid=row["uid"], holder=row["holder"], op=row["op"], payload=payload, digest=row["digest"]
+                ),
+            )
         except DeviceError as exc:
             attempts = row["attempts"] + 1
-            await DeviceCommand.update({
-                DeviceCommand.status: "failed", DeviceCommand.attempts: attempts,
-                DeviceCommand.last_error: str(exc)[:300], DeviceCommand.updated_at: at,
-                DeviceCommand.next_attempt_at: at + backoff(attempts)}).where(DeviceCommand.id == row["id"]).run()
+            await (
+                DeviceCommand.update(
+                    {
+                        DeviceCommand.status: "failed",
+                        DeviceCommand.attempts: attempts,
+                        DeviceCommand.last_error: str(exc)[:300],
+                        DeviceCommand.updated_at: at,
+                        DeviceCommand.next_attempt_at: at + backoff(attempts),
+                    }
+                )
+                .where(DeviceCommand.id == row["id"])
+                .run()
+            )
             counts["failed"] += 1
             if exc.offline:  # the rest would fail the same way: leave them queued
                 await Device.update({Device.online: False}).where(Device.id == device_id).run()
                 break
             continue
-        await DeviceCommand.update({
-            DeviceCommand.status: "ok", DeviceCommand.attempts: row["attempts"] + 1,
-            DeviceCommand.last_error: "", DeviceCommand.updated_at: at,
-            DeviceCommand.next_attempt_at: None}).where(DeviceCommand.id == row["id"]).run()
-        await Device.update({Device.online: True, Device.last_seen_at: at}).where(Device.id == device_id).run()
+        await (
+            DeviceCommand.update(
+                {
+                    DeviceCommand.status: "ok",
+                    DeviceCommand.attempts: row["attempts"] + 1,
+                    DeviceCommand.last_error: "",
+                    DeviceCommand.updated_at: at,
+                    DeviceCommand.next_attempt_at: None,
+                }
+            )
+            .where(DeviceCommand.id == row["id"])
+            .run()
+        )
+        await (
+            Device.update({Device.online: True, Device.last_seen_at: at}).where(Device.id == device_id).run()
+        )
         counts["ok"] += 1
     if counts["ok"]:
         from plugins.door_access.credentials import release_enrolled_faces
@@ -160,17 +221,25 @@ async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str,
 
 async def retry_device(device_id: int) -> int:
     """Make a device's failed commands due now (staff's "retry"); returns how many."""
-    rows = await DeviceCommand.update({DeviceCommand.next_attempt_at: None, DeviceCommand.updated_at: now()}).where(
-        (DeviceCommand.device == device_id) & DeviceCommand.status.is_in(["failed", "sent"])
-    ).returning(DeviceCommand.id).run()
+    rows = (
+        await DeviceCommand.update({DeviceCommand.next_attempt_at: None, DeviceCommand.updated_at: now()})
+        .where((DeviceCommand.device == device_id) & DeviceCommand.status.is_in(["failed", "sent"]))
+        .returning(DeviceCommand.id)
+        .run()
+    )
     await wake([device_id])
     return len(rows)
 
 
 async def devices_with_due_commands(at: dt.datetime) -> list[int]:
-    rows = await DeviceCommand.select(DeviceCommand.device).where(
-        DeviceCommand.status.is_in(["queued", "sent", "failed"])
-        & (DeviceCommand.next_attempt_at.is_null() | (DeviceCommand.next_attempt_at <= at))).run()
+    rows = (
+        await DeviceCommand.select(DeviceCommand.device)
+        .where(
+            DeviceCommand.status.is_in(["queued", "sent", "failed"])
+            & (DeviceCommand.next_attempt_at.is_null() | (DeviceCommand.next_attempt_at <= at))
+        )
+        .run()
+    )
     return sorted({r["device"] for r in rows})
 
 
@@ -178,19 +247,38 @@ async def holder_state(holder: str) -> dict[str, Any]:
     """Per device, the state of the holder's latest command: "synced on 3 of 4 doors"."""
     latest = await latest_commands(holder)
     names = {r["id"]: r["name"] for r in await Device.select(Device.id, Device.name).run()}
-    devices = [{"device_id": d, "device": names.get(d, ""), "op": c["op"], "status": c["status"],
-                "attempts": c["attempts"], "last_error": c["last_error"]} for d, c in sorted(latest.items())]
+    devices = [
+        {
+            "device_id": d,
+            "device": names.get(d, ""),
+            "op": c["op"],
+            "status": c["status"],
+            "attempts": c["attempts"],
+            "last_error": c["last_error"],
+        }
+        for d, c in sorted(latest.items())
+    ]
     relevant = [d for d in devices if not (d["op"] == "delete" and d["status"] == "ok")]
     synced = sum(1 for d in devices if d["status"] == "ok")
-    return {"holder": holder, "devices": devices, "synced": synced, "total": len(devices),
-            "summary_zh": f"已同步 {synced}/{len(devices)} 个门", "summary_en": f"synced on {synced} of {len(devices)} doors",
-            "pending": len([d for d in relevant if d["status"] != "ok"])}
+    return {
+        "holder": holder,
+        "devices": devices,
+        "synced": synced,
+        "total": len(devices),
+        "summary_zh": f"已同步 {synced}/{len(devices)} 个门",
+        "summary_en": f"synced on {synced} of {len(devices)} doors",
+        "pending": len([d for d in relevant if d["status"] != "ok"]),
+    }
 
 
 async def device_counts() -> dict[int, dict[str, int]]:
     """device id -> {queued, sent, ok, failed} over the latest command of each holder."""
-    rows = await DeviceCommand.select(DeviceCommand.device, DeviceCommand.holder, DeviceCommand.status).where(
-        DeviceCommand.status != "superseded").order_by(DeviceCommand.id).run()
+    rows = (
+        await DeviceCommand.select(DeviceCommand.device, DeviceCommand.holder, DeviceCommand.status)
+        .where(DeviceCommand.status != "superseded")
+        .order_by(DeviceCommand.id)
+        .run()
+    )
     latest: dict[tuple[int, str], str] = {}
     for r in rows:
         latest[(r["device"], r["holder"])] = r["status"]
@@ -212,8 +300,12 @@ async def reconcile(device_id: int) -> dict[str, int]:
         return {"unreachable": 1}
     queued = 0
     known = set(await holders.all_holders())
-    pending = {r["holder"] for r in await DeviceCommand.select(DeviceCommand.holder).where(
-        (DeviceCommand.device == device_id) & DeviceCommand.status.is_in(list(PENDING))).run()}
+    pending = {
+        r["holder"]
+        for r in await DeviceCommand.select(DeviceCommand.holder)
+        .where((DeviceCommand.device == device_id) & DeviceCommand.status.is_in(list(PENDING)))
+        .run()
+    }
     for holder in sorted(known | set(held)):
         if holder in pending:
             continue  # a command is on its way; compare after it lands

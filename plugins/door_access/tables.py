@@ -186,8 +186,22 @@ class WelfareCheck(TenantTable, tablename="door_welfare_check"):
     case_id = Integer(null=True, default=None)
 
 
-TABLES = [AccessPoint, Device, AccessGroup, AccessGroupPoint, Grant, Credential, VisitorPass, DeviceCommand,
-          AccessEvent, WebhookNonce, WebhookRefusal, Alert, AccountLink, WelfareCheck]
+TABLES = [
+    AccessPoint,
+    Device,
+    AccessGroup,
+    AccessGroupPoint,
+    Grant,
+    Credential,
+    VisitorPass,
+    DeviceCommand,
+    AccessEvent,
+    WebhookNonce,
+    WebhookRefusal,
+    Alert,
+    AccountLink,
+    WelfareCheck,
+]
 
 APP = PiccoloApp(
     app_name="door_access",

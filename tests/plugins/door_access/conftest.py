@@ -53,15 +53,18 @@ class World:
         base = "/api/v1/c/comm-a"
         dwellings = (await self.staff.get(f"{base}/buildings/{self.building_id}/dwellings")).json()
         person = (await self.staff.post(f"{base}/persons", json={"name": name})).json()
-        r = await self.staff.post(f"{base}/persons/{person['id']}/move-in", json={
-            "dwelling_id": dwellings[dwelling_index]["id"], "start_date": "2020-01-01"})
+        r = await self.staff.post(
+            f"{base}/persons/{person['id']}/move-in",
+            json={"dwelling_id": dwellings[dwelling_index]["id"], "start_date": "2020-01-01"},
+        )
         assert r.status_code in (200, 201), r.text
         await self.h.deliver_events()
         return {"person_id": person["id"], "residency_id": r.json()["id"]}
 
     async def card(self, person_id: int, number: str) -> dict[str, Any]:
-        r = await self.staff.post(f"{BASE}/persons/{person_id}/credentials",
-                                  json={"kind": "card", "card_number": number})
+        r = await self.staff.post(
+            f"{BASE}/persons/{person_id}/credentials", json={"kind": "card", "card_number": number}
+        )
         assert r.status_code == 201, r.text
         return dict(r.json())
 
@@ -73,10 +76,13 @@ class World:
         return event
 
 
-async def add_device(h: Any, staff: Any, point_id: int, address: str, name: str = "1栋门口机",
-                     secret: str = SECRET) -> int:
-    r = await staff.post(f"{BASE}/devices", json={"access_point_id": point_id, "name": name,
-                                                  "address": address, "secret": secret})
+async def add_device(
+    h: Any, staff: Any, point_id: int, address: str, name: str = "1栋门口机", secret: str = SECRET
+) -> int:
+    r = await staff.post(
+        f"{BASE}/devices",
+        json={"access_point_id": point_id, "name": name, "address": address, "secret": secret},
+    )
     assert r.status_code == 201, r.text
     assert r.json()["secret"] == secret
     return int(r.json()["id"])
@@ -88,10 +94,15 @@ def build_world(make_linli, sims):
         h = await make_linli(plugins=["door_access"], **overrides)
         await h.community("comm-a", plugins=["door_access"])
         staff = await h.as_role("community_admin", "comm-a")
-        building = (await staff.post("/api/v1/c/comm-a/buildings", json={
-            "name": "1栋", "floors": 6, "units": 1, "dwellings_per_floor": 2})).json()
-        r = await staff.post(f"{BASE}/points", json={"name": "1栋单元门", "kind": "building",
-                                                     "building_id": building["id"]})
+        building = (
+            await staff.post(
+                "/api/v1/c/comm-a/buildings",
+                json={"name": "1栋", "floors": 6, "units": 1, "dwellings_per_floor": 2},
+            )
+        ).json()
+        r = await staff.post(
+            f"{BASE}/points", json={"name": "1栋单元门", "kind": "building", "building_id": building["id"]}
+        )
         assert r.status_code == 201, r.text
         sim = sims()
         device_id = await add_device(h, staff, r.json()["id"], f"http://127.0.0.1:{sim.port}")

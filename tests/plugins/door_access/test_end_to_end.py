@@ -8,7 +8,9 @@ BASE = "/api/v1/c/comm-a/door_access"
 async def test_move_in_card_synced_entry_accepted_and_logged(world):
     resident = await world.move_in()
     pid = resident["person_id"]
-    r = await world.staff.post(f"{BASE}/persons/{pid}/credentials", json={"kind": "card", "card_number": "A1B2C3D4"})
+    r = await world.staff.post(
+        f"{BASE}/persons/{pid}/credentials", json={"kind": "card", "card_number": "A1B2C3D4"}
+    )
     assert r.status_code == 201, r.text
     assert await world.sync() == {"ok": 1, "failed": 0}
     assert f"p{pid}" in world.sim.holders
@@ -26,7 +28,9 @@ async def test_move_out_revokes_everywhere_and_an_offline_device_never_blocks_it
     from tests.plugins.door_access.conftest import add_device
 
     gate = sims()
-    device2 = await add_device(world.h, world.staff, world.point_id, f"http://127.0.0.1:{gate.port}", name="1栋后门")
+    device2 = await add_device(
+        world.h, world.staff, world.point_id, f"http://127.0.0.1:{gate.port}", name="1栋后门"
+    )
     resident = await world.move_in()
     pid = resident["person_id"]
     await world.card(pid, "CAFE0001")
@@ -34,8 +38,10 @@ async def test_move_out_revokes_everywhere_and_an_offline_device_never_blocks_it
     assert f"p{pid}" in world.sim.holders and f"p{pid}" in gate.holders
 
     gate.stop()  # the back door's controller goes dark
-    r = await world.staff.post(f"/api/v1/c/comm-a/residencies/{resident['residency_id']}/move-out",
-                               json={"end_date": dt.date.today().isoformat(), "reason": "搬走"})
+    r = await world.staff.post(
+        f"/api/v1/c/comm-a/residencies/{resident['residency_id']}/move-out",
+        json={"end_date": dt.date.today().isoformat(), "reason": "搬走"},
+    )
     assert r.status_code == 200, r.text
     await world.h.deliver_events()  # the plugin's handler completes without touching any device
 

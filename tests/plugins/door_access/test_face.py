@@ -13,12 +13,18 @@ from minio import Minio
 BASE = "/api/v1/c/comm-a/door_access"
 # A tiny but real PNG (1x1 pixel).
 PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def objects(s3: dict) -> list[bytes]:
-    client = Minio(s3["s3_endpoint"], access_key=s3["s3_access_key"], secret_key=s3["s3_secret_key"],
-                   secure=False, region=s3.get("s3_region", "us-east-1"))
+    client = Minio(
+        s3["s3_endpoint"],
+        access_key=s3["s3_access_key"],
+        secret_key=s3["s3_secret_key"],
+        secure=False,
+        region=s3.get("s3_region", "us-east-1"),
+    )
     out = []
     for o in client.list_objects(s3["s3_bucket"], recursive=True):
         response = client.get_object(s3["s3_bucket"], o.object_name)
@@ -44,10 +50,20 @@ async def test_face_needs_consent_and_is_stored_encrypted_until_every_device_has
     r = await world.staff.post(url, json={"kind": "face", "face_image_b64": image})
     assert r.status_code == 400 and r.json()["field"] == "face_consent"
     assert "card or PIN" in r.json()["detail"]
-    assert objects(s3) == [] and (await world.staff.get(f"{BASE}/persons/{pid}/access")).json()["credentials"] == []
+    assert (
+        objects(s3) == []
+        and (await world.staff.get(f"{BASE}/persons/{pid}/access")).json()["credentials"] == []
+    )
 
-    r = await world.staff.post(url, json={"kind": "face", "face_image_b64": image, "face_consent": True,
-                                          "consent_text": "本人签字同意 2026-11-30"})
+    r = await world.staff.post(
+        url,
+        json={
+            "kind": "face",
+            "face_image_b64": image,
+            "face_consent": True,
+            "consent_text": "本人签字同意 2026-11-30",
+        },
+    )
     assert r.status_code == 201, r.text
     assert r.json()["face_stored"] and "alternative" in r.json()
     stored = objects(s3)
@@ -71,9 +87,15 @@ async def test_withdrawing_consent_deletes_the_face_from_storage_and_every_devic
     back_id = await add_device(world.h, world.staff, world.point_id, f"http://127.0.0.1:{back.port}", "后门")
     pid = (await world.move_in())["person_id"]
     await world.card(pid, "FACE0001")  # the alternative stays
-    r = await world.staff.post(f"{BASE}/persons/{pid}/credentials", json={
-        "kind": "face", "face_image_b64": base64.b64encode(PNG).decode(), "face_consent": True,
-        "consent_text": "本人同意"})
+    r = await world.staff.post(
+        f"{BASE}/persons/{pid}/credentials",
+        json={
+            "kind": "face",
+            "face_image_b64": base64.b64encode(PNG).decode(),
+            "face_consent": True,
+            "consent_text": "本人同意",
+        },
+    )
     assert r.status_code == 201
     assert (await world.sync())["ok"] == 1 and world.sim.faces
     back.stop()
@@ -87,7 +109,9 @@ async def test_withdrawing_consent_deletes_the_face_from_storage_and_every_devic
     assert world.sim.faces == {} and f"p{pid}" in world.sim.holders  # the card still opens the door
     back.serve()
     assert (await world.sync(back_id, at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)))["ok"] == 1
-    assert back.faces == {} and back.holders[f"p{pid}"]["credentials"] == [{"kind": "card", "number": "FACE0001"}]
+    assert back.faces == {} and back.holders[f"p{pid}"]["credentials"] == [
+        {"kind": "card", "number": "FACE0001"}
+    ]
     assert (await world.enter("face", hashlib.sha256(PNG).hexdigest()))["result"] == "refused"
     # Withdrawing again: nothing to withdraw is a 404, not a silent success.
     assert (await world.staff.post(f"{BASE}/persons/{pid}/face/withdraw")).status_code == 404

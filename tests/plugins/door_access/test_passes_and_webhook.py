@@ -12,7 +12,9 @@ async def linked_resident(world):
     """A resident with a login linked to their person, living in the building."""
     resident = await world.move_in(name="李桂芳")
     user = await world.h.user(role="resident", community="comm-a")
-    r = await world.staff.post(f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]})
+    r = await world.staff.post(
+        f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]}
+    )
     assert r.status_code == 201, r.text
     return resident["person_id"], await world.h.login(user["username"])
 
@@ -20,8 +22,15 @@ async def linked_resident(world):
 async def test_visitor_pass_is_used_up_after_its_uses_and_leaves_every_device(world):
     pid, me = await linked_resident(world)
     until = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)).isoformat()
-    r = await me.post(f"{BASE}/me/passes", json={"visitor_name": "王师傅", "valid_until": until,
-                                                 "access_point_ids": [world.point_id], "max_uses": 2})
+    r = await me.post(
+        f"{BASE}/me/passes",
+        json={
+            "visitor_name": "王师傅",
+            "valid_until": until,
+            "access_point_ids": [world.point_id],
+            "max_uses": 2,
+        },
+    )
     assert r.status_code == 201, r.text
     issued = r.json()
     assert issued["qr_svg"].startswith("<svg") and len(issued["pin"]) == 6 and issued["status"] == "active"
@@ -46,8 +55,10 @@ async def test_visitor_pass_is_used_up_after_its_uses_and_leaves_every_device(wo
 
 async def test_a_visitor_at_the_gate_waits_for_the_host(world):
     pid, me = await linked_resident(world)
-    r = await world.staff.post(f"{BASE}/gate-requests", json={
-        "host_person_id": pid, "visitor_name": "快递员", "access_point_id": world.point_id})
+    r = await world.staff.post(
+        f"{BASE}/gate-requests",
+        json={"host_person_id": pid, "visitor_name": "快递员", "access_point_id": world.point_id},
+    )
     assert r.status_code == 201 and r.json()["status"] == "pending"
     assert (await world.sync()) == {"ok": 0, "failed": 0}  # nothing on the door before approval
     approved = (await me.post(f"{BASE}/me/passes/{r.json()['id']}/approve")).json()
@@ -90,7 +101,13 @@ async def test_forged_stale_replayed_and_unknown_pushes_are_refused_and_logged(w
 
     refusals = (await world.staff.get(f"{BASE}/webhook-refusals")).json()
     assert [x["reason"] for x in refusals] == [
-        "missing_signature", "unknown_device", "bad_signature", "replayed", "stale_timestamp", "bad_signature"]
+        "missing_signature",
+        "unknown_device",
+        "bad_signature",
+        "replayed",
+        "stale_timestamp",
+        "bad_signature",
+    ]
     stored = (await world.staff.get(f"{BASE}/log")).json()
     assert [e["event_uid"] for e in stored] == [event["id"]]  # the accepted push, once; no refused one
 

@@ -19,31 +19,108 @@ async def test_every_bad_input_is_a_4xx_naming_the_field_and_nothing_is_written(
     now = dt.datetime.now(dt.UTC)
     before = await counts(world)
     cases = [
-        ("post", "/passes", {"host_person_id": pid, "visitor_name": "王", "access_point_ids": [world.point_id],
-                             "valid_until": (now - dt.timedelta(hours=1)).isoformat()}, 400, "valid_until"),
-        ("post", "/passes", {"host_person_id": pid, "visitor_name": "王", "access_point_ids": [world.point_id],
-                             "valid_until": (now + dt.timedelta(days=30)).isoformat()}, 400, "valid_until"),
-        ("post", "/passes", {"host_person_id": pid, "visitor_name": "王", "access_point_ids": [999],
-                             "valid_until": (now + dt.timedelta(hours=1)).isoformat()}, 400, "access_point_ids"),
-        ("post", "/passes", {"host_person_id": pid, "visitor_name": "", "access_point_ids": [world.point_id],
-                             "valid_until": (now + dt.timedelta(hours=1)).isoformat()}, 400, "visitor_name"),
-        ("post", "/passes", {"host_person_id": pid, "visitor_name": "王", "access_point_ids": [world.point_id],
-                             "max_uses": 0, "valid_until": (now + dt.timedelta(hours=1)).isoformat()},
-         400, "max_uses"),
-        ("post", f"/persons/{pid}/credentials", {"kind": "face", "face_image_b64": "aGk="}, 400, "face_consent"),
+        (
+            "post",
+            "/passes",
+            {
+                "host_person_id": pid,
+                "visitor_name": "王",
+                "access_point_ids": [world.point_id],
+                "valid_until": (now - dt.timedelta(hours=1)).isoformat(),
+            },
+            400,
+            "valid_until",
+        ),
+        (
+            "post",
+            "/passes",
+            {
+                "host_person_id": pid,
+                "visitor_name": "王",
+                "access_point_ids": [world.point_id],
+                "valid_until": (now + dt.timedelta(days=30)).isoformat(),
+            },
+            400,
+            "valid_until",
+        ),
+        (
+            "post",
+            "/passes",
+            {
+                "host_person_id": pid,
+                "visitor_name": "王",
+                "access_point_ids": [999],
+                "valid_until": (now + dt.timedelta(hours=1)).isoformat(),
+            },
+            400,
+            "access_point_ids",
+        ),
+        (
+            "post",
+            "/passes",
+            {
+                "host_person_id": pid,
+                "visitor_name": "",
+                "access_point_ids": [world.point_id],
+                "valid_until": (now + dt.timedelta(hours=1)).isoformat(),
+            },
+            400,
+            "visitor_name",
+        ),
+        (
+            "post",
+            "/passes",
+            {
+                "host_person_id": pid,
+                "visitor_name": "王",
+                "access_point_ids": [world.point_id],
+                "max_uses": 0,
+                "valid_until": (now + dt.timedelta(hours=1)).isoformat(),
+            },
+            400,
+            "max_uses",
+        ),
+        (
+            "post",
+            f"/persons/{pid}/credentials",
+            {"kind": "face", "face_image_b64": "aGk="},
+            400,
+            "face_consent",
+        ),
         ("post", f"/persons/{pid}/credentials", {"kind": "card", "card_number": "xyz"}, 400, "card_number"),
         ("post", f"/persons/{pid}/credentials", {"kind": "pin", "pin": "12"}, 400, "pin"),
         ("post", f"/persons/{pid}/credentials", {"kind": "iris"}, 400, "kind"),
         ("post", "/persons/99999/credentials", {"kind": "card", "card_number": "ABCD"}, 404, None),
-        ("post", "/devices", {"access_point_id": 999, "name": "x", "address": "http://10.0.0.9"},
-         400, "access_point_id"),
-        ("post", "/devices", {"access_point_id": world.point_id, "name": "x", "address": "ftp://x"}, 400, "address"),
-        ("post", "/devices", {"access_point_id": world.point_id, "name": "x", "address": "http://x",
-                              "protocol": "nope"}, 400, "protocol"),
+        (
+            "post",
+            "/devices",
+            {"access_point_id": 999, "name": "x", "address": "http://10.0.0.9"},
+            400,
+            "access_point_id",
+        ),
+        (
+            "post",
+            "/devices",
+            {"access_point_id": world.point_id, "name": "x", "address": "ftp://x"},
+            400,
+            "address",
+        ),
+        (
+            "post",
+            "/devices",
+            {"access_point_id": world.point_id, "name": "x", "address": "http://x", "protocol": "nope"},
+            400,
+            "protocol",
+        ),
         ("post", "/points", {"name": "门", "kind": "building"}, 400, "building_id"),
         ("post", "/points", {"name": "门", "kind": "gate", "mode": "party"}, 400, "mode"),
-        ("post", "/groups", {"name": "晚班", "hours": "25:00-26:00", "access_point_ids": [world.point_id]},
-         400, "hours"),
+        (
+            "post",
+            "/groups",
+            {"name": "晚班", "hours": "25:00-26:00", "access_point_ids": [world.point_id]},
+            400,
+            "hours",
+        ),
         ("post", "/grants", {"person_id": pid, "group_id": 999}, 400, "group_id"),
         ("post", "/grants", {"person_id": 99999, "group_id": 1}, 400, "person_id"),
         ("post", "/grants/999/revoke", {"reason": "x"}, 404, None),
@@ -65,12 +142,16 @@ async def test_every_bad_input_is_a_4xx_naming_the_field_and_nothing_is_written(
 
 async def test_why_cant_grandma_get_in(world):
     grandma = (await world.move_in(name="王奶奶"))["person_id"]
-    why = (await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})).json()
+    why = (
+        await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})
+    ).json()
     assert [p["code"] for p in why["problems"]] == ["no_credential"] and not why["can_enter"]
     await world.card(grandma, "0A0B0C0D")
     world.sim.fail_rate = 1.0
     await world.sync()
-    why = (await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})).json()
+    why = (
+        await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})
+    ).json()
     assert [(p["code"], p.get("status")) for p in why["problems"]] == [("not_synced", "failed")]
     assert why["devices"][0]["last_error"].startswith("device answered 503")
     world.sim.fail_rate = 0
@@ -79,13 +160,19 @@ async def test_why_cant_grandma_get_in(world):
     # A stranger's card at the door, then grandma's: the log says why each was or was not let in.
     assert (await world.enter("card", "FFFF0000"))["reason"] == "unknown_credential"
     assert (await world.enter("card", "0a0b0c0d"))["result"] == "granted"
-    why = (await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})).json()
+    why = (
+        await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})
+    ).json()
     assert why["can_enter"] and why["problems"] == []
     assert [e["result"] for e in why["recent_events"]] == ["granted"]
     # Her access revoked by staff: the reason changes, and the device is told.
     grant = (await world.staff.get(f"{BASE}/persons/{grandma}/access")).json()["grants"][0]
-    assert (await world.staff.post(f"{BASE}/grants/{grant['id']}/revoke", json={"reason": "测试"})).status_code == 200
-    why = (await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})).json()
+    assert (
+        await world.staff.post(f"{BASE}/grants/{grant['id']}/revoke", json={"reason": "测试"})
+    ).status_code == 200
+    why = (
+        await world.staff.get(f"{BASE}/why", params={"person_id": grandma, "access_point_id": world.point_id})
+    ).json()
     assert [p["code"] for p in why["problems"]] == ["grant_revoked"]
     await world.sync()
     assert f"p{grandma}" not in world.sim.holders
@@ -93,11 +180,21 @@ async def test_why_cant_grandma_get_in(world):
 
 async def test_outside_the_groups_hours_the_device_refuses_with_that_reason(world):
     pid = (await world.move_in())["person_id"]
-    group = (await world.staff.post(f"{BASE}/groups", json={
-        "name": "保洁 早班", "hours": "06:00-08:00", "access_point_ids": [world.point_id]})).json()
+    group = (
+        await world.staff.post(
+            f"{BASE}/groups",
+            json={"name": "保洁 早班", "hours": "06:00-08:00", "access_point_ids": [world.point_id]},
+        )
+    ).json()
     cleaner = (await world.staff.post("/api/v1/c/comm-a/persons", json={"name": "保洁员"})).json()["id"]
-    r = await world.staff.post(f"{BASE}/grants", json={"person_id": cleaner, "group_id": group["id"],
-                                                      "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat()})
+    r = await world.staff.post(
+        f"{BASE}/grants",
+        json={
+            "person_id": cleaner,
+            "group_id": group["id"],
+            "valid_until": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
     assert r.status_code == 201, r.text
     await world.card(cleaner, "C1EA0001")
     await world.sync()
@@ -110,8 +207,9 @@ async def test_outside_the_groups_hours_the_device_refuses_with_that_reason(worl
 
 async def test_impaired_mobility_gets_a_longer_open_time_on_the_device(world):
     pid = (await world.move_in(name="赵大爷"))["person_id"]
-    r = await world.staff.post(f"/api/v1/c/comm-a/persons/{pid}/vulnerabilities", json={
-        "category": "impaired_mobility", "tier": 1})
+    r = await world.staff.post(
+        f"/api/v1/c/comm-a/persons/{pid}/vulnerabilities", json={"category": "impaired_mobility", "tier": 1}
+    )
     assert r.status_code == 201, r.text
     other = (await world.move_in(name="钱女士", dwelling_index=1))["person_id"]
     await world.card(pid, "0000AAAA")
@@ -147,10 +245,13 @@ async def test_welfare_signal_raises_one_visit_task_for_a_consenting_elder_not_s
     await world.h.enable("comm-a", "door_access", welfare_hours=24)
     elder = (await world.move_in(name="孙奶奶"))["person_id"]
     refuses = (await world.move_in(name="周爷爷", dwelling_index=1))["person_id"]
-    await world.staff.post(f"/api/v1/c/comm-a/persons/{elder}/vulnerabilities", json={
-        "category": "elderly_alone", "tier": 1, "consent_on": dt.date.today().isoformat()})
-    await world.staff.post(f"/api/v1/c/comm-a/persons/{refuses}/vulnerabilities", json={
-        "category": "elderly_alone", "tier": 1})  # no consent: never watched
+    await world.staff.post(
+        f"/api/v1/c/comm-a/persons/{elder}/vulnerabilities",
+        json={"category": "elderly_alone", "tier": 1, "consent_on": dt.date.today().isoformat()},
+    )
+    await world.staff.post(
+        f"/api/v1/c/comm-a/persons/{refuses}/vulnerabilities", json={"category": "elderly_alone", "tier": 1}
+    )  # no consent: never watched
     await world.card(elder, "E1DE0001")
     await world.sync()
     from plugins.door_access.welfare import check
