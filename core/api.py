@@ -29,6 +29,7 @@ from core.plugins.types import (
     Event,
     NavItem,
     OwnerAccess,
+    Pages,
     Panel,
     Permission,
     ReportFigure,
@@ -38,6 +39,7 @@ from core.plugins.types import (
     UserRef,
 )
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
+from core.ui.plugin_pages import render_page
 
 __all__ = [
     "CORE_VERSION",
@@ -55,6 +57,7 @@ __all__ = [
     "NoTenantError",
     "NotFound",
     "OwnerAccess",
+    "Pages",
     "Panel",
     "Permission",
     "PiccoloApp",
@@ -74,6 +77,7 @@ __all__ = [
     "emit",
     "hookimpl",
     "job",
+    "render_page",
     "requires",
     "requires_office",
 ]

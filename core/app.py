@@ -27,6 +27,7 @@ from core.tenancy.routes import (
     OfficeReportController,
     PlatformOfficeController,
 )
+from core.ui.plugin_pages import plugin_page_routers
 from core.ui.routes import ui_router
 from core.web.errors import EXCEPTION_HANDLERS
 from core.web.middleware import linli_middleware
@@ -88,7 +89,7 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
                 await stop_engine(runtime.engine)
 
     app = Litestar(
-        route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime), ui_router()],
+        route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime), ui_router(plugin_page_routers(runtime))],
         middleware=[linli_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         DashboardCard,
         Event,
         NavItem,
+        Pages,
         Panel,
         Permission,
         PiccoloApp,
@@ -51,6 +52,11 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 @hookspec
 def register_routes() -> list[Any]:
     """Return litestar route handlers or controllers, mounted at ``/api/v1/c/{community}/{plugin_id}``."""
+
+
+@hookspec
+def register_pages() -> Pages | None:
+    """Return the plugin's HTML pages (``Pages``), mounted at ``/c/{community}/{plugin_id}``."""
 
 
 @hookspec

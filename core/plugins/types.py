@@ -64,6 +64,14 @@ class DashboardCard(msgspec.Struct, frozen=True):
     order: int = 100
 
 
+class Pages(msgspec.Struct, frozen=True):
+    """A plugin's HTML pages: litestar handlers mounted at ``/c/{community}/{plugin_id}`` and the
+    folder of their Jinja templates, looked up as ``"<plugin_id>/<file>"`` by ``render_page``."""
+
+    handlers: list[Any]
+    templates: Any = None  # a pathlib.Path, or None for pages that render no template
+
+
 class Panel(msgspec.Struct, frozen=True):
     title_zh: str
     title_en: str

@@ -14,14 +14,24 @@ from litestar import Request, Response
 from core.ui.i18n import COOKIE, LANGS, pick, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
+# Plugins' template folders by plugin id: a plugin's page renders "<plugin_id>/<file>.html" and
+# extends the core's "base.html". Filled when an app mounts the plugins' pages.
+PLUGIN_TEMPLATES: dict[str, jinja2.BaseLoader] = {}
+
+
+def add_plugin_templates(plugin_id: str, folder: Path) -> None:
+    PLUGIN_TEMPLATES[plugin_id] = jinja2.FileSystemLoader(folder)
 
 
 @cache
 def environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(TEMPLATES), jinja2.PrefixLoader(PLUGIN_TEMPLATES)])
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     locale = LANGS[lang]
+    # Plugins carry their own few strings in both languages instead of a catalog of their own.
+    env.globals["t"] = (lambda zh, en: zh) if lang == "zh-CN" else (lambda zh, en: en)
     env.filters["date"] = lambda d: "" if d is None else format_date(d, "medium", locale=locale)
     env.filters["datetime"] = lambda d: "" if d is None else format_datetime(d, "short", locale=locale)
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)

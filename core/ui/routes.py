@@ -236,14 +236,14 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
                 now=dt.datetime.now(dt.UTC))
 
 
-def ui_router() -> Router:
+def ui_router(plugin_pages: list[Router] | None = None) -> Router:
     static = create_static_files_router(path="/static", directories=[STATIC], opt=PUBLIC,
                                         include_in_schema=False)
     return Router(
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
-                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, static],
+                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *(plugin_pages or []), static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

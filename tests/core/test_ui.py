@@ -78,6 +78,40 @@ async def test_a_plugins_navigation_shows_only_where_it_is_enabled(make_linli: A
     assert "社区公告" not in (await client.get("/c/comm-a/")).text
 
 
+async def test_a_plugins_pages_draw_inside_the_layout_and_keep_its_walls(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    await h.enable("comm-a", "noticeboard")
+    admin = await h.user(role="community_admin", community="comm-a")
+    client, _ = await form_login(h, admin["username"])
+    page = await client.get("/c/comm-a/noticeboard/")
+    assert page.status_code == 200 and "<h1>社区公告</h1>" in page.text
+    assert 'href="/c/comm-a/residents"' in page.text  # the core's navigation around it
+
+    headers = {"X-CSRF-Token": csrf_of(page.text)}
+    async with h.tenant("comm-a"):
+        from linli_noticeboard.tables import Notice
+
+        before = await Notice.count().run()
+    csrf = await client.post("/c/comm-a/noticeboard/", data={"title": "停水通知"})
+    assert csrf.status_code == 403  # no CSRF token: refused like any other form
+    bad = await client.post("/c/comm-a/noticeboard/", data={"title": " ", "body": "周三9点"}, headers=headers)
+    assert bad.status_code == 400 and "请填写标题" in bad.text and "周三9点" in bad.text
+    async with h.tenant("comm-a"):
+        assert await Notice.count().run() == before  # nothing saved
+    ok = await client.post("/c/comm-a/noticeboard/", data={"title": "停水通知"}, headers=headers)
+    assert ok.status_code == 303
+    client.cookies.set("linli_lang", "en")
+    english = await client.get("/c/comm-a/noticeboard/")
+    client.cookies.set("linli_lang", "zh-CN")
+    assert "<h1>Notices</h1>" in english.text and "停水通知" in english.text
+    anonymous = await h.client().get("/c/comm-a/noticeboard/")
+    assert anonymous.status_code == 303
+
+    await h.disable("comm-a", "noticeboard")
+    gone = await client.get("/c/comm-a/noticeboard/")
+    assert gone.status_code == 404 and "找不到页面" in gone.text
+
+
 async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) -> None:
     h = await setup(make_linli)
     mine, theirs = await h.user(role="resident", community="comm-a"), await h.user(role="resident",

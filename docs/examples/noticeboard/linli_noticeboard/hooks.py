@@ -14,6 +14,7 @@ from core.api import (
     Event,
     NavItem,
     OwnerAccess,
+    Pages,
     Panel,
     Permission,
     ReportFigure,
@@ -37,6 +38,13 @@ def register_routes() -> list[Any]:
     from linli_noticeboard.api import NoticesController
 
     return [NoticesController]
+
+
+@hookimpl
+def register_pages() -> Pages:
+    from linli_noticeboard.pages import pages
+
+    return pages()
 
 
 @hookimpl
