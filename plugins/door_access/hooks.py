@@ -36,6 +36,13 @@ def register_routes() -> list[Any]:
 
 
 @hookimpl
+def register_pages() -> Any:
+    from plugins.door_access.pages import pages
+
+    return pages()
+
+
+@hookimpl
 def register_tables() -> Any:
     from plugins.door_access.tables import APP
 
@@ -222,7 +229,7 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
     html = (
         f"<p>{len(live)} 项权限 / grants · 凭证 / credentials: {escape(', '.join(creds) or '—')}</p>"
         f"<p>{escape(s['summary_zh'])} / {escape(s['summary_en'])}</p>"
-        f'<p><a href="/c/{tenant.slug}/door_access/why?person_id={subject_id}">'
+        f'<p><a href="/c/{tenant.slug}/door_access/persons/{subject_id}">'
         "为什么进不了门？/ Why can't they get in?</a></p>"
     )
     return [Panel("门禁", "Door access", html, order=40)]
