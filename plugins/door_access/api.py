@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.api import InvalidInput, NotFound, current_tenant, person_brief, requires, write_transaction
 from plugins.door_access import alerts, credentials, doors, events, grants, passes, sync, why
-from plugins.door_access.adapters import adapter_for
+from plugins.door_access.adapters import DeviceRef, adapter_for
 from plugins.door_access.holders import person_holder
 from plugins.door_access.sealing import unseal_text
 from plugins.door_access.signing import HEADER_NONCE, check, lower_headers
@@ -320,7 +320,13 @@ class DoorsController(Controller):
         async with write_transaction():
             device = (
                 await Device.select(
-                    Device.id, Device.access_point, Device.secret_enc, Device.protocol, Device.address
+                    Device.id,
+                    Device.access_point,
+                    Device.secret_enc,
+                    Device.protocol,
+                    Device.address,
+                    Device.online,
+                    Device.last_seen_at,
                 )
                 .where(Device.id == device_id)
                 .first()
@@ -331,19 +337,20 @@ class DoorsController(Controller):
             else:
                 secret = unseal_text("device-secret", device["secret_enc"])
                 reason = check(secret, headers, "POST", request.url.path, body, skew_seconds=skew)
-                if reason is None and await events.nonce_seen(device_id, headers[HEADER_NONCE]):
+                if reason is None and not await events.claim_nonce(device_id, headers[HEADER_NONCE]):
                     reason = "replayed"
             if reason is not None:
                 await events.refuse(device_id if device else None, reason, remote)
             else:
                 assert device is not None
-                adapter = adapter_for(device["protocol"])
-                ref = await sync.device_ref(device_id)
+                ref = DeviceRef(
+                    id=device_id, address=device["address"], secret=secret, protocol=device["protocol"]
+                )
                 try:
-                    parsed = adapter.parse_events(ref, body)
+                    parsed = adapter_for(device["protocol"]).parse_events(ref, body)
                 except (ValueError, TypeError) as exc:
                     raise InvalidInput(str(exc)[:200], field="events") from None
-                result = await events.ingest(device, headers[HEADER_NONCE], parsed)
+                result = await events.ingest(device, parsed)
         if reason is not None:
             return Response({"detail": "device signature refused", "reason": reason}, status_code=401)
         return Response(result, status_code=200)

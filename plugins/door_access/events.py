@@ -48,14 +48,6 @@ async def refuse(device_id: int | None, reason: str, remote: str) -> None:
     ).run()
 
 
-async def nonce_seen(device_id: int, nonce: str) -> bool:
-    return bool(
-        await WebhookNonce.exists()
-        .where((WebhookNonce.device_id == device_id) & (WebhookNonce.nonce == nonce))
-        .run()
-    )
-
-
 def _when(value: str) -> dt.datetime:
     try:
         at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -64,32 +56,42 @@ def _when(value: str) -> dt.datetime:
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
-async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) -> dict[str, int]:
-    """Store a checked push: the nonce, each new event (by its id), and what follows from it."""
+async def claim_nonce(device_id: int, nonce: str) -> bool:
+    """Record the push's nonce; False when it was seen before (a replay). One statement."""
+    claimed = (
+        await WebhookNonce.insert(WebhookNonce(device_id=device_id, nonce=nonce, seen_at=now()))
+        .on_conflict(action="DO NOTHING")
+        .returning(WebhookNonce.id)
+        .run()
+    )
+    return bool(claimed)
+
+
+async def prune_nonces(at: dt.datetime, skew_seconds: int) -> int:
+    """Nonces older than twice the allowed skew can go: a push that old fails the timestamp check."""
+    gone = (
+        await WebhookNonce.delete()
+        .where(WebhookNonce.seen_at < at - dt.timedelta(seconds=2 * skew_seconds))
+        .returning(WebhookNonce.id)
+        .run()
+    )
+    return len(gone)
+
+
+SEEN_PRECISION = dt.timedelta(seconds=30)  # last-seen is written at most this often per device
+
+
+async def ingest(device: dict[str, Any], events: list[DeviceEvent]) -> dict[str, int]:
+    """Store a checked push: each new event (by its id, once) and what follows from it."""
     from plugins.door_access import alerts, passes
 
     stamp = now()
-    await WebhookNonce.insert(WebhookNonce(device_id=device["id"], nonce=nonce, seen_at=stamp)).run()
-    uids = [e.uid for e in events]
-    known = (
-        {
-            r["event_uid"]
-            for r in await AccessEvent.select(AccessEvent.event_uid)
-            .where((AccessEvent.device_id == device["id"]) & AccessEvent.event_uid.is_in(uids))
-            .run()
-        }
-        if uids
-        else set()
-    )
-    rows, stored = [], 0
+    rows: dict[str, AccessEvent] = {}
     for e in events:
         if e.type not in EVENT_TYPES:
             raise InvalidInput(f"must be one of {', '.join(EVENT_TYPES)}", field="events.type")
         if e.type == "access" and e.result not in ("granted", "refused"):
             raise InvalidInput("must be granted or refused", field="events.result")
-        if e.uid in known:
-            continue  # the device sent it before: at-least-once delivery from its side
-        known.add(e.uid)
         person_id = pass_id = None
         if e.holder:
             try:
@@ -97,7 +99,8 @@ async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) 
             except ValueError:
                 raise InvalidInput("must be a holder id such as p12 or v5", field="events.holder") from None
             person_id, pass_id = (ident, None) if kind == "p" else (None, ident)
-        rows.append(
+        rows.setdefault(
+            e.uid,
             AccessEvent(
                 device_id=device["id"],
                 access_point_id=device["access_point"],
@@ -112,22 +115,35 @@ async def ingest(device: dict[str, Any], nonce: str, events: list[DeviceEvent]) 
                 direction=e.direction,
                 result=e.result,
                 reason=e.reason if e.result == "refused" else "",
-            )
+            ),
         )
-        if e.type == "access" and e.result == "granted" and pass_id is not None:
-            await passes.record_use(pass_id)
-        elif e.type in ("open_too_long", "forced", "closed"):
-            await alerts.door_state(device["access_point"], device["id"], e.type, _when(e.at))
-        stored += 1
+    new: set[str] = set()
     if rows:
-        await AccessEvent.insert(*rows).run()
-    await (
-        Device.update({Device.last_seen_at: stamp, Device.online: True})
-        .where(Device.id == device["id"])
-        .run()
-    )
-    await alerts.device_seen(device["id"])
-    return {"received": len(events), "stored": stored}
+        # A device resends what it is not sure we got: the unique (device, event id) keeps one.
+        inserted = (
+            await AccessEvent.insert(*rows.values())
+            .on_conflict(action="DO NOTHING")
+            .returning(AccessEvent.event_uid)
+            .run()
+        )
+        new = {r["event_uid"] for r in inserted}
+    for uid, row in rows.items():
+        if uid not in new:
+            continue
+        if row.type == "access" and row.result == "granted" and row.pass_id is not None:
+            await passes.record_use(row.pass_id)
+        elif row.type in ("open_too_long", "forced", "closed"):
+            await alerts.door_state(device["access_point"], device["id"], row.type, row.occurred_at)
+    seen = device.get("last_seen_at")
+    if not device.get("online") or seen is None or stamp - seen > SEEN_PRECISION:
+        await (
+            Device.update({Device.last_seen_at: stamp, Device.online: True})
+            .where(Device.id == device["id"])
+            .run()
+        )
+    if not device.get("online"):
+        await alerts.device_seen(device["id"])
+    return {"received": len(events), "stored": len(new)}
 
 
 async def search(

@@ -40,12 +40,16 @@ async def reconcile_all() -> int:
 @job("door_access.housekeeping")
 async def housekeeping() -> dict[str, int]:
     """Every minute: expire passes, watch for offline devices and persisting alerts, welfare signal."""
-    from plugins.door_access import alerts, passes, welfare
+    from core.api import current_tenant
+    from plugins.door_access import alerts, events, passes, welfare
 
-    expired = await passes.expire_passes()
-    watched = await alerts.watch()
-    raised = await welfare.check()
-    return {"expired": expired, **watched, "welfare": raised}
+    at = dt.datetime.now(dt.UTC)
+    skew = int(current_tenant().settings_for("door_access").get("webhook_skew_seconds", 300))
+    expired = await passes.expire_passes(at)
+    watched = await alerts.watch(at)
+    raised = await welfare.check(at)
+    pruned = await events.prune_nonces(at, skew)
+    return {"expired": expired, **watched, "welfare": raised, "nonces_pruned": pruned}
 
 
 ACTORS = [sync_device, retry_due, reconcile_all, housekeeping]
