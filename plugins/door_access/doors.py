@@ -77,6 +77,10 @@ async def update_point(point_id: int, *, mode: str | None, held_open_hours: str 
         values[AccessPoint.held_open_hours] = check_hours(held_open_hours, "held_open_hours")
     if values:
         await AccessPoint.update(values).where(AccessPoint.id == point_id).run()
+        from plugins.door_access.holders import DOOR
+        from plugins.door_access.sync import plan_and_send
+
+        await plan_and_send(DOOR)  # the devices on this door learn its mode
     return await get_point(point_id)
 
 

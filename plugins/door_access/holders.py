@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from core.api import current_tenant, person_brief, vulnerabilities_of
-from plugins.door_access.tables import AccessGroupPoint, Credential, Device, Grant, VisitorPass
+from plugins.door_access.tables import AccessGroupPoint, AccessPoint, Credential, Device, Grant, VisitorPass
 
 MOBILITY_CATEGORIES = ("impaired_mobility",)
 
@@ -179,7 +179,37 @@ async def desired_for_pass(pass_id: int, now: dt.datetime | None = None) -> dict
     return desired
 
 
+DOOR = "door"  # the pseudo-holder carrying a device's door mode; absent = normal
+
+
+async def desired_door_config() -> dict[int, dict[str, Any] | None]:
+    """Per device, its door's mode when it is not normal (disabled, held open on a schedule)."""
+    points = {
+        r["id"]: r
+        for r in await AccessPoint.select(
+            AccessPoint.id, AccessPoint.name, AccessPoint.mode, AccessPoint.held_open_hours
+        ).run()
+    }
+    desired: dict[int, dict[str, Any] | None] = {}
+    for device in await Device.select(Device.id, Device.access_point).run():
+        point = points.get(device["access_point"])
+        if point is None or point["mode"] == "normal":
+            desired[device["id"]] = None
+            continue
+        desired[device["id"]] = {
+            "holder": DOOR,
+            "kind": "door",
+            "name": point["name"],
+            "mode": point["mode"],
+            "held_open_hours": point["held_open_hours"],
+            "credentials": [],
+        }
+    return desired
+
+
 async def desired_for(holder: str) -> dict[int, dict[str, Any] | None]:
+    if holder == DOOR:
+        return await desired_door_config()
     kind, ident = parse_holder(holder)
     return await desired_for_person(ident) if kind == "p" else await desired_for_pass(ident)
 
@@ -188,4 +218,4 @@ async def all_holders() -> list[str]:
     """Every holder a device may hold or have held."""
     people = {r["person_id"] for r in await Grant.select(Grant.person_id).run()}
     passes = {r["id"] for r in await VisitorPass.select(VisitorPass.id).run()}
-    return [person_holder(p) for p in sorted(people)] + [pass_holder(v) for v in sorted(passes)]
+    return [DOOR] + [person_holder(p) for p in sorted(people)] + [pass_holder(v) for v in sorted(passes)]

@@ -163,6 +163,9 @@ class DoorSimulator:
 
     def decide(self, kind: str, value: str, at: dt.datetime) -> tuple[str, str, str]:
         """(holder, result, reason) for a credential presented at ``at``."""
+        door = self.holders.get("door", {})
+        if door.get("mode") == "disabled":
+            return "", "refused", "door_disabled"
         holder = self._match(kind, value)
         if holder is None:
             return "", "refused", "unknown_credential"

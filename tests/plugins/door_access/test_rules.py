@@ -283,3 +283,22 @@ async def test_another_communitys_doors_answer_404(world):
     body, headers = world.sim.signed_push([world.sim.door_event("heartbeat")], path)
     r = await world.h.client().post(path, content=body, headers=headers)
     assert (r.status_code, r.json()["reason"]) == (401, "unknown_device")
+
+
+async def test_a_disabled_door_is_told_to_its_devices_and_refuses_with_that_reason(world):
+    pid = (await world.move_in())["person_id"]
+    await world.card(pid, "D15AB1ED")
+    await world.sync()
+    r = await world.staff.patch(f"{BASE}/points/{world.point_id}", json={"mode": "disabled"})
+    assert r.status_code == 200 and r.json()["mode"] == "disabled"
+    assert (await world.sync())["ok"] == 1 and world.sim.holders["door"]["mode"] == "disabled"
+    assert (await world.enter("card", "D15AB1ED"))["reason"] == "door_disabled"
+    why = (
+        await world.staff.get(f"{BASE}/why", params={"person_id": pid, "access_point_id": world.point_id})
+    ).json()
+    assert [p["code"] for p in why["problems"]] == ["door_disabled"]
+    await world.staff.patch(f"{BASE}/points/{world.point_id}", json={"mode": "normal"})
+    assert (await world.sync())["ok"] == 1 and "door" not in world.sim.holders
+    assert (await world.enter("card", "D15AB1ED"))["result"] == "granted"
+    bad = await world.staff.patch(f"{BASE}/points/{world.point_id}", json={"mode": "open"})
+    assert bad.status_code == 400 and bad.json()["field"] == "mode"

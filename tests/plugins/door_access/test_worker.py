@@ -19,8 +19,10 @@ async def test_move_in_and_out_reach_the_device_through_jobs(build_world, tmp_pa
         await world.card(pid, "10B0C0DE")
         await wait_until(lambda: f"p{pid}" in world.sim.holders, 60, what="the card on the device")
         assert (await world.enter("card", "10B0C0DE"))["result"] == "granted"
-        r = await world.staff.post(f"/api/v1/c/comm-a/residencies/{resident['residency_id']}/move-out",
-                                   json={"end_date": dt.date.today().isoformat(), "reason": "搬走"})
+        r = await world.staff.post(
+            f"/api/v1/c/comm-a/residencies/{resident['residency_id']}/move-out",
+            json={"end_date": dt.date.today().isoformat(), "reason": "搬走"},
+        )
         assert r.status_code == 200
         await wait_until(lambda: f"p{pid}" not in world.sim.holders, 60, what="the revoke on the device")
         state = (await world.staff.get(f"{BASE}/persons/{pid}/access")).json()
