@@ -59,6 +59,13 @@ class DoorSimulator:
 
     # -- the protocol side: commands from Linli -------------------------------------------------
 
+    def respond(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        """One HTTP exchange; protocol variants (``isapi_sim``) override this."""
+        status, answer = self.handle(method, path, headers, body)
+        return status, answer, {}
+
     def handle(
         self, method: str, path: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, Any]]:
@@ -149,6 +156,8 @@ class DoorSimulator:
 
     def _match(self, kind: str, value: str) -> str | None:
         value = value.removeprefix("LINLI-PASS:")
+        if kind == "face":  # value: the camera's template of the face in front of it
+            return next((h for h, template in self.faces.items() if template == value), None)
         for holder, payload in self.holders.items():
             for cred in payload.get("credentials", []):
                 if cred.get("kind") != kind:
@@ -156,8 +165,6 @@ class DoorSimulator:
                 if kind == "card" and cred.get("number", "").upper() == value.upper():
                     return holder
                 if kind in ("pin", "qr") and hash_secret(cred.get("salt", ""), value) == cred.get("hash"):
-                    return holder
-                if kind == "face" and self.faces.get(holder) == value:  # value: the camera's template
                     return holder
         return None
 
@@ -231,13 +238,17 @@ class DoorSimulator:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        status, answer = self.handle(scope["method"], scope["path"], headers, body)
+        query = scope.get("query_string", b"").decode("latin-1")
+        status, answer, extra = self.respond(scope["method"], scope["path"], query, headers, body)
         raw = json.dumps(answer).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json")],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    *[(k.lower().encode(), v.encode()) for k, v in extra.items()],
+                ],
             }
         )
         await send({"type": "http.response.body", "body": raw})
