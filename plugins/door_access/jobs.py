@@ -7,7 +7,7 @@ import datetime as dt
 from core.api import Schedule, job
 
 
-@job("door_access.sync_device", max_retries=3)
+@job("door_access.sync_device", atomic=False, max_retries=3)
 async def sync_device(device_id: int) -> dict[str, int]:
     """Send one device its due commands (failures are recorded, not raised: retried on schedule)."""
     from plugins.door_access.sync import run_device
@@ -25,13 +25,16 @@ async def retry_due() -> int:
     return len(due)
 
 
-@job("door_access.reconcile")
+@job("door_access.reconcile", atomic=False)
 async def reconcile_all() -> int:
-    """Hourly: compare every device's holders with what it should hold."""
+    """Hourly: compare every device's holders with what it should hold (devices asked one by one,
+    outside any transaction)."""
+    from core.api import write_transaction
     from plugins.door_access.sync import reconcile
     from plugins.door_access.tables import Device
 
-    devices = await Device.select(Device.id).run()
+    async with write_transaction():
+        devices = await Device.select(Device.id).run()
     for d in devices:
         await reconcile(d["id"])
     return len(devices)

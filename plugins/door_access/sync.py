@@ -16,7 +16,7 @@ import logging
 import uuid
 from typing import Any
 
-from core.api import NotFound, Unavailable, read_private_file
+from core.api import NotFound, Unavailable, read_private_file, write_transaction
 from plugins.door_access import holders
 from plugins.door_access.adapters import Command, DeviceError, DeviceRef, adapter_for
 from plugins.door_access.sealing import unseal, unseal_text
@@ -143,12 +143,8 @@ async def _with_face_images(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "credentials": creds}
 
 
-async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str, int]:
-    """Send the device its due commands, in order; returns counts of ok and failed."""
-    at = at or now()
-    ref = await device_ref(device_id)
-    adapter = adapter_for(ref.protocol)
-    due = (
+async def _due_commands(device_id: int, at: dt.datetime) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = (
         await DeviceCommand.select()
         .where(
             (DeviceCommand.device == device_id)
@@ -158,17 +154,63 @@ async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str,
         .order_by(DeviceCommand.id)
         .run()
     )
-    counts = {"ok": 0, "failed": 0}
-    for row in due:
-        payload = json.loads(row["payload"])
+    return rows
+
+
+async def _record(row: dict[str, Any], device_id: int, at: dt.datetime, error: DeviceError | None) -> None:
+    attempts = row["attempts"] + 1
+    values: dict[Any, Any]
+    if error is None:
+        values = {
+            DeviceCommand.status: "ok",
+            DeviceCommand.last_error: "",
+            DeviceCommand.next_attempt_at: None,
+        }
         await (
-            DeviceCommand.update({DeviceCommand.status: "sent", DeviceCommand.updated_at: at})
-            .where(DeviceCommand.id == row["id"])
-            .run()
+            Device.update({Device.online: True, Device.last_seen_at: at}).where(Device.id == device_id).run()
         )
-        try:
-            if row["op"] == "upsert":
+    else:
+        values = {
+            DeviceCommand.status: "failed",
+            DeviceCommand.last_error: str(error)[:300],
+            DeviceCommand.next_attempt_at: at + backoff(attempts),
+        }
+        if error.offline:
+            await Device.update({Device.online: False}).where(Device.id == device_id).run()
+    # Only a command still in flight: one superseded meanwhile stays superseded.
+    await (
+        DeviceCommand.update({**values, DeviceCommand.attempts: attempts, DeviceCommand.updated_at: at})
+        .where((DeviceCommand.id == row["id"]) & (DeviceCommand.status == "sent"))
+        .run()
+    )
+
+
+async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str, int]:
+    """Send the device its due commands, in order; returns counts of ok and failed.
+
+    The device is called outside any database transaction (a slow or dark device must not hold
+    SQLite's writer lock or a pooled connection); each outcome is written in a short transaction.
+    Commands are idempotent by uid, so a job delivered twice only repeats harmless commands.
+    """
+    at = at or now()
+    async with write_transaction():
+        ref = await device_ref(device_id)
+        due = await _due_commands(device_id, at)
+        if due:
+            await (
+                DeviceCommand.update({DeviceCommand.status: "sent", DeviceCommand.updated_at: at})
+                .where(DeviceCommand.id.is_in([r["id"] for r in due]))
+                .run()
+            )
+    adapter = adapter_for(ref.protocol)
+    counts = {"ok": 0, "failed": 0}
+    for index, row in enumerate(due):
+        payload = json.loads(row["payload"])
+        if row["op"] == "upsert":
+            async with write_transaction():
                 payload = await _with_face_images(payload)
+        error: DeviceError | None = None
+        try:
             await adapter.apply(
                 ref,
                 Command(
@@ -176,46 +218,24 @@ async def run_device(device_id: int, at: dt.datetime | None = None) -> dict[str,
                 ),
             )
         except DeviceError as exc:
-            attempts = row["attempts"] + 1
-            await (
-                DeviceCommand.update(
-                    {
-                        DeviceCommand.status: "failed",
-                        DeviceCommand.attempts: attempts,
-                        DeviceCommand.last_error: str(exc)[:300],
-                        DeviceCommand.updated_at: at,
-                        DeviceCommand.next_attempt_at: at + backoff(attempts),
-                    }
+            error = exc
+        async with write_transaction():
+            await _record(row, device_id, at, error)
+            rest = [r["id"] for r in due[index + 1 :]]
+            if error is not None and error.offline and rest:  # the rest would fail alike: back to the queue
+                await (
+                    DeviceCommand.update({DeviceCommand.status: "queued", DeviceCommand.updated_at: at})
+                    .where(DeviceCommand.id.is_in(rest) & (DeviceCommand.status == "sent"))
+                    .run()
                 )
-                .where(DeviceCommand.id == row["id"])
-                .run()
-            )
-            counts["failed"] += 1
-            if exc.offline:  # the rest would fail the same way: leave them queued
-                await Device.update({Device.online: False}).where(Device.id == device_id).run()
-                break
-            continue
-        await (
-            DeviceCommand.update(
-                {
-                    DeviceCommand.status: "ok",
-                    DeviceCommand.attempts: row["attempts"] + 1,
-                    DeviceCommand.last_error: "",
-                    DeviceCommand.updated_at: at,
-                    DeviceCommand.next_attempt_at: None,
-                }
-            )
-            .where(DeviceCommand.id == row["id"])
-            .run()
-        )
-        await (
-            Device.update({Device.online: True, Device.last_seen_at: at}).where(Device.id == device_id).run()
-        )
-        counts["ok"] += 1
+        counts["ok" if error is None else "failed"] += 1
+        if error is not None and error.offline:
+            break
     if counts["ok"]:
         from plugins.door_access.credentials import release_enrolled_faces
 
-        await release_enrolled_faces()
+        async with write_transaction():
+            await release_enrolled_faces()
     return counts
 
 
@@ -290,14 +310,26 @@ async def device_counts() -> dict[int, dict[str, int]]:
 
 
 async def reconcile(device_id: int) -> dict[str, int]:
-    """Compare what the device holds with what it should hold; queue commands for differences."""
-    ref = await device_ref(device_id)
+    """Compare what the device holds with what it should hold; queue commands for differences.
+
+    The device is asked outside any transaction; the comparison and the commands are one."""
+    async with write_transaction():
+        ref = await device_ref(device_id)
     try:
         held = await adapter_for(ref.protocol).holdings(ref)
     except DeviceError as exc:
         log.info("reconcile: device %s unreachable: %s", device_id, exc)
-        await Device.update({Device.online: False}).where(Device.id == device_id).run()
+        async with write_transaction():
+            await Device.update({Device.online: False}).where(Device.id == device_id).run()
         return {"unreachable": 1}
+    async with write_transaction():
+        queued = await _queue_differences(device_id, held)
+        if queued:
+            await wake([device_id])
+    return {"queued": queued, "held": len(held)}
+
+
+async def _queue_differences(device_id: int, held: dict[str, str]) -> int:
     queued = 0
     known = set(await holders.all_holders())
     pending = {
@@ -317,6 +349,4 @@ async def reconcile(device_id: int) -> dict[str, int]:
         if held.get(holder) != want:
             await queue_command(device_id, holder, desired)
             queued += 1
-    if queued:
-        await wake([device_id])
-    return {"queued": queued, "held": len(held)}
+    return queued

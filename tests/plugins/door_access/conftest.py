@@ -39,10 +39,19 @@ class World:
     building_id: int
 
     async def sync(self, device_id: int | None = None, at: dt.datetime | None = None) -> dict[str, int]:
+        from core.tenancy.context import tenant_scope
         from plugins.door_access.sync import run_device
 
-        async with self.h.tenant("comm-a"):
+        # As the job runs it: the community set, no transaction around the device calls.
+        with tenant_scope(await self.h.runtime.tenants.by_slug("comm-a")):
             return await run_device(device_id or self.device_id, at)
+
+    async def reconcile(self, device_id: int | None = None) -> dict[str, int]:
+        from core.tenancy.context import tenant_scope
+        from plugins.door_access.sync import reconcile
+
+        with tenant_scope(await self.h.runtime.tenants.by_slug("comm-a")):
+            return await reconcile(device_id or self.device_id)
 
     async def push(self, events: list[dict[str, Any]], *, device_id: int | None = None, **kw: Any) -> Any:
         path = f"{BASE}/devices/{device_id or self.device_id}/events"

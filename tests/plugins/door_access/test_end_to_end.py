@@ -87,12 +87,8 @@ async def test_a_device_failing_half_its_commands_ends_fully_synced_after_retrie
     assert failures > 0 and world.sim.failed == failures
     assert counts == {"queued": 0, "sent": 0, "ok": 8, "failed": 0}
     assert sorted(world.sim.holders) == sorted(f"p{p}" for p in people)
-    async with world.h.tenant("comm-a"):
-        from plugins.door_access.sync import reconcile
-
-        assert (await reconcile(world.device_id))["queued"] == 0  # what it holds is what it should
+    assert (await world.reconcile())["queued"] == 0  # what it holds is what it should
     world.sim.holders.pop(f"p{people[0]}")  # the controller lost one (a reset): reconciliation notices
-    async with world.h.tenant("comm-a"):
-        assert (await reconcile(world.device_id))["queued"] == 1
+    assert (await world.reconcile())["queued"] == 1
     world.sim.fail_rate = 0
     assert (await world.sync(at=at))["ok"] == 1 and f"p{people[0]}" in world.sim.holders

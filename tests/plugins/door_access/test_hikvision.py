@@ -68,10 +68,7 @@ async def test_an_isapi_device_enrols_cards_and_faces_and_its_events_reach_the_l
     holder = hik.holders[f"p{pid}"]
     assert holder["credentials"] == [{"kind": "card", "number": "1234ABCD"}]
     assert hik.faces == {f"p{pid}": hashlib.sha256(PNG).hexdigest()}
-    async with world.h.tenant("comm-a"):
-        from plugins.door_access.sync import reconcile
-
-        assert (await reconcile(hik_id))["queued"] == 0  # the digest came back through PersonInfoExtends
+    assert (await world.reconcile(hik_id))["queued"] == 0  # the digest came back through PersonInfoExtends
 
     event = hik.present("card", "1234abcd")
     assert event["result"] == "granted"
