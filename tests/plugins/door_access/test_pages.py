@@ -54,3 +54,16 @@ async def test_a_resident_issues_a_pass_and_sees_its_qr_code_once(world):
     assert (await me.post(f"{PAGES}/me/passes/{passes[0]['id']}/revoke")).status_code == 303
     staff_only = await me.get(f"{PAGES}/")
     assert staff_only.status_code == 403
+
+
+async def test_the_resident_page_shows_their_door_access_and_the_dashboard_the_alerts(world):
+    pid = (await world.move_in(name="王奶奶"))["person_id"]
+    await world.card(pid, "0A0B0C0E")
+    await world.sync()
+    page = await world.staff.get(f"/c/comm-a/residents/{pid}")
+    assert page.status_code == 200, page.text[:300]
+    assert "已同步 1/1 个门" in page.text and f'href="{PAGES}/persons/{pid}"' in page.text
+    await world.push([world.sim.door_event("forced")])
+    dashboard = await world.staff.get("/c/comm-a")
+    assert "门禁告警 / 待同步" in dashboard.text and "1 / 0" in dashboard.text
+    assert f'href="{PAGES}"' in dashboard.text  # the navigation entry
