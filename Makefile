@@ -43,6 +43,7 @@ test: lint typecheck test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_tenant_read.py
+	$(BIN)/python tests/perf/bench_webhook.py
 
 clean:
 	rm -rf $(VENV) var
