@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, MultipartBody
 from litestar.response import Redirect
 
 from core.api import InvalidInput, NotFound, Pages, current_tenant, render_page, requires
@@ -103,15 +104,86 @@ async def why_page(
     return Redirect(f"{home()}/log?person_id={person_id}&access_point_id={chosen}", status_code=303)
 
 
-@get("/persons/{person_id:int}", guards=[requires(VIEW)])
-async def person_page(request: Request, person_id: FromPath[int]) -> Response:
+async def _person(request: Request, person_id: int, status: int = 200, **extra: Any) -> Response:
     return await render_page(
         request,
         "door_access/person.html",
+        status=status,
         access=await access_of(person_id),
         groups=await grants.list_groups(),
         points=await doors.list_points(),
+        **extra,
     )
+
+
+@get("/persons/{person_id:int}", guards=[requires(VIEW)])
+async def person_page(request: Request, person_id: FromPath[int]) -> Response:
+    return await _person(request, person_id)
+
+
+@dataclass
+class GrantForm:
+    group_id: int = 0
+    valid_until: str = ""
+    note: str = ""
+
+
+@post("/persons/{person_id:int}/grants", guards=[requires(MANAGE)])
+async def person_grant(
+    request: Request, person_id: FromPath[int], data: Annotated[GrantForm, FORM]
+) -> Response:
+    try:
+        until = None
+        if data.valid_until.strip():
+            try:
+                until = dt.date.fromisoformat(data.valid_until.strip())
+            except ValueError:
+                raise InvalidInput("must be a date (YYYY-MM-DD)", field="valid_until") from None
+        await grants.create_manual_grant(
+            person_id=person_id,
+            group_id=data.group_id,
+            valid_from=dt.date.today(),
+            valid_until=until,
+            note=data.note,
+            actor_id=actor(request),
+        )
+    except InvalidInput as exc:
+        return await _person(request, person_id, status=400, field=exc.field, error=str(exc))
+    return Redirect(f"{home()}/persons/{person_id}", status_code=303)
+
+
+@post("/grants/{grant_id:int}/revoke", guards=[requires(MANAGE)])
+async def grant_revoke(request: Request, grant_id: FromPath[int]) -> Response:
+    from plugins.door_access.tables import Grant
+
+    row = await Grant.select(Grant.person_id).where(Grant.id == grant_id).first().run()
+    await grants.revoke_grant(grant_id, "revoked on the person page")
+    return Redirect(f"{home()}/persons/{row['person_id'] if row else ''}", status_code=303)
+
+
+@dataclass
+class CardForm:
+    card_number: str = ""
+
+
+@post("/persons/{person_id:int}/cards", guards=[requires(MANAGE)])
+async def person_card(
+    request: Request, person_id: FromPath[int], data: Annotated[CardForm, FORM]
+) -> Response:
+    try:
+        await credentials.issue(
+            person_id, kind="card", card_number=data.card_number.strip(), actor_id=actor(request)
+        )
+    except InvalidInput as exc:
+        return await _person(request, person_id, status=400, field=exc.field, error=str(exc))
+    return Redirect(f"{home()}/persons/{person_id}", status_code=303)
+
+
+@post("/credentials/{credential_id:int}/revoke", guards=[requires(MANAGE)])
+async def credential_revoke(request: Request, credential_id: FromPath[int]) -> Response:
+    row = await credentials.get(credential_id)
+    await credentials.revoke(credential_id)
+    return Redirect(f"{home()}/persons/{row['person_id']}", status_code=303)
 
 
 # -- residents ---------------------------------------------------------------------------------
@@ -180,6 +252,28 @@ async def me_approve_pass(request: Request, pass_id: FromPath[int]) -> Response:
     return await _me(request, issued=issued)
 
 
+@post("/me/face", guards=[requires(SELF)], request_max_body_size=4 * 1024 * 1024)
+async def me_face(request: Request, data: MultipartBody[dict[str, Any]]) -> Response:
+    """Face consent given by the resident: the box ticked, how, and a photo (JPEG/PNG, ≤ 2 MB)."""
+    import base64
+
+    person_id = await my_person(request)
+    upload = data.get("photo") if isinstance(data, dict) else None
+    image = await upload.read() if isinstance(upload, UploadFile) else b""
+    try:
+        await credentials.issue(
+            person_id,
+            kind="face",
+            face_image_b64=base64.b64encode(image).decode(),
+            face_consent=str(data.get("consent", "")) in ("1", "on", "true"),
+            consent_text=f"本人在线勾选同意 / consented online: {str(data.get('consent_text', ''))[:200]}",
+            actor_id=actor(request),
+        )
+    except InvalidInput as exc:
+        return await _me(request, status=400, field=exc.field, error=str(exc))
+    return Redirect(f"{home()}/me", status_code=303)
+
+
 @post("/me/face/withdraw", guards=[requires(SELF)])
 async def me_withdraw_face(request: Request) -> Response:
     await credentials.withdraw_face_consent(await my_person(request))
@@ -189,6 +283,11 @@ async def me_withdraw_face(request: Request) -> Response:
 def pages() -> Pages:
     return Pages(
         handlers=[
+            person_grant,
+            grant_revoke,
+            person_card,
+            credential_revoke,
+            me_face,
             doors_page,
             retry_page,
             log_page,

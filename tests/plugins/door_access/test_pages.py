@@ -67,3 +67,54 @@ async def test_the_resident_page_shows_their_door_access_and_the_dashboard_the_a
     dashboard = await world.staff.get("/c/comm-a")
     assert "门禁告警 / 待同步" in dashboard.text and "1 / 0" in dashboard.text
     assert f'href="{PAGES}"' in dashboard.text  # the navigation entry
+
+
+async def test_staff_grant_and_issue_a_card_from_the_person_page(world):
+    pid = (await world.move_in(name="保洁员"))["person_id"]
+    group = (
+        await world.staff.post(
+            f"{BASE}/groups",
+            json={"name": "保洁 早班", "hours": "06:00-08:00", "access_point_ids": [world.point_id]},
+        )
+    ).json()
+    bad = await world.staff.post(
+        f"{PAGES}/persons/{pid}/grants", data={"group_id": str(group["id"]), "valid_until": "明天"}
+    )
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
+    ok = await world.staff.post(
+        f"{PAGES}/persons/{pid}/grants", data={"group_id": str(group["id"]), "valid_until": "2099-01-01"}
+    )
+    assert ok.status_code == 303
+    assert (
+        await world.staff.post(f"{PAGES}/persons/{pid}/cards", data={"card_number": "zz"})
+    ).status_code == 400
+    assert (
+        await world.staff.post(f"{PAGES}/persons/{pid}/cards", data={"card_number": "C0FFEE00"})
+    ).status_code == 303
+    access = (await world.staff.get(f"{BASE}/persons/{pid}/access")).json()
+    assert sorted(g["group_name"] for g in access["grants"]) == ["1栋 住户 / residents", "保洁 早班"]
+    assert [c["card_number"] for c in access["credentials"]] == ["C0FFEE00"]
+    page = await world.staff.get(f"{PAGES}/persons/{pid}")
+    assert "C0FFEE00" in page.text and "保洁 早班 (06:00-08:00)" in page.text
+
+
+async def test_a_resident_gives_face_consent_on_their_page(build_world, s3_settings):
+    import base64
+
+    world = await build_world(**s3_settings)
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    resident = await world.move_in(name="李桂芳")
+    user = await world.h.user(role="resident", community="comm-a")
+    await world.staff.post(f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]})
+    me = await world.h.login(user["username"])
+    files = {"photo": ("me.png", png, "image/png")}
+    refused = await me.post(f"{PAGES}/me/face", files=files, data={"consent_text": "x"})
+    assert refused.status_code == 400 and "face_consent" in refused.text
+    assert (await me.get(f"{BASE}/me")).json()["credentials"] == []
+    given = await me.post(f"{PAGES}/me/face", files=files, data={"consent": "1", "consent_text": "x"})
+    assert given.status_code == 303
+    creds = (await me.get(f"{BASE}/me")).json()["credentials"]
+    assert [(c["kind"], c["face_stored"]) for c in creds] == [("face", True)]
+    assert "撤回同意并删除人脸" in (await me.get(f"{PAGES}/me")).text
