@@ -217,11 +217,12 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
         return []
     from html import escape
 
+    from core.api import NotFound
     from plugins.door_access.api import access_of
 
     try:
         access = await access_of(subject_id)
-    except Exception:
+    except NotFound:
         return []
     live = [g for g in access["grants"] if g["revoked_at"] is None]
     creds = [c["kind"] for c in access["credentials"] if c["status"] == "active"]
@@ -255,7 +256,7 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
     from plugins.door_access.credentials import revoke_all_credentials
     from plugins.door_access.holders import person_holder
     from plugins.door_access.sync import plan_and_send
-    from plugins.door_access.tables import AccessEvent, AccountLink, Credential, Grant
+    from plugins.door_access.tables import AccessEvent, AccountLink, Credential, Grant, WelfareCheck
 
     touched = await revoke_all_credentials(person_id, reason="erased")
     import datetime as dt
@@ -274,6 +275,7 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
         .run()
     )
     await AccountLink.delete().where(AccountLink.person_id == person_id).run()
+    await WelfareCheck.delete().where(WelfareCheck.person_id == person_id).run()
     return touched
 
 

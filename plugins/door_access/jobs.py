@@ -10,9 +10,13 @@ from core.api import Schedule, job
 @job("door_access.sync_device", atomic=False, max_retries=3)
 async def sync_device(device_id: int) -> dict[str, int]:
     """Send one device its due commands (failures are recorded, not raised: retried on schedule)."""
+    from core.api import NotFound
     from plugins.door_access.sync import run_device
 
-    return await run_device(device_id)
+    try:
+        return await run_device(device_id)
+    except NotFound:  # the device was removed after the job was sent
+        return {"ok": 0, "failed": 0}
 
 
 @job("door_access.retry_due")

@@ -98,3 +98,34 @@ async def test_erasing_a_person_takes_them_off_every_device_and_out_of_the_log(w
     assert (await world.staff.get(f"{BASE}/log", params={"person_id": pid})).json() == []
     async with world.h.tenant("comm-a") as tenant:
         assert [c["card_number"] for c in (await privacy_export(tenant, pid))["credentials"]] == [""]
+
+
+async def test_purging_the_community_removes_every_row_and_stored_face(build_world, s3_settings):
+    import base64
+
+    from plugins.door_access.tables import TABLES
+
+    world = await build_world(**s3_settings)
+    pid = (await world.move_in())["person_id"]
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    r = await world.staff.post(
+        f"{BASE}/persons/{pid}/credentials",
+        json={
+            "kind": "face",
+            "face_image_b64": base64.b64encode(png).decode(),
+            "face_consent": True,
+            "consent_text": "同意",
+        },
+    )
+    assert r.status_code == 201
+    await world.enter("card", "nothing")
+    async with world.h.tenant("comm-a") as tenant:
+        from core.files.tables import Attachment
+        from plugins.door_access.hooks import on_tenant_purge
+
+        assert await Attachment.count().run() == 1
+        assert await on_tenant_purge(tenant) > 5
+        assert [await t.count().run() for t in TABLES] == [0] * len(TABLES)
+        assert await Attachment.count().run() == 0
