@@ -121,3 +121,44 @@ async def test_a_malformed_push_is_a_400_and_nothing_is_stored(world):
     r = await world.push([good, good])  # the same event twice in a push: stored once
     assert r.status_code == 200 and r.json() == {"received": 2, "stored": 1}
     assert [a["kind"] for a in (await world.staff.get(f"{BASE}/alerts")).json()] == ["forced"]
+
+
+async def test_an_expired_pass_leaves_the_device_and_a_revoked_one_too(world):
+    pid, me = await linked_resident(world)
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    first = (
+        await me.post(
+            f"{BASE}/me/passes",
+            json={"visitor_name": "甲", "valid_until": soon, "access_point_ids": [world.point_id]},
+        )
+    ).json()
+    second = (
+        await me.post(
+            f"{BASE}/me/passes",
+            json={
+                "visitor_name": "乙",
+                "valid_until": soon,
+                "access_point_ids": [world.point_id],
+                "max_uses": 3,
+            },
+        )
+    ).json()
+    assert (await world.sync())["ok"] == 2
+    assert {f"v{first['id']}", f"v{second['id']}"} <= set(world.sim.holders)
+    # Another resident can neither revoke nor see this host's (active) passes.
+    other = await world.h.user(role="resident", community="comm-a")
+    stranger_pid = (await world.move_in(name="赵", dwelling_index=1))["person_id"]
+    await world.staff.post(f"{BASE}/links", json={"person_id": stranger_pid, "user_id": other["id"]})
+    stranger = await world.h.login(other["username"])
+    assert (await stranger.post(f"{BASE}/me/passes/{first['id']}/revoke")).status_code == 404
+    assert (await stranger.get(f"{BASE}/me")).json()["passes"] == []
+    assert (await me.post(f"{BASE}/me/passes/{second['id']}/revoke")).status_code == 200
+    async with world.h.tenant("comm-a"):
+        from plugins.door_access.passes import expire_passes
+
+        assert await expire_passes(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)) == 1
+    assert (await world.sync())["ok"] == 2
+    assert not any(h.startswith("v") for h in world.sim.holders)
+    statuses = sorted((p["visitor_name"], p["status"]) for p in (await me.get(f"{BASE}/me")).json()["passes"])
+    assert statuses == [("乙", "revoked"), ("甲", "expired")]
+    assert pid
