@@ -137,11 +137,22 @@ async def create_device(
         created_at=dt.datetime.now(dt.UTC),
     )
     await row.save().run()
-    from plugins.door_access.holders import all_holders
-    from plugins.door_access.sync import plan_and_send
-
-    await plan_and_send(*await all_holders())  # the new device gets everyone who may pass its door
+    await plan_everyone()  # the new device gets everyone who may pass its door
     return {**(await get_device(row.id)), "secret": secret}
+
+
+async def plan_everyone() -> None:
+    """Plan every holder: in a job when there is a broker (thousands of residents), else now."""
+    from core.api import Unavailable
+    from plugins.door_access.jobs import plan_all
+
+    try:
+        await plan_all.send_after_commit()
+    except Unavailable:
+        from plugins.door_access.holders import all_holders
+        from plugins.door_access.sync import plan_and_send
+
+        await plan_and_send(*await all_holders())
 
 
 async def delete_device(device_id: int) -> dict[str, Any]:

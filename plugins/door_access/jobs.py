@@ -19,6 +19,15 @@ async def sync_device(device_id: int) -> dict[str, int]:
         return {"ok": 0, "failed": 0}
 
 
+@job("door_access.plan_all")
+async def plan_all() -> int:
+    """Plan every holder on every device (after a device is added); returns devices given commands."""
+    from plugins.door_access.holders import all_holders
+    from plugins.door_access.sync import plan_and_send
+
+    return len(await plan_and_send(*await all_holders()))
+
+
 @job("door_access.retry_due")
 async def retry_due() -> int:
     """Every minute: wake the devices that have commands due (new, or failed and backed off)."""
@@ -59,7 +68,7 @@ async def housekeeping() -> dict[str, int]:
     return {"expired": expired, **watched, "welfare": raised, "nonces_pruned": pruned}
 
 
-ACTORS = [sync_device, retry_due, reconcile_all, housekeeping]
+ACTORS = [sync_device, plan_all, retry_due, reconcile_all, housekeeping]
 SCHEDULES = [
     Schedule("door_access.retry_due", "* * * * *", "door_access.retry_due"),
     Schedule("door_access.housekeeping", "* * * * *", "door_access.housekeeping"),
