@@ -39,6 +39,8 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/residents/{person_id}/move-out/{residency_id}": "community:residents.edit",
     "GET /c/{community}/cases": "community:cases.view",
     "GET /o/{office}": "office:office.view",
+    "POST /o/{office}/policies/{plugin_id}": "office:office.manage",
+    "GET /o/{office}/c/{community}": "office:office.drill_down",
     "GET /c/{community}/visits": "community:visits.record",
     "GET /c/{community}/visits/{person_id}": "community:visits.record",
     "POST /c/{community}/visits/{person_id}": "community:visits.record",
