@@ -47,6 +47,7 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_tenant_read.py
+	$(BIN)/python tests/perf/bench_webhook.py
 
 clean:
 	rm -rf $(VENV) var

@@ -71,6 +71,8 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/cases/new": "community:cases.create",
     "GET /c/{community}/cases/{case_id}": "community:cases.view",
     "POST /c/{community}/cases/{case_id}": "community:cases.view",
+    # door_access: devices authenticate their pushes by HMAC signature, not as users.
+    "POST /api/v1/c/{community}/door_access/devices/{device_id}/events": "public",
     "GET /health/live": "public",
     "GET /health/ready": "public",
     "POST /api/v1/auth/login": "public",
