@@ -112,5 +112,8 @@ async def test_a_modules_pages_appear_on_the_residents_home_only_while_it_is_on(
     home = await me.get("/c/comm-a/home")
     assert home.status_code == 200 and 'href="/c/comm-a/noticeboard"' in home.text.split("<main")[1]
     assert "还没有关联社区的居民登记" in home.text  # an account not linked to a person still works
+    english = await me.get("/lang/en", params={"next": "/c/comm-a/home"}, follow_redirects=True)
+    assert "My household" in english.text and "Report a problem" in english.text
+    assert 'lang="en"' in english.text
     await h.disable("comm-a", "noticeboard")
     assert "/c/comm-a/noticeboard" not in (await me.get("/c/comm-a/home")).text
