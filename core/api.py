@@ -6,6 +6,8 @@ modules may break on any release, and ``linli plugins check`` reports it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from click import Command as CliGroup
 from piccolo.conf.apps import AppConfig as PiccoloApp
 
@@ -79,3 +81,192 @@ __all__ = [
     "requires",
     "requires_office",
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases, the register and files for plugins (added with the repairs plugin, issue 6).
+#
+# Small wrappers over core services so that a plugin can file and move cases of its own type,
+# read the places and people it refers to, and list the files on its records without importing
+# core internals. Each runs with the current tenant set (a request, a job or a tenant hook) and
+# inside its transaction; each raises NotFound for a missing or foreign row and InvalidInput /
+# Conflict exactly as the core API does. Documented in docs/plugins/writing-a-plugin.md.
+# ---------------------------------------------------------------------------------------------
+
+__all__ += [
+    "acts_for",
+    "assign_case",
+    "attachments_of",
+    "case_feedback",
+    "dwellings_of_building",
+    "get_building",
+    "get_case",
+    "get_dwelling",
+    "get_person",
+    "holds",
+    "is_member",
+    "list_buildings",
+    "open_case",
+    "transition_case",
+    "vulnerability_categories",
+]
+
+
+def holds(connection: Any, permission: str) -> bool:
+    """Whether the caller's roles in the current community grant ``permission`` (never raises).
+
+    For handlers that show more to some callers; access itself is the route's ``requires``.
+    """
+    from core.auth.guards import holds as _holds
+
+    return _holds(connection, permission)
+
+
+def _case_types() -> dict[str, CaseType]:
+    from core.cases.routes import case_types
+    from core.runtime import current
+
+    return case_types(current())
+
+
+async def open_case(
+    *,
+    case_type: str,
+    title: str,
+    description: str = "",
+    channel: str = "app",
+    person_id: int | None = None,
+    requester_user_id: int | None = None,
+    acting_user_id: int | None = None,
+    dwelling_id: int | None = None,
+    building_id: int | None = None,
+    location_note: str = "",
+    priority: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """File a case of a registered type (``register_case_types``) for ``person_id`` (the
+    requester in the register) and/or ``requester_user_id`` (their login); ``acting_user_id`` is
+    whoever entered it on their behalf. SLA clocks and grid routing are the engine's. Returns the
+    case row (``id``, ``number``, ``state``, ``grid_id``, ``due_at``, …)."""
+    from core.cases import engine
+
+    return await engine.open_case(
+        _case_types(), case_type=case_type, title=title, description=description, channel=channel,
+        requester_person_id=person_id, requester_user_id=requester_user_id,
+        acting_user_id=acting_user_id, dwelling_id=dwelling_id, building_id=building_id,
+        location_note=location_note, priority=priority, extra=extra)
+
+
+async def get_case(case_id: int) -> dict[str, Any]:
+    """One case of the current community (NotFound otherwise)."""
+    from core.cases import engine
+
+    return await engine.get_case(case_id)
+
+
+async def transition_case(case_id: int, to: str, *, actor_id: int | None, reason: str = "") -> dict[str, Any]:
+    """Move a case to state ``to`` (Conflict naming the allowed states when it may not)."""
+    from core.cases import engine
+
+    return await engine.transition(_case_types(), case_id, to, actor_id=actor_id, reason=reason)
+
+
+async def assign_case(case_id: int, user_id: int, *, actor_id: int | None) -> dict[str, Any]:
+    """Make ``user_id`` (a member of the community) the case's assignee; an accepted or reopened
+    case becomes ``assigned``."""
+    from core.cases import engine
+
+    return await engine.assign(_case_types(), case_id, user_id, actor_id=actor_id)
+
+
+async def case_feedback(
+    case_id: int, *, outcome: str, score: int, comment: str = "", by_user_id: int | None
+) -> dict[str, Any]:
+    """The requester's verdict on a resolved case: ``fixed`` / ``partly`` close it,
+    ``not_fixed`` reopens it; ``score`` is 1-5."""
+    from core.cases import engine
+
+    return await engine.give_feedback(
+        _case_types(), case_id, outcome=outcome, score=score, comment=comment, by_user_id=by_user_id)
+
+
+async def get_building(building_id: int) -> dict[str, Any]:
+    """A building of the current community: ``id``, ``name``, ``floors``, … (NotFound otherwise)."""
+    from core.residents.places import get_building as _get
+
+    return await _get(building_id)
+
+
+async def get_dwelling(dwelling_id: int) -> dict[str, Any]:
+    """A dwelling with ``building`` (id), ``unit``, ``number``, ``building_name`` (NotFound otherwise)."""
+    from core.residents.places import get_dwelling as _get
+
+    return await _get(dwelling_id)
+
+
+async def list_buildings() -> list[dict[str, Any]]:
+    """The community's buildings (``id``, ``name``), in name order — for pickers in forms."""
+    from core.residents.tables import Building
+
+    return await Building.select(Building.id, Building.name).order_by(Building.name).run()
+
+
+async def dwellings_of_building(building_id: int) -> list[dict[str, Any]]:
+    """The dwellings of one building (``id``, ``number``, ``unit``, ``floor``), in number order."""
+    from core.residents.tables import Dwelling
+
+    await get_building(building_id)
+    return await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.floor).where(
+        Dwelling.building == building_id).order_by(Dwelling.id).run()
+
+
+async def get_person(person_id: int) -> dict[str, Any]:
+    """A person of the register as plugins see them: ``id``, ``name``, ``phone`` (NotFound for a
+    missing or erased person). The ID number never leaves the core."""
+    from core.residents.people import get_person as _get
+
+    row = await _get(person_id)
+    return {"id": row["id"], "name": row["name"], "phone": row["phone"]}
+
+
+async def vulnerability_categories(person_id: int) -> list[str]:
+    """The person's active categories in the vulnerability register (``elderly_alone``, …)."""
+    from core.residents.tables import Vulnerability
+
+    rows = await Vulnerability.select(Vulnerability.category).where(
+        (Vulnerability.person == person_id) & Vulnerability.active.eq(True)).run()
+    return sorted({r["category"] for r in rows})
+
+
+async def acts_for(user_id: int, person_id: int, scope: str) -> bool:
+    """Whether ``user_id`` is a registered proxy of ``person_id`` today, for ``scope`` or ``all``."""
+    import datetime as dt
+
+    from core.residents.tables import Proxy
+
+    today = dt.date.today()
+    return bool(await Proxy.exists().where(
+        (Proxy.person == person_id) & (Proxy.proxy_user_id == user_id)
+        & Proxy.scope.is_in(["all", scope]) & (Proxy.valid_from <= today)
+        & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))).run())
+
+
+async def is_member(user_id: int) -> bool:
+    """Whether ``user_id`` holds any role in the current community."""
+    from core.auth.tables import Membership
+
+    return bool(await Membership.exists().where(
+        (Membership.user == user_id) & (Membership.community == current_tenant().community_id)).run())
+
+
+async def attachments_of(owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
+    """The files on one record (not removed): ``id``, ``purpose``, ``content_type``,
+    ``file_name``, ``size``, ``uploaded_by``, ``uploaded_at``. No access check: the plugin
+    decides who sees its record; downloads go through the core's attachments API."""
+    from core.files.tables import Attachment
+
+    return await Attachment.select(
+        Attachment.id, Attachment.purpose, Attachment.content_type, Attachment.file_name,
+        Attachment.size, Attachment.uploaded_by, Attachment.uploaded_at,
+    ).where((Attachment.owner_kind == owner_kind) & (Attachment.owner_id == owner_id)
+            & Attachment.deleted_at.is_null()).order_by(Attachment.id).run()

@@ -39,15 +39,20 @@ async def emit(event_type: str, payload: dict[str, Any] | None = None, *,
     return event
 
 
+INSERT_CHUNK = 1000
+
+
 async def emit_many(events: list[Event]) -> None:
     """Record many events of the current tenant in one insert (bulk operations such as imports)."""
     tenant = current_tenant()
     if any(e.community_id != tenant.community_id for e in events):
         raise ValueError("events of another community")
-    if events:
+    # Chunks keep each statement under PostgreSQL's 32,767 bind parameters.
+    for start in range(0, len(events), INSERT_CHUNK):
         await OutboxEvent.insert(*[OutboxEvent(
             event_id=e.id, type=e.type, payload=e.payload, actor_id=e.actor_id,
-            occurred_at=e.occurred_at) for e in events]).run()
+            occurred_at=e.occurred_at) for e in events[start:start + INSERT_CHUNK]]).run()
+    if events:
         _wake_dispatcher(tenant)
 
 
@@ -99,7 +104,7 @@ async def deliver_pending(engine: Engine, registry: PluginRegistry, tenants: Ite
                     EventDelivery.status == "pending").order_by(EventDelivery.id).limit(limit).run()
             for row in pending:
                 outcome = await delivery.deliver(engine, registry, tenant, row["event_id"],
-                                                 row["plugin_id"])
+                                                 row["plugin_id"], batch=False)
                 delivered += outcome == "delivered"
     return delivered
 

@@ -148,3 +148,54 @@ async def test_two_schedulers_fire_each_slot_once(make_linli: Any) -> None:
     async with h.transaction():
         slots = {r["name"]: r["last_fired_at"] for r in await ScheduleSlot.select().run()}
     assert slots["t.prune"].replace(tzinfo=dt.UTC) == dt.datetime(2026, 11, 30, 1, 5, tzinfo=dt.UTC)
+
+
+async def test_a_batch_delivers_its_mates_and_leaves_a_failing_one_to_its_own_message(
+        make_linli: Any) -> None:
+    from core.events import delivery
+    from core.events.outbox import emit
+    from core.tenancy.context import tenant_scope
+
+    h = await make_linli(plugins=["ledger"], extra_modules=["lp_ledger"])
+    await h.community("east", plugins=["ledger"])
+    tenant = await h.runtime.tenants.by_slug("east")
+    async with h.tenant("east"):
+        for i in range(4):
+            await emit("ledger.batch", {"i": i, "fail": i == 1})
+    with tenant_scope(tenant):
+        pairs = await delivery.prepare(h.runtime.engine, h.runtime.registry, tenant)
+        ids = [event_id for event_id, _ in pairs]
+        run = lambda event_id: delivery.deliver(  # noqa: E731
+            h.runtime.engine, h.runtime.registry, tenant, event_id, "ledger")
+
+        assert await run(ids[0]) == "delivered"  # and, in the same transaction, ids[2] and ids[3]
+        rows = {r["event_id"]: r for r in await deliveries(h, "east", "ledger")}
+        assert [rows[i]["status"] for i in ids] == ["delivered", "pending", "delivered", "delivered"]
+        assert rows[ids[1]]["attempts"] == 0 and rows[ids[1]]["last_error"] == ""
+        assert len(await ledger_events(h, "east")) == 3  # the failing mate's write was rolled back
+
+        assert await run(ids[2]) == "skipped"  # its own message: already delivered in the batch
+        assert await run(ids[1]) == "failed"  # its own message takes the normal retry path
+        rows = {r["event_id"]: r for r in await deliveries(h, "east", "ledger")}
+        assert rows[ids[1]]["attempts"] == 1 and "on purpose" in rows[ids[1]]["last_error"]
+        assert len(await ledger_events(h, "east")) == 3
+
+
+async def test_a_bulk_emit_larger_than_one_statement_is_recorded_whole(make_linli: Any) -> None:
+    # 5,000 events x 7 columns is over PostgreSQL's 32,767 bind parameters for one INSERT.
+    from core.events import delivery
+    from core.events.outbox import emit_many
+    from core.plugins.types import Event
+    from core.tenancy.context import tenant_scope
+
+    h = await make_linli(plugins=["ledger"], extra_modules=["lp_ledger"])
+    await h.community("east", plugins=["ledger"])
+    tenant = await h.runtime.tenants.by_slug("east")
+    async with h.tenant("east"):
+        await emit_many([Event(type="ledger.bulk", community_id=tenant.community_id, payload={"i": i})
+                         for i in range(5000)])
+    async with h.tenant("east"):
+        assert await OutboxEvent.count().run() == 5000
+    with tenant_scope(tenant):
+        pairs = await delivery.prepare(h.runtime.engine, h.runtime.registry, tenant, limit=5000)
+    assert len(pairs) == 5000

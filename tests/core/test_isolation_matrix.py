@@ -60,6 +60,8 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/residents/{person_id}/invitations": "community:residents.accounts",
     "GET /c/{community}/residents/{person_id}/invitations": "community:residents.accounts",
     "GET /o/{office}": "office:office.view",
+    "POST /o/{office}/policies/{plugin_id}": "office:office.manage",
+    "GET /o/{office}/c/{community}": "office:office.drill_down",
     "GET /c/{community}/visits": "community:visits.record",
     "GET /c/{community}/visits/{person_id}": "community:visits.record",
     "POST /c/{community}/visits/{person_id}": "community:visits.record",

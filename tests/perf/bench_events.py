@@ -47,7 +47,7 @@ def reset() -> None:
     stats().delete("bench:lat", "bench:done")
 
 
-def wait_done(n: int, timeout: float = 600) -> float:
+def wait_done(n: int, timeout: float = 60) -> float:
     deadline = time.monotonic() + timeout
     client = stats()
     while int(client.get("bench:done") or 0) < n:
@@ -154,6 +154,14 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
                 "p50 ms": statistics.median(latencies_ms())}
     except BaseException:
         print(worker.output()[-3000:], file=sys.stderr)
+        from core.events.tables import EventDelivery, OutboxEvent
+
+        async with h.tenant("bench"):  # where the missing events are
+            print("outbox undispatched:", await OutboxEvent.count().where(
+                OutboxEvent.dispatched_at.is_null()).run(), file=sys.stderr)
+            for row in await EventDelivery.select(EventDelivery.status, EventDelivery.attempts).run():
+                if row["status"] != "delivered":
+                    print("delivery", row, file=sys.stderr)
         raise
     finally:
         worker.stop()

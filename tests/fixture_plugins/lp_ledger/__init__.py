@@ -64,3 +64,5 @@ def register_actors() -> list[Any]:
 async def handle_event(tenant: Tenant, event: Event) -> None:
     await LedgerEntry.insert(LedgerEntry(key=event.id, source="event", detail=event.type,
                                          at=dt.datetime.now(dt.UTC))).run()
+    if event.payload.get("fail"):  # after writing: a failure must take the write back with it
+        raise RuntimeError(f"ledger refuses event {event.id} on purpose")
