@@ -32,6 +32,7 @@ from core.plugins.registry import maybe_await
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.account_pages import ACCOUNT_PAGES
+from core.ui.care_pages import CARE_PAGES
 from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome
 from core.ui.i18n import COOKIE, LANGS
@@ -39,6 +40,7 @@ from core.ui.import_pages import IMPORT_PAGES
 from core.ui.member_pages import MEMBER_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
+from core.ui.password_pages import PASSWORD_PAGES
 from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
 from core.ui.portal_pages import PORTAL_PAGES
@@ -251,7 +253,8 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
                         *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
-                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *MEMBER_PAGES, *(plugin_pages or []), static],
+                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *CARE_PAGES, *MEMBER_PAGES, *PASSWORD_PAGES,
+                        *(plugin_pages or []), static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,
