@@ -24,7 +24,9 @@ from litestar.response import Redirect
 from core.api import (
     Conflict,
     InvalidInput,
+    NotFound,
     Pages,
+    attachments_of,
     current_tenant,
     dwellings_of_building,
     holds,
@@ -544,6 +546,32 @@ async def add_skill_form(request: Request, data: Annotated[SkillForm, FORM]) -> 
     return await _refused(request, act, again, f"{_base()}/team")
 
 
+# -- households: the public accounts of shared-cost projects (公示) ---------------------------
+
+
+@get("/projects", guards=[requires("repairs.view")])
+async def projects_page(request: Request) -> Response:
+    from plugins.repairs import projects
+    from plugins.repairs.tables import Project
+
+    rows = await Project.select().order_by(Project.id, ascending=False).run()
+    if not holds(request, "repairs.projects"):
+        rows = [p for p in rows if await projects.concerns(p, caller_id(request))]
+    return await render_page(request, "repairs/projects.html", projects=rows)
+
+
+@get("/projects/{project_id:int}", guards=[requires("repairs.view")])
+async def project_page(request: Request, project_id: FromPath[int]) -> Response:
+    from plugins.repairs import projects
+
+    project = await projects.get_project(project_id)
+    if not (holds(request, "repairs.projects") or await projects.concerns(project, caller_id(request))):
+        raise NotFound("no such project")
+    accounts = await projects.accounts(project_id)
+    receipts = {e["id"]: len(await attachments_of("repairs.expense", e["id"])) for e in accounts["expenses"]}
+    return await render_page(request, "repairs/project.html", a=accounts, receipts=receipts)
+
+
 def pages() -> Pages:
     return Pages(
         handlers=[
@@ -563,6 +591,8 @@ def pages() -> Pages:
             team_page,
             add_member_form,
             add_skill_form,
+            projects_page,
+            project_page,
         ],
         templates=Path(__file__).parent / "templates",
     )

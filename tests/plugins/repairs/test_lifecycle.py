@@ -221,6 +221,41 @@ async def test_work_photos_go_through_the_core_attachments(make_linli, s3_settin
     one = await world.resident.get(f"/api/v1/c/comm-a/attachments/{detail['work'][0]['files'][1]['id']}")
     assert one.status_code == 200 and one.json()["download"]["url"].startswith("http")
 
+    # A shared-cost project's receipt: the representative attaches it; the households see it.
+    rep = await world.h.user(role="resident", community="comm-a")
+    rep_client = await world.h.login(rep["username"])
+    project = (
+        await world.staff.post(
+            f"{C}/projects",
+            json={
+                "title": "外墙防护网",
+                "building_id": world.home["building_id"],
+                "per_household_yuan": 600,
+                "representative_user_id": rep["id"],
+            },
+        )
+    ).json()
+    expense = (
+        await rep_client.post(
+            f"{C}/projects/{project['id']}/expenses",
+            json={"description": "防护网", "amount_yuan": 1600, "spent_on": "2026-04-01"},
+        )
+    ).json()
+    r = await rep_client.post(
+        "/api/v1/c/comm-a/attachments",
+        data={"owner_kind": "repairs.expense", "owner_id": str(expense["id"]), "purpose": "receipt"},
+        files={"file": ("receipt.png", png(), "image/png")},
+    )
+    assert r.status_code == 201, r.text
+    r = await world.resident.post(
+        "/api/v1/c/comm-a/attachments",
+        data={"owner_kind": "repairs.expense", "owner_id": str(expense["id"]), "purpose": "receipt"},
+        files={"file": ("fake.png", png(), "image/png")},
+    )
+    assert r.status_code == 404  # not a household of this project
+    page = await rep_client.get(f"/c/comm-a/repairs/projects/{project['id']}")
+    assert page.status_code == 200 and "防护网" in page.text
+
 
 def test_linli_plugins_check_passes(tmp_path, monkeypatch):
     from click.testing import CliRunner
