@@ -89,7 +89,7 @@ async def test_sla_reminders_reach_the_assigned_volunteer_once(world):
 
     [schedule] = register_schedules()
     assert schedule.actor_name == "repairs.remind_due" and schedule.per_tenant
-    assert [a.name for a in register_actors()] == ["repairs.remind_due"]
+    assert [a.name for a in register_actors()] == ["repairs.remind_due"] and register_actors()[0].tenant
     stair = await world.report(
         category="stair_lights",
         location="common",
@@ -106,6 +106,8 @@ async def test_sla_reminders_reach_the_assigned_volunteer_once(world):
     due = dt.datetime.fromisoformat(stair["due_at"])
     assert due - created == dt.timedelta(hours=2)  # stair lights: fixed within two hours
     async with world.h.tenant("comm-a"):
+        [actor] = register_actors()
+        assert await actor.fn() == 0  # the scheduled job, run now: nothing is due within 30 minutes
         assert await remind_due_repairs(created + dt.timedelta(minutes=10)) == 0
         assert await remind_due_repairs(created + dt.timedelta(minutes=95)) == 1  # 25 minutes before
         assert await remind_due_repairs(created + dt.timedelta(minutes=100)) == 0  # already reminded
@@ -148,6 +150,19 @@ async def test_other_community_sees_nothing_and_disabled_answers_404(world):
     assert (await other.get(f"/api/v1/c/comm-a/repairs/{repair['id']}")).status_code == 404
     r = await other.post(f"/api/v1/c/comm-b/repairs/{repair['id']}/assign", json={"member_id": 1})
     assert r.status_code == 404
+    # comm-a's volunteers and projects are as missing in comm-b as anything else.
+    member = world.plumber_member["id"]
+    assert (await other.get(f"/api/v1/c/comm-b/repairs/team/{member}")).status_code == 404
+    r = await other.post(f"/api/v1/c/comm-b/repairs/team/{member}/skills", json={"skill": "painter"})
+    assert r.status_code == 404
+    project = (
+        await world.staff.post(
+            f"{C}/projects",
+            json={"title": "外墙", "building_id": world.home["building_id"], "per_household_yuan": 600},
+        )
+    ).json()
+    assert (await other.get(f"/api/v1/c/comm-b/repairs/projects/{project['id']}")).status_code == 404
+    assert (await other.post(f"/api/v1/c/comm-b/repairs/projects/{project['id']}/settle")).status_code == 404
     await world.h.disable("comm-a", "repairs")
     assert (await world.staff.get(C)).status_code == 404
     assert (await world.resident.post(C, json={"category": "drain"})).status_code == 404
