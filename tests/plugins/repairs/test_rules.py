@@ -309,6 +309,15 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
         (
             world.staff,
             "post",
+            f"{C}/team/{lapsed['id']}/rota",
+            {"kind": "night", "starts_at": "2026-12-01T20:00:00+08:00", "ends_at": "2026-12-02T08:00:00"},
+            400,
+            "ends_at",
+        ),
+        (world.staff, "post", f"{C}/{repair['id']}/appointment", {"at": "2026-12-01T20:00:00"}, 400, "at"),
+        (
+            world.staff,
+            "post",
             f"{C}/projects",
             {"title": "x", "building_id": world.home["building_id"], "per_household_yuan": -600},
             400,
