@@ -356,6 +356,8 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
         ({"minutes": 30, "cost_yuan": -1}, "cost_yuan"),
         ({"minutes": 30, "materials": [{"name": "管", "cost_yuan": -3}]}, "materials"),
         ({"minutes": 30, "materials": [{"name": "管", "quantity": 0}]}, "materials"),
+        ({"minutes": 30, "materials": [{"name": "管", "cost_yuan": "twelve"}]}, "materials"),
+        ({"minutes": 30, "materials": [{"name": "管", "quantity": "two"}]}, "materials"),
     ]:
         r = await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json=body)
         assert r.status_code == 400 and r.json()["field"] == field, r.text
