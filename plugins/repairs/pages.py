@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect
 
 from core.api import (
@@ -42,6 +42,7 @@ from plugins.repairs.access import (
     speaks_for_requester,
     visible_repair,
 )
+from plugins.repairs.api.bodies import PathId
 from plugins.repairs.figures import repair_figures
 from plugins.repairs.team import OPEN_STATES, member_of_user, skill_problem, skills_of
 
@@ -144,7 +145,7 @@ async def _repair_page(
 
 
 @get("/{repair_id:int}", guards=[requires("repairs.view")])
-async def repair_page(request: Request, repair_id: FromPath[int]) -> Response:
+async def repair_page(request: Request, repair_id: PathId) -> Response:
     return await _repair_page(request, repair_id)
 
 
@@ -155,9 +156,7 @@ class AssignForm:
 
 
 @post("/{repair_id:int}/assign", guards=[requires("repairs.dispatch")])
-async def assign_form(
-    request: Request, repair_id: FromPath[int], data: Annotated[AssignForm, FORM]
-) -> Response:
+async def assign_form(request: Request, repair_id: PathId, data: Annotated[AssignForm, FORM]) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await dispatch.assign(
@@ -174,7 +173,7 @@ async def assign_form(
 
 
 @post("/{repair_id:int}/quote-confirm", guards=[requires("repairs.report")])
-async def confirm_quote_form(request: Request, repair_id: FromPath[int]) -> Response:
+async def confirm_quote_form(request: Request, repair_id: PathId) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "confirm the quote")
@@ -193,9 +192,7 @@ class SignOffForm:
 
 
 @post("/{repair_id:int}/sign-off", guards=[requires("repairs.report")])
-async def sign_off_form(
-    request: Request, repair_id: FromPath[int], data: Annotated[SignOffForm, FORM]
-) -> Response:
+async def sign_off_form(request: Request, repair_id: PathId, data: Annotated[SignOffForm, FORM]) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "sign off the work")
@@ -223,9 +220,7 @@ class FeedbackForm:
 
 
 @post("/{repair_id:int}/feedback", guards=[requires("repairs.report")])
-async def feedback_form(
-    request: Request, repair_id: FromPath[int], data: Annotated[FeedbackForm, FORM]
-) -> Response:
+async def feedback_form(request: Request, repair_id: PathId, data: Annotated[FeedbackForm, FORM]) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "give feedback")
@@ -404,7 +399,7 @@ async def _me(request: Request) -> dict[str, Any]:
 
 
 @post("/jobs/{repair_id:int}/grab", guards=[requires("repairs.work")])
-async def grab_form(request: Request, repair_id: FromPath[int]) -> Response:
+async def grab_form(request: Request, repair_id: PathId) -> Response:
     async def act() -> None:
         member = await _me(request)
         await dispatch.grab(await visible_repair(request, repair_id), member, user_id=caller_id(request))
@@ -433,7 +428,7 @@ def _materials(text: str) -> list[dict[str, Any]]:
 
 
 @post("/jobs/{repair_id:int}/work", guards=[requires("repairs.work")])
-async def work_form(request: Request, repair_id: FromPath[int], data: Annotated[WorkForm, FORM]) -> Response:
+async def work_form(request: Request, repair_id: PathId, data: Annotated[WorkForm, FORM]) -> Response:
     async def act() -> None:
         member = await _me(request)
         await work.record_work(
@@ -458,9 +453,7 @@ class ReasonForm:
 
 
 @post("/jobs/{repair_id:int}/decline", guards=[requires("repairs.work")])
-async def decline_form(
-    request: Request, repair_id: FromPath[int], data: Annotated[ReasonForm, FORM]
-) -> Response:
+async def decline_form(request: Request, repair_id: PathId, data: Annotated[ReasonForm, FORM]) -> Response:
     async def act() -> None:
         member = await _me(request)
         await dispatch.decline(
@@ -561,7 +554,7 @@ async def projects_page(request: Request) -> Response:
 
 
 @get("/projects/{project_id:int}", guards=[requires("repairs.view")])
-async def project_page(request: Request, project_id: FromPath[int]) -> Response:
+async def project_page(request: Request, project_id: PathId) -> Response:
     from plugins.repairs import projects
 
     project = await projects.get_project(project_id)

@@ -286,6 +286,7 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
         ),
         (world.staff, "post", f"{C}/{repair['id']}/assign", {"member_id": 999999}, 404, None),
         (world.staff, "post", f"{C}/{repair['id']}/assign", {"member_id": 2**40}, 400, "member_id"),
+        (world.staff, "post", f"{C}/{2**40}/assign", {"member_id": 1}, 400, "repair_id"),
         (world.staff, "post", f"{C}/{repair['id']}/tier", {"tier": "luxury", "reason": "x"}, 400, "tier"),
         (world.staff, "post", f"{C}/team", {"name": ""}, 400, "name"),
         (world.staff, "post", f"{C}/team", {"name": "x", "phone": "call me"}, 400, "phone"),
