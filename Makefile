@@ -32,17 +32,22 @@ test-sqlite: $(STAMP)
 # PostgreSQL: mandatory in CI (CI=true), skipped with a reason on a machine without the server.
 test-postgres: $(STAMP)
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
-		LINLI_TEST_DB=postgres $(BIN)/python -m pytest -q -p no:randomly --durations=8; \
+		LINLI_TEST_DB=postgres LINLI_TEST_REDIS_URL=$${LINLI_TEST_REDIS_URL_PG:-redis://127.0.0.1:6379/9} \
+			$(BIN)/python -m pytest -q -p no:randomly --durations=8; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "error: PostgreSQL is not reachable on 127.0.0.1:5432 (required in CI)"; exit 1; \
 	else \
 		echo "skipped: PostgreSQL run (no server on 127.0.0.1:5432; CI requires it)"; \
 	fi
 
-test: lint typecheck test-sqlite test-postgres
+# The two database passes run side by side (each with its own Redis database; RabbitMQ is used by
+# the PostgreSQL pass only); each pass's output is printed whole when it ends.
+test: lint typecheck
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_tenant_read.py
+	$(BIN)/python tests/perf/bench_webhook.py
 
 clean:
 	rm -rf $(VENV) var

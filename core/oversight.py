@@ -22,11 +22,13 @@ async def community_sections(
 ) -> list[dict[str, Any]]:
     """Sections for one community; a plugin that fails is reported as such, never fatal."""
     from core.cases.figures import case_sections
+    from core.residents.figures import register_sections
 
     sections: list[dict[str, Any]] = []
     active = runtime.registry.active_ids(tenant.enabled_plugins)
     with tenant_scope(tenant):
         async with _read_transaction(runtime.engine):
+            sections += [msgspec.to_builtins(s) for s in await register_sections(start, end)]
             sections += [
                 msgspec.to_builtins(s) for s in await case_sections(start.isoformat(), end.isoformat())
             ]

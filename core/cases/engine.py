@@ -39,7 +39,7 @@ DEFAULT_SLA_HOURS = {
     "in_progress": 72.0,
     "reopened": 48.0,
 }
-CHANNELS = ("walk_in", "phone", "app", "grid_visit", "on_behalf")
+CHANNELS = ("walk_in", "phone", "app", "grid_visit", "on_behalf", "system")  # system: raised by a plugin
 PRIORITIES = ("normal", "urgent", "emergency")
 CORE_CASE_TYPES = (
     CaseType("general_request", "一般诉求", "General request"),

@@ -148,6 +148,20 @@ class Storage:
     async def remove(self, key: str) -> None:
         await self._call("remove", self.client.remove_object, self.bucket, key)
 
+    async def read(self, key: str) -> bytes:
+        """The whole object (for small private files a plugin keeps, never user downloads)."""
+
+        def run() -> bytes:
+            response = self.client.get_object(self.bucket, key)
+            try:
+                return bytes(response.read())
+            finally:
+                response.close()
+                response.release_conn()
+
+        result: bytes = await self._call("read", run)
+        return result
+
     async def remove_many(self, keys: Iterable[str]) -> list[str]:
         """Remove objects; returns the keys the server could not remove."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import lp_alpha
 import lp_flaky
 import pytest
@@ -147,14 +149,22 @@ async def test_office_report_collects_sections_of_enabled_plugins(make_linli):
     await h.community("comm-a", office="office-a", plugins=["alpha"])
     await h.community("comm-b", office="office-a")
     await h.community("comm-c", office="office-b", plugins=["alpha"])
+    await h.resident("comm-a", "张桂兰", birth_date=dt.date(1940, 5, 1), categories=["elderly_alone"])
+    await h.resident("comm-a", "李明", birth_date=dt.date(1990, 5, 1))
+    await h.resident("comm-c", "王五", birth_date=dt.date(1950, 5, 1))
     official = await h.as_role("office_official", office="office-a")
-    r = await official.get("/api/v1/o/office-a/report?from=2026-11-01&to=2026-11-30")
+    today = dt.date.today()
+    r = await official.get(f"/api/v1/o/office-a/report?from={today.replace(day=1)}&to={today}")
     assert r.status_code == 200, r.text
     by_slug = {c["slug"]: c for c in r.json()["communities"]}
     assert set(by_slug) == {"comm-a", "comm-b"}  # not the other office's community
     sections = {c: {s["plugin_id"]: s for s in by_slug[c]["sections"]} for c in by_slug}
     assert sections["comm-a"]["alpha"]["figures"][0]["value"] == 3
-    assert set(sections["comm-b"]) == {"cases"}  # the core's own section, and no alpha: it is off there
+    # the core's own sections, and no alpha: it is off there
+    assert set(sections["comm-b"]) == {"register", "visits", "cases"}
+    register = {f["key"]: f["value"] for f in sections["comm-a"]["register"]["figures"]}
+    assert register["residents"] == 2 and register["over_60"] == 1 and register["cared_for"] == 1
+    assert {f["key"]: f["value"] for f in sections["comm-b"]["register"]["figures"]}["residents"] == 0
     r = await official.get("/api/v1/o/office-a/report?from=2026-11-30&to=2026-11-01")
     assert r.status_code == 400 and r.json()["field"] == "to"
     r = await official.get("/api/v1/o/office-a/report?from=yesterday")

@@ -123,8 +123,9 @@ async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) 
     client, _ = await form_login(h, mine["username"])
     inbox = await client.get("/c/comm-a/cases")
     assert inbox.status_code == 200 and "我家水管漏水" in inbox.text and "邻居的门禁坏了" not in inbox.text
-    home = await client.get("/c/comm-a/")
-    assert "未办结诉求" not in home.text and "居民" not in home.text.split("<main")[1]  # no community figures
+    home = await client.get("/c/comm-a/", follow_redirects=True)  # a resident's start: my home
+    assert str(home.url).endswith("/c/comm-a/home")
+    assert "未办结诉求" not in home.text and '<span class="label">居民</span>' not in home.text
     staff = await h.user(role="community_staff", community="comm-a")
     client, _ = await form_login(h, staff["username"])
     inbox = await client.get("/c/comm-a/cases")
@@ -141,9 +142,38 @@ async def test_the_street_office_sees_its_communities_side_by_side(make_linli: A
     page = await client.get("/o/office-a/")
     assert page.status_code == 200 and "各社区对比" in page.text
     assert page.text.count("<th scope=\"col\">") == 2  # comm-a and comm-b as columns
+    assert '<svg class="chart"' in page.text and 'aria-label="常住居民"' in page.text  # charts, labelled
+    last_month = await client.get("/o/office-a/", params={"period": "last_month"})
+    assert last_month.status_code == 200 and 'value="last_month" selected' in last_month.text
+
+    # Module policy from the page; a bad value is refused beside the table, nothing changed.
+    headers = {"X-CSRF-Token": csrf_of(page.text)}
+    bad = await client.post("/o/office-a/policies/noticeboard", data={"policy": "sometimes"}, headers=headers)
+    assert bad.status_code == 400 and "noticeboard" in bad.text
+    ok = await client.post("/o/office-a/policies/noticeboard", data={"policy": "required"}, headers=headers)
+    assert ok.status_code == 303
+    api = await h.login(official["username"])
+    listed = (await api.get("/api/v1/o/office-a/plugin-policies")).json()
+    policies = {p["plugin_id"]: p["policy"] for p in listed}
+    assert policies["noticeboard"] == "required"
+
+    # Drill-down: the office admin may open a community, and the opening is in its audit log.
+    drill = await client.get("/o/office-a/c/comm-a")
+    assert drill.status_code == 200 and "王秀英" not in drill.text and "审计日志" in drill.text
+    admin_a = await h.login((await h.user(role="community_admin", community="comm-a"))["username"])
+    log = (await admin_a.get("/api/v1/c/comm-a/audit")).json()
+    entries = log["entries"] if isinstance(log, dict) else log
+    assert any(e["action"] == "office.drill_down" and e["actor_id"] == official["id"] for e in entries)
+    viewer = await h.user(role="office_official", office="office-a")
+    viewer_client, _ = await form_login(h, viewer["username"])
+    assert (await viewer_client.get("/o/office-a/c/comm-a")).status_code == 403  # no drill_down
+    assert "/o/office-a/c/comm-a" not in (await viewer_client.get("/o/office-a/")).text
+
     other = await h.user(role="office_admin", office="office-b")
+    await h.community("comm-x", office="office-b")
     client, _ = await form_login(h, other["username"])
     assert (await client.get("/o/office-a/")).status_code == 404
+    assert (await client.get("/o/office-b/c/comm-a")).status_code == 404  # not this office's community
 
 
 def csrf_of(html: str) -> str:
