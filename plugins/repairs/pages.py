@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import Body, FromQuery
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from core.api import (
@@ -27,10 +27,13 @@ from core.api import (
     NotFound,
     Pages,
     attachments_of,
+    current_residencies,
     current_tenant,
     dwellings_of_building,
+    get_dwelling,
     holds,
     list_buildings,
+    person_of_user,
     render_page,
     requires,
 )
@@ -38,11 +41,11 @@ from plugins.repairs import categories, costs, dispatch, intake, team, views, wo
 from plugins.repairs.access import (
     caller_id,
     is_dispatcher,
+    own_repairs_filter,
     require_requester,
     speaks_for_requester,
     visible_repair,
 )
-from plugins.repairs.api.bodies import PathId
 from plugins.repairs.figures import repair_figures
 from plugins.repairs.team import OPEN_STATES, member_of_user, skill_problem, skills_of
 
@@ -145,7 +148,7 @@ async def _repair_page(
 
 
 @get("/{repair_id:int}", guards=[requires("repairs.view")])
-async def repair_page(request: Request, repair_id: PathId) -> Response:
+async def repair_page(request: Request, repair_id: FromPath[int]) -> Response:
     return await _repair_page(request, repair_id)
 
 
@@ -156,7 +159,9 @@ class AssignForm:
 
 
 @post("/{repair_id:int}/assign", guards=[requires("repairs.dispatch")])
-async def assign_form(request: Request, repair_id: PathId, data: Annotated[AssignForm, FORM]) -> Response:
+async def assign_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[AssignForm, FORM]
+) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await dispatch.assign(
@@ -173,7 +178,7 @@ async def assign_form(request: Request, repair_id: PathId, data: Annotated[Assig
 
 
 @post("/{repair_id:int}/quote-confirm", guards=[requires("repairs.report")])
-async def confirm_quote_form(request: Request, repair_id: PathId) -> Response:
+async def confirm_quote_form(request: Request, repair_id: FromPath[int]) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "confirm the quote")
@@ -192,7 +197,9 @@ class SignOffForm:
 
 
 @post("/{repair_id:int}/sign-off", guards=[requires("repairs.report")])
-async def sign_off_form(request: Request, repair_id: PathId, data: Annotated[SignOffForm, FORM]) -> Response:
+async def sign_off_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[SignOffForm, FORM]
+) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "sign off the work")
@@ -220,7 +227,9 @@ class FeedbackForm:
 
 
 @post("/{repair_id:int}/feedback", guards=[requires("repairs.report")])
-async def feedback_form(request: Request, repair_id: PathId, data: Annotated[FeedbackForm, FORM]) -> Response:
+async def feedback_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[FeedbackForm, FORM]
+) -> Response:
     async def act() -> None:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "give feedback")
@@ -265,6 +274,7 @@ async def _report_page(
     return await render_page(
         request,
         "repairs/report.html",
+        home=await _home_of(caller_id(request)),
         status=status,
         form=form or ReportForm(),
         categories=await categories.list_categories(),
@@ -272,6 +282,16 @@ async def _report_page(
         field=field,
         error=error,
     )
+
+
+async def _home_of(user_id: int) -> str | None:
+    """ "8栋 301" when the caller's login is a registered person with one home here."""
+    person = await person_of_user(user_id)
+    homes = await current_residencies(person) if person is not None else []
+    if len(homes) != 1:
+        return None
+    d = await get_dwelling(homes[0]["dwelling_id"])
+    return f"{d['building_name']} {d['number']}"
 
 
 @get("/report", guards=[requires("repairs.report")])
@@ -293,10 +313,11 @@ async def report_form(request: Request, data: Annotated[ReportForm, FORM]) -> Re
     async def act() -> None:
         building_id = _number(data.building_id, "building_id", int) if data.building_id else None
         dwelling_id = None
-        if data.location == "dwelling":
+        if data.location == "dwelling" and (building_id is not None or data.dwelling_number.strip()):
             if building_id is None:
                 raise InvalidInput("choose your building", field="building_id")
             dwelling_id = await _dwelling_of(building_id, data.dwelling_number)
+        # Otherwise a resident linked to the register reports for their own home (intake knows it).
         created.update(
             await intake.report(
                 category=data.category,
@@ -328,7 +349,7 @@ async def my_repairs(request: Request) -> Response:
     me = caller_id(request)
     rows = (
         await Repair.select()
-        .where((Repair.requester_user_id == me) | (Repair.reported_by_user_id == me))
+        .where(await own_repairs_filter(me))
         .order_by(Repair.id, ascending=False)
         .limit(100)
         .run()
@@ -399,7 +420,7 @@ async def _me(request: Request) -> dict[str, Any]:
 
 
 @post("/jobs/{repair_id:int}/grab", guards=[requires("repairs.work")])
-async def grab_form(request: Request, repair_id: PathId) -> Response:
+async def grab_form(request: Request, repair_id: FromPath[int]) -> Response:
     async def act() -> None:
         member = await _me(request)
         await dispatch.grab(await visible_repair(request, repair_id), member, user_id=caller_id(request))
@@ -428,7 +449,7 @@ def _materials(text: str) -> list[dict[str, Any]]:
 
 
 @post("/jobs/{repair_id:int}/work", guards=[requires("repairs.work")])
-async def work_form(request: Request, repair_id: PathId, data: Annotated[WorkForm, FORM]) -> Response:
+async def work_form(request: Request, repair_id: FromPath[int], data: Annotated[WorkForm, FORM]) -> Response:
     async def act() -> None:
         member = await _me(request)
         await work.record_work(
@@ -453,7 +474,9 @@ class ReasonForm:
 
 
 @post("/jobs/{repair_id:int}/decline", guards=[requires("repairs.work")])
-async def decline_form(request: Request, repair_id: PathId, data: Annotated[ReasonForm, FORM]) -> Response:
+async def decline_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[ReasonForm, FORM]
+) -> Response:
     async def act() -> None:
         member = await _me(request)
         await dispatch.decline(
@@ -554,7 +577,7 @@ async def projects_page(request: Request) -> Response:
 
 
 @get("/projects/{project_id:int}", guards=[requires("repairs.view")])
-async def project_page(request: Request, project_id: PathId) -> Response:
+async def project_page(request: Request, project_id: FromPath[int]) -> Response:
     from plugins.repairs import projects
 
     project = await projects.get_project(project_id)

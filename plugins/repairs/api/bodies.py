@@ -6,12 +6,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar.params import PathParameter
 
 # Row ids as the databases store them (a 32-bit integer): anything else is a 400, not a driver error.
 Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
-# The same for ids in paths: /repairs/99999999999 is a 400, never a 500 from the driver.
-PathId = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -7,20 +7,12 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from core.api import requires
 from plugins.repairs import costs, dispatch, team, views, work
 from plugins.repairs.access import caller_id, visible_repair
-from plugins.repairs.api.bodies import (
-    AppointmentIn,
-    AssignIn,
-    AvailabilityIn,
-    PathId,
-    QuoteIn,
-    ReasonIn,
-    WorkIn,
-)
+from plugins.repairs.api.bodies import AppointmentIn, AssignIn, AvailabilityIn, QuoteIn, ReasonIn, WorkIn
 from plugins.repairs.team import OPEN_STATES, member_of_user, skill_problem, skills_of
 
 
@@ -28,18 +20,20 @@ class DispatchController(Controller):
     path = "/"
 
     @post("/{repair_id:int}/assign", guards=[requires("repairs.dispatch")], status_code=200)
-    async def assign(self, request: Request, repair_id: PathId, data: JSONBody[AssignIn]) -> dict[str, Any]:
+    async def assign(
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[AssignIn]
+    ) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await dispatch.assign(repair, data.member_id, by_user_id=caller_id(request), reason=data.reason)
         return await views.detail(await visible_repair(request, repair_id))
 
     @get("/{repair_id:int}/suggestions", guards=[requires("repairs.dispatch")])
-    async def suggestions(self, request: Request, repair_id: PathId) -> list[dict[str, Any]]:
+    async def suggestions(self, request: Request, repair_id: FromPath[int]) -> list[dict[str, Any]]:
         return await dispatch.suggest(await visible_repair(request, repair_id))
 
     @post("/{repair_id:int}/appointment", guards=[requires("repairs.dispatch")], status_code=200)
     async def appointment(
-        self, request: Request, repair_id: PathId, data: JSONBody[AppointmentIn]
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[AppointmentIn]
     ) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await dispatch.set_appointment(repair, data.at, data.note, by_user_id=caller_id(request))
@@ -105,20 +99,22 @@ class JobsController(Controller):
         return await team.update_member(member["id"], {"available": data.available})
 
     @post("/{repair_id:int}/grab", guards=[requires("repairs.work")], status_code=200)
-    async def grab(self, request: Request, repair_id: PathId) -> dict[str, Any]:
+    async def grab(self, request: Request, repair_id: FromPath[int]) -> dict[str, Any]:
         member, repair = await _my_job(request, repair_id)
         await dispatch.grab(repair, member, user_id=caller_id(request))
         return views.summary(await visible_repair(request, repair_id))
 
     @post("/{repair_id:int}/decline", guards=[requires("repairs.work")], status_code=200)
-    async def decline(self, request: Request, repair_id: PathId, data: JSONBody[ReasonIn]) -> dict[str, Any]:
+    async def decline(
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> dict[str, Any]:
         member, repair = await _my_job(request, repair_id)
         await dispatch.decline(repair, member, data.reason, user_id=caller_id(request))
         return {"id": repair_id, "declined": True}
 
     @post("/{repair_id:int}/appointment", guards=[requires("repairs.work")], status_code=200)
     async def appointment(
-        self, request: Request, repair_id: PathId, data: JSONBody[AppointmentIn]
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[AppointmentIn]
     ) -> dict[str, Any]:
         member, repair = await _my_job(request, repair_id)
         if repair["assignee_member_id"] != member["id"]:
@@ -127,7 +123,9 @@ class JobsController(Controller):
         return views.summary(await visible_repair(request, repair_id))
 
     @post("/{repair_id:int}/quote", guards=[requires("repairs.work")], status_code=200)
-    async def quote(self, request: Request, repair_id: PathId, data: JSONBody[QuoteIn]) -> dict[str, Any]:
+    async def quote(
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[QuoteIn]
+    ) -> dict[str, Any]:
         member, repair = await _my_job(request, repair_id)
         if repair["assignee_member_id"] != member["id"]:
             raise PermissionDeniedException("this job is not yours")
@@ -136,7 +134,7 @@ class JobsController(Controller):
 
     @post("/{repair_id:int}/work", guards=[requires("repairs.work")])
     async def record_work(
-        self, request: Request, repair_id: PathId, data: JSONBody[WorkIn]
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[WorkIn]
     ) -> dict[str, Any]:
         member, repair = await _my_job(request, repair_id)
         record = await work.record_work(

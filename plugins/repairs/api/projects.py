@@ -7,12 +7,12 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from core.api import InvalidInput, NotFound, holds, requires
 from plugins.repairs import projects
 from plugins.repairs.access import caller_id
-from plugins.repairs.api.bodies import BalanceIn, CollectionIn, ExpenseIn, PathId, ProjectIn
+from plugins.repairs.api.bodies import BalanceIn, CollectionIn, ExpenseIn, ProjectIn
 
 
 def _manager(request: Request) -> bool:
@@ -64,13 +64,13 @@ class ProjectsController(Controller):
         return [p for p in rows if await projects.concerns(p, me)]
 
     @get("/{project_id:int}", guards=[requires("repairs.view")])
-    async def accounts(self, request: Request, project_id: PathId) -> dict[str, Any]:
+    async def accounts(self, request: Request, project_id: FromPath[int]) -> dict[str, Any]:
         """The public accounts (公示) for the households concerned."""
         return await projects.accounts((await _visible(request, project_id))["id"])
 
     @post("/{project_id:int}/collections", guards=[requires("repairs.view")], status_code=200)
     async def collect(
-        self, request: Request, project_id: PathId, data: JSONBody[CollectionIn]
+        self, request: Request, project_id: FromPath[int], data: JSONBody[CollectionIn]
     ) -> dict[str, Any]:
         project = await _runnable(request, project_id)
         return await projects.record_collection(
@@ -79,7 +79,7 @@ class ProjectsController(Controller):
 
     @post("/{project_id:int}/expenses", guards=[requires("repairs.view")])
     async def expense(
-        self, request: Request, project_id: PathId, data: JSONBody[ExpenseIn]
+        self, request: Request, project_id: FromPath[int], data: JSONBody[ExpenseIn]
     ) -> dict[str, Any]:
         project = await _runnable(request, project_id)
         row = await projects.add_expense(
@@ -95,13 +95,13 @@ class ProjectsController(Controller):
         }
 
     @post("/{project_id:int}/settle", guards=[requires("repairs.projects")], status_code=200)
-    async def settle(self, request: Request, project_id: PathId) -> dict[str, Any]:
+    async def settle(self, request: Request, project_id: FromPath[int]) -> dict[str, Any]:
         project = await _visible(request, project_id)
         return await projects.settle(project, by_user_id=caller_id(request))
 
     @post("/{project_id:int}/balances", guards=[requires("repairs.view")], status_code=200)
     async def balance_done(
-        self, request: Request, project_id: PathId, data: JSONBody[BalanceIn]
+        self, request: Request, project_id: FromPath[int], data: JSONBody[BalanceIn]
     ) -> dict[str, Any]:
         project = await _runnable(request, project_id)
         return await projects.mark_balance_done(project, data.dwelling_id)

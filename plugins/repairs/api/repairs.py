@@ -10,8 +10,15 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.api import InvalidInput, holds, requires
 from plugins.repairs import categories, costs, intake, views, work
-from plugins.repairs.access import caller_id, is_dispatcher, require_requester, sees_contact, visible_repair
-from plugins.repairs.api.bodies import CategoryPatch, FeedbackIn, PathId, RepairIn, SignOffIn, TierIn
+from plugins.repairs.access import (
+    caller_id,
+    is_dispatcher,
+    own_repairs_filter,
+    require_requester,
+    sees_contact,
+    visible_repair,
+)
+from plugins.repairs.api.bodies import CategoryPatch, FeedbackIn, RepairIn, SignOffIn, TierIn
 from plugins.repairs.figures import repair_figures
 
 
@@ -80,7 +87,7 @@ class RepairsController(Controller):
         query = Repair.select()
         if not is_dispatcher(request):
             me = caller_id(request)
-            query = query.where((Repair.requester_user_id == me) | (Repair.reported_by_user_id == me))
+            query = query.where(await own_repairs_filter(me))
         if in_state:
             query = query.where(Repair.state == in_state)
         if category:
@@ -94,18 +101,20 @@ class RepairsController(Controller):
         }
 
     @get("/{repair_id:int}", guards=[requires("repairs.view")])
-    async def one(self, request: Request, repair_id: PathId) -> dict[str, Any]:
+    async def one(self, request: Request, repair_id: FromPath[int]) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         return await views.detail(repair, with_contact=await sees_contact(request, repair))
 
     @post("/{repair_id:int}/tier", guards=[requires("repairs.dispatch")], status_code=200)
-    async def tier(self, request: Request, repair_id: PathId, data: JSONBody[TierIn]) -> dict[str, Any]:
+    async def tier(
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[TierIn]
+    ) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await costs.set_tier(repair, data.tier, data.reason, by_user_id=caller_id(request))
         return views.summary(await visible_repair(request, repair_id))
 
     @post("/{repair_id:int}/quote/confirm", guards=[requires("repairs.report")], status_code=200)
-    async def confirm_quote(self, request: Request, repair_id: PathId) -> dict[str, Any]:
+    async def confirm_quote(self, request: Request, repair_id: FromPath[int]) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "confirm the quote")
         await costs.confirm_quote(repair, by_user_id=caller_id(request))
@@ -113,7 +122,7 @@ class RepairsController(Controller):
 
     @post("/{repair_id:int}/sign-off", guards=[requires("repairs.report")], status_code=200)
     async def sign_off(
-        self, request: Request, repair_id: PathId, data: JSONBody[SignOffIn]
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[SignOffIn]
     ) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "sign off the work")
@@ -122,7 +131,7 @@ class RepairsController(Controller):
 
     @post("/{repair_id:int}/feedback", guards=[requires("repairs.report")], status_code=200)
     async def feedback(
-        self, request: Request, repair_id: PathId, data: JSONBody[FeedbackIn]
+        self, request: Request, repair_id: FromPath[int], data: JSONBody[FeedbackIn]
     ) -> dict[str, Any]:
         repair = await visible_repair(request, repair_id)
         await require_requester(request, repair, "give feedback")

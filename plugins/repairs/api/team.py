@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.api import requires
 from plugins.repairs import team
-from plugins.repairs.api.bodies import MemberIn, MemberPatch, PathId, ShiftIn, SkillIn
+from plugins.repairs.api.bodies import MemberIn, MemberPatch, ShiftIn, SkillIn
 
 
 class TeamController(Controller):
@@ -47,7 +47,7 @@ class TeamController(Controller):
         )
 
     @get("/{member_id:int}", guards=[requires("repairs.team")])
-    async def member(self, member_id: PathId) -> dict[str, Any]:
+    async def member(self, member_id: FromPath[int]) -> dict[str, Any]:
         member = await team.get_member(member_id)
         return {
             **member,
@@ -56,12 +56,12 @@ class TeamController(Controller):
         }
 
     @patch("/{member_id:int}", guards=[requires("repairs.team")])
-    async def change_member(self, member_id: PathId, data: JSONBody[MemberPatch]) -> dict[str, Any]:
+    async def change_member(self, member_id: FromPath[int], data: JSONBody[MemberPatch]) -> dict[str, Any]:
         changes = {k: getattr(data, k) for k in data.__struct_fields__ if getattr(data, k) is not None}
         return await team.update_member(member_id, changes)
 
     @post("/{member_id:int}/skills", guards=[requires("repairs.team")], status_code=200)
-    async def skill(self, member_id: PathId, data: JSONBody[SkillIn]) -> dict[str, Any]:
+    async def skill(self, member_id: FromPath[int], data: JSONBody[SkillIn]) -> dict[str, Any]:
         return await team.add_skill(
             member_id,
             skill=data.skill,
@@ -71,9 +71,9 @@ class TeamController(Controller):
         )
 
     @post("/{member_id:int}/rota", guards=[requires("repairs.team")])
-    async def shift(self, member_id: PathId, data: JSONBody[ShiftIn]) -> dict[str, Any]:
+    async def shift(self, member_id: FromPath[int], data: JSONBody[ShiftIn]) -> dict[str, Any]:
         return await team.add_shift(member_id, kind=data.kind, starts_at=data.starts_at, ends_at=data.ends_at)
 
     @get("/{member_id:int}/service", guards=[requires("repairs.team")])
-    async def service(self, member_id: PathId) -> dict[str, Any]:
+    async def service(self, member_id: FromPath[int]) -> dict[str, Any]:
         return await team.service_record(member_id)
