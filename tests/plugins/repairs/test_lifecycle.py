@@ -187,6 +187,11 @@ async def test_ui_slots_follow_permissions(world):
         assert "/c/comm-a/repairs/team" in {i.path for i in ui_navigation(tenant, staff)}
         cards = await ui_dashboard_cards(tenant, staff)
         assert cards[0].value == "1" and await ui_dashboard_cards(tenant, volunteer) == []
+        resident = UserRef(
+            world.resident_user["id"], "r", "resident", frozenset({"repairs.report", "repairs.view"})
+        )
+        [mine] = await ui_dashboard_cards(tenant, resident)
+        assert mine.value == "1" and mine.path == "/c/comm-a/repairs/mine"
         [panel] = await ui_panels(tenant, staff, "dwelling", world.home["dwelling_id"])
         assert repair["number"] in panel.html and "water_pipe" in panel.html
         assert f'href="/c/comm-a/repairs/{repair["id"]}"' in panel.html
