@@ -90,7 +90,7 @@ __all__ = [
 # read the places and people it refers to, and list the files on its records without importing
 # core internals. Each runs with the current tenant set (a request, a job or a tenant hook) and
 # inside its transaction; each raises NotFound for a missing or foreign row and InvalidInput /
-# Conflict exactly as the core API does. Documented in docs/plugins/writing-a-plugin.md.
+# Conflict exactly as the core API does. Documented in docs/plugins/services.md.
 # ---------------------------------------------------------------------------------------------
 
 __all__ += [
