@@ -90,7 +90,7 @@ __all__ = [
 # read the places and people it refers to, and list the files on its records without importing
 # core internals. Each runs with the current tenant set (a request, a job or a tenant hook) and
 # inside its transaction; each raises NotFound for a missing or foreign row and InvalidInput /
-# Conflict exactly as the core API does. Documented in docs/plugins/writing-a-plugin.md.
+# Conflict exactly as the core API does. Documented in docs/plugins/services.md.
 # ---------------------------------------------------------------------------------------------
 
 __all__ += [
@@ -107,6 +107,7 @@ __all__ += [
     "is_member",
     "list_buildings",
     "open_case",
+    "person_of_user",
     "transition_case",
     "vulnerability_categories",
 ]
@@ -249,6 +250,14 @@ async def acts_for(user_id: int, person_id: int, scope: str) -> bool:
         (Proxy.person == person_id) & (Proxy.proxy_user_id == user_id)
         & Proxy.scope.is_in(["all", scope]) & (Proxy.valid_from <= today)
         & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))).run())
+
+
+async def person_of_user(user_id: int) -> int | None:
+    """The register person this login is in the current community (a resident's portal account),
+    or None for staff and residents whose login is not linked to a person."""
+    from core.residents.accounts import person_of_user as _person_of_user
+
+    return await _person_of_user(user_id)
 
 
 async def is_member(user_id: int) -> bool:
