@@ -84,9 +84,10 @@ __all__ = [
 
 
 # =============================================================================================
-# Services for plugins: small, stable wrappers over core services. Each block says why it is
-# here; all run with the current community set (``current_tenant()``), inside the caller's
-# transaction where there is one. Documented in docs/plugins/services.md.
+# Services for plugins (added with the door_access plugin, issue 7): small, stable wrappers over
+# core services. Each block says why it is here; all run with the current community set
+# (``current_tenant()``), inside the caller's transaction where there is one. Documented in
+# docs/plugins/services.md.
 # =============================================================================================
 
 # -- Transactions: for routes that opt out of the request transaction --------------------------
@@ -103,22 +104,10 @@ def write_transaction() -> Any:
     return _write_transaction(current().engine)
 
 
-# -- The register, read-only: people, residencies, vulnerabilities -----------------------------
-# Plugins that act on residents (door access, canteen, repairs) need who lives where and who
-# needs priority care, without importing the register's tables.
-
-
-async def person_brief(person_id: int) -> dict[str, Any] | None:
-    """``{id, name, birth_date, erased}`` of a person of this community, or None."""
-    from core.residents.tables import Person
-
-    row: dict[str, Any] | None = await Person.select(
-        Person.id, Person.name, Person.birth_date, Person.erased_at).where(
-        Person.id == person_id).first().run()
-    if row is None:
-        return None
-    return {"id": row["id"], "name": row["name"], "birth_date": row["birth_date"],
-            "erased": row["erased_at"] is not None}
+# -- The register, read-only: residencies and the care register -------------------------------
+# Plugins that act on residents (door access, canteen) need who lives where now and who is in
+# the care register with consent, without importing the register's tables (a person, a
+# building, a person's categories: see the repairs block below).
 
 
 async def current_residencies(person_id: int) -> list[dict[str, Any]]:
@@ -133,16 +122,6 @@ async def current_residencies(person_id: int) -> list[dict[str, Any]]:
              "unit_id": r["unit_id"], "role": r["role"], "start_date": r["start_date"]} for r in rows]
 
 
-async def vulnerabilities_of(person_id: int) -> list[dict[str, Any]]:
-    """The person's active vulnerability records: ``{category, tier, consent_on}``."""
-    from core.residents.tables import Vulnerability
-
-    rows = await Vulnerability.select(Vulnerability.category, Vulnerability.tier,
-                                      Vulnerability.consent_on).where(
-        (Vulnerability.person == person_id) & (Vulnerability.active == True)).run()  # noqa: E712
-    return list(rows)
-
-
 async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:
     """People with an active record of ``category`` (e.g. ``elderly_alone``): ``{person_id, tier}``."""
     from core.residents.tables import Vulnerability
@@ -152,15 +131,6 @@ async def people_in_category(category: str, *, consented_only: bool = True) -> l
         where = where & Vulnerability.consent_on.is_not_null()
     rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
     return [{"person_id": r["person"], "tier": r["tier"]} for r in rows]
-
-
-async def building_brief(building_id: int) -> dict[str, Any] | None:
-    """``{id, name}`` of a building of this community, or None."""
-    from core.residents.tables import Building
-
-    row: dict[str, Any] | None = await Building.select(Building.id, Building.name).where(
-        Building.id == building_id).first().run()
-    return row
 
 
 # -- Private files: objects a plugin keeps for itself -------------------------------------------
@@ -212,33 +182,6 @@ async def erase_private_file(attachment_id: int) -> bool:
     return True
 
 
-# -- Cases: a plugin raises a case for people to act on ----------------------------------------
-# Persisting device faults and welfare checks become cases of the plugin's own case types
-# (declared with ``register_case_types``), routed to the building's grid like any other case.
-
-
-async def open_case(*, case_type: str, title: str, description: str = "",
-                    building_id: int | None = None, person_id: int | None = None,
-                    priority: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Open a case in the current community (channel ``system``); returns the case."""
-    from core.cases import engine
-    from core.cases.routes import case_types
-    from core.runtime import current
-
-    return await engine.open_case(case_types(current()), case_type=case_type, title=title,
-                                  description=description, channel="system",
-                                  requester_person_id=person_id, building_id=building_id,
-                                  priority=priority, extra=extra)
-
-
-async def case_state(case_id: int) -> str | None:
-    """The state of a case of this community (``new``, ``closed`` …), or None when there is none."""
-    from core.cases.tables import Case
-
-    row = await Case.select(Case.state).where(Case.id == case_id).first().run()
-    return None if row is None else str(row["state"])
-
-
 # -- Keys: per-plugin secret keys derived from the deployment's secret -------------------------
 # A plugin that encrypts (face images, device secrets) needs a key that is never in the repo
 # and differs per plugin and purpose; HKDF over LINLI_SECRET_KEY gives one without new settings.
@@ -257,16 +200,199 @@ def plugin_key(plugin_id: str, purpose: str) -> bytes:
 
 
 __all__ += [
-    "building_brief",
-    "case_state",
     "current_residencies",
     "erase_private_file",
-    "open_case",
     "people_in_category",
-    "person_brief",
     "plugin_key",
     "read_private_file",
     "store_private_file",
-    "vulnerabilities_of",
     "write_transaction",
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Cases, the register and files for plugins (added with the repairs plugin, issue 6).
+#
+# Small wrappers over core services so that a plugin can file and move cases of its own type,
+# read the places and people it refers to, and list the files on its records without importing
+# core internals. Each runs with the current tenant set (a request, a job or a tenant hook) and
+# inside its transaction; each raises NotFound for a missing or foreign row and InvalidInput /
+# Conflict exactly as the core API does. Documented in docs/plugins/writing-a-plugin.md.
+# ---------------------------------------------------------------------------------------------
+
+__all__ += [
+    "acts_for",
+    "assign_case",
+    "attachments_of",
+    "case_feedback",
+    "dwellings_of_building",
+    "get_building",
+    "get_case",
+    "get_dwelling",
+    "get_person",
+    "holds",
+    "is_member",
+    "list_buildings",
+    "open_case",
+    "transition_case",
+    "vulnerability_categories",
+]
+
+
+def holds(connection: Any, permission: str) -> bool:
+    """Whether the caller's roles in the current community grant ``permission`` (never raises).
+
+    For handlers that show more to some callers; access itself is the route's ``requires``.
+    """
+    from core.auth.guards import holds as _holds
+
+    return _holds(connection, permission)
+
+
+def _case_types() -> dict[str, CaseType]:
+    from core.cases.routes import case_types
+    from core.runtime import current
+
+    return case_types(current())
+
+
+async def open_case(
+    *,
+    case_type: str,
+    title: str,
+    description: str = "",
+    channel: str = "app",
+    person_id: int | None = None,
+    requester_user_id: int | None = None,
+    acting_user_id: int | None = None,
+    dwelling_id: int | None = None,
+    building_id: int | None = None,
+    location_note: str = "",
+    priority: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """File a case of a registered type (``register_case_types``) for ``person_id`` (the
+    requester in the register) and/or ``requester_user_id`` (their login); ``acting_user_id`` is
+    whoever entered it on their behalf. SLA clocks and grid routing are the engine's. Returns the
+    case row (``id``, ``number``, ``state``, ``grid_id``, ``due_at``, …)."""
+    from core.cases import engine
+
+    return await engine.open_case(
+        _case_types(), case_type=case_type, title=title, description=description, channel=channel,
+        requester_person_id=person_id, requester_user_id=requester_user_id,
+        acting_user_id=acting_user_id, dwelling_id=dwelling_id, building_id=building_id,
+        location_note=location_note, priority=priority, extra=extra)
+
+
+async def get_case(case_id: int) -> dict[str, Any]:
+    """One case of the current community (NotFound otherwise)."""
+    from core.cases import engine
+
+    return await engine.get_case(case_id)
+
+
+async def transition_case(case_id: int, to: str, *, actor_id: int | None, reason: str = "") -> dict[str, Any]:
+    """Move a case to state ``to`` (Conflict naming the allowed states when it may not)."""
+    from core.cases import engine
+
+    return await engine.transition(_case_types(), case_id, to, actor_id=actor_id, reason=reason)
+
+
+async def assign_case(case_id: int, user_id: int, *, actor_id: int | None) -> dict[str, Any]:
+    """Make ``user_id`` (a member of the community) the case's assignee; an accepted or reopened
+    case becomes ``assigned``."""
+    from core.cases import engine
+
+    return await engine.assign(_case_types(), case_id, user_id, actor_id=actor_id)
+
+
+async def case_feedback(
+    case_id: int, *, outcome: str, score: int, comment: str = "", by_user_id: int | None
+) -> dict[str, Any]:
+    """The requester's verdict on a resolved case: ``fixed`` / ``partly`` close it,
+    ``not_fixed`` reopens it; ``score`` is 1-5."""
+    from core.cases import engine
+
+    return await engine.give_feedback(
+        _case_types(), case_id, outcome=outcome, score=score, comment=comment, by_user_id=by_user_id)
+
+
+async def get_building(building_id: int) -> dict[str, Any]:
+    """A building of the current community: ``id``, ``name``, ``floors``, … (NotFound otherwise)."""
+    from core.residents.places import get_building as _get
+
+    return await _get(building_id)
+
+
+async def get_dwelling(dwelling_id: int) -> dict[str, Any]:
+    """A dwelling with ``building`` (id), ``unit``, ``number``, ``building_name`` (NotFound otherwise)."""
+    from core.residents.places import get_dwelling as _get
+
+    return await _get(dwelling_id)
+
+
+async def list_buildings() -> list[dict[str, Any]]:
+    """The community's buildings (``id``, ``name``), in name order — for pickers in forms."""
+    from core.residents.tables import Building
+
+    return await Building.select(Building.id, Building.name).order_by(Building.name).run()
+
+
+async def dwellings_of_building(building_id: int) -> list[dict[str, Any]]:
+    """The dwellings of one building (``id``, ``number``, ``unit``, ``floor``), in number order."""
+    from core.residents.tables import Dwelling
+
+    await get_building(building_id)
+    return await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.floor).where(
+        Dwelling.building == building_id).order_by(Dwelling.id).run()
+
+
+async def get_person(person_id: int) -> dict[str, Any]:
+    """A person of the register as plugins see them: ``id``, ``name``, ``phone`` (NotFound for a
+    missing or erased person). The ID number never leaves the core."""
+    from core.residents.people import get_person as _get
+
+    row = await _get(person_id)
+    return {"id": row["id"], "name": row["name"], "phone": row["phone"]}
+
+
+async def vulnerability_categories(person_id: int) -> list[str]:
+    """The person's active categories in the vulnerability register (``elderly_alone``, …)."""
+    from core.residents.tables import Vulnerability
+
+    rows = await Vulnerability.select(Vulnerability.category).where(
+        (Vulnerability.person == person_id) & Vulnerability.active.eq(True)).run()
+    return sorted({r["category"] for r in rows})
+
+
+async def acts_for(user_id: int, person_id: int, scope: str) -> bool:
+    """Whether ``user_id`` is a registered proxy of ``person_id`` today, for ``scope`` or ``all``."""
+    import datetime as dt
+
+    from core.residents.tables import Proxy
+
+    today = dt.date.today()
+    return bool(await Proxy.exists().where(
+        (Proxy.person == person_id) & (Proxy.proxy_user_id == user_id)
+        & Proxy.scope.is_in(["all", scope]) & (Proxy.valid_from <= today)
+        & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))).run())
+
+
+async def is_member(user_id: int) -> bool:
+    """Whether ``user_id`` holds any role in the current community."""
+    from core.auth.tables import Membership
+
+    return bool(await Membership.exists().where(
+        (Membership.user == user_id) & (Membership.community == current_tenant().community_id)).run())
+
+
+async def attachments_of(owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
+    """The files on one record (not removed): ``id``, ``purpose``, ``content_type``,
+    ``file_name``, ``size``, ``uploaded_by``, ``uploaded_at``. No access check: the plugin
+    decides who sees its record; downloads go through the core's attachments API."""
+    from core.files.tables import Attachment
+
+    return await Attachment.select(
+        Attachment.id, Attachment.purpose, Attachment.content_type, Attachment.file_name,
+        Attachment.size, Attachment.uploaded_by, Attachment.uploaded_at,
+    ).where((Attachment.owner_kind == owner_kind) & (Attachment.owner_id == owner_id)
+            & Attachment.deleted_at.is_null()).order_by(Attachment.id).run()

@@ -18,7 +18,11 @@ class NotFound(LinliError):
 
 
 class Conflict(LinliError):
-    """The request is valid but clashes with the current state."""
+    """The request is valid but clashes with the current state; `field` names the one to change."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class InvalidInput(LinliError):

@@ -32,9 +32,9 @@ async def create_user(username: str, password: str, *, display_name: str = "",
     if phone is not None and not PHONE.match(phone):
         raise InvalidInput("must be an 11-digit mainland mobile number", field="phone")
     if await User.exists().where(User.username == username).run():
-        raise Conflict(f"the username {username!r} is taken")
+        raise Conflict("this username is taken", field="username")
     if phone is not None and await User.exists().where(User.phone == phone).run():
-        raise Conflict("that phone number already has an account")
+        raise Conflict("that phone number already has an account", field="phone")
     user = User(username=username, display_name=display_name or username, phone=phone,
                 password_hash=hash_password(password), is_platform_admin=is_platform_admin,
                 created_at=_now())

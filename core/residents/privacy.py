@@ -12,7 +12,15 @@ from typing import Any
 
 from core.residents.identity import FieldKeys
 from core.residents.people import get_person
-from core.residents.tables import EmergencyContact, Person, Proxy, Residency, Vulnerability
+from core.residents.tables import (
+    EmergencyContact,
+    Invitation,
+    Person,
+    Proxy,
+    Residency,
+    ResidentAccount,
+    Vulnerability,
+)
 
 
 async def export_core(keys: FieldKeys, person_id: int) -> dict[str, Any]:
@@ -35,6 +43,10 @@ async def export_core(keys: FieldKeys, person_id: int) -> dict[str, Any]:
         .where((Proxy.person == person_id) | (Proxy.proxy_person == person_id))
         .run(),
         "visits": await Visit.select().where(Visit.person == person_id).run(),
+        "portal_account": await ResidentAccount.select(
+            ResidentAccount.created_at, ResidentAccount.user.phone.as_alias("login_phone"))
+        .where(ResidentAccount.person == person_id)
+        .run(),
         "cases": await Case.select(
             Case.id, Case.number, Case.type, Case.title, Case.description, Case.state, Case.created_at
         )
@@ -69,6 +81,9 @@ async def erase_core(person_id: int) -> int:
     for table, where in (
         (EmergencyContact, EmergencyContact.person == person_id),
         (Proxy, (Proxy.person == person_id) | (Proxy.proxy_person == person_id)),
+        # The portal login stays a login, but no longer this (erased) person; open codes die.
+        (ResidentAccount, ResidentAccount.person == person_id),
+        (Invitation, Invitation.person == person_id),
     ):
         touched += await table.count().where(where).run()
         await table.delete().where(where).run()

@@ -391,10 +391,11 @@ class VulnerabilitiesController(Controller):
 
 
 def _handlers() -> list[Any]:
+    from core.residents.account_routes import ResidentAccountsController
     from core.residents.transfer_routes import RegisterTransferController
 
     return [PlacesController, PersonsController, ResidenciesController, VulnerabilitiesController,
-            RegisterTransferController]
+            RegisterTransferController, ResidentAccountsController]
 
 
 RESIDENT_HANDLERS = _handlers()

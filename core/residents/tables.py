@@ -19,6 +19,7 @@ from piccolo.columns import (
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
+from core.auth.tables import User
 from core.db.tenant import TenantTable
 
 
@@ -134,5 +135,27 @@ class Vulnerability(TenantTable, tablename="vulnerability"):
     notes = Text(default="")
 
 
+class ResidentAccount(TenantTable, tablename="resident_account"):
+    """A login (a platform user) that is this person in this community: the resident portal's
+    "me". Tenant-owned, because the person is; one person has at most one account here."""
+
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.cascade)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade)
+    created_at = Timestamptz()
+    created_by = Integer(null=True, default=None)  # staff user; None when redeemed by invitation
+
+
+class Invitation(TenantTable, tablename="resident_invitation"):
+    """A single-use code staff hand to a resident to create their account (only its hash kept)."""
+
+    code_hash = Varchar(length=64, index=True)
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.cascade)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    used_by = Integer(null=True, default=None)  # the user id it created or linked
+
+
 RESIDENT_TABLES: list[type[Table]] = [Compound, Building, Unit, Dwelling, Household, Person, Residency, Proxy,
-                   EmergencyContact, Vulnerability]
+                   EmergencyContact, Vulnerability, ResidentAccount, Invitation]

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from core.auth.guards import principal_of, requires
@@ -50,12 +50,19 @@ async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) 
     ui = await chrome(request)
     principal = principal_of(request)
     staff = "cases.manage" in ui["permissions"]
+    person_id, dwelling_id = None, None
+    if not staff:  # a resident linked to the register reports from their home: grid and place known
+        from core.residents.accounts import household_of, person_of_user
+
+        person_id = await person_of_user(principal.user_id)
+        home = await household_of(person_id) if person_id is not None else None
+        dwelling_id = home["dwelling"] if home else None
     try:
         case = await engine.open_case(
             case_types(state_of(request.app)), case_type=data.type, title=data.title,
             description=data.description.strip(), channel="walk_in" if staff else "app",
-            requester_user_id=None if staff else principal.user_id,
-            acting_user_id=principal.user_id if staff else None)
+            requester_user_id=None if staff else principal.user_id, requester_person_id=person_id,
+            dwelling_id=dwelling_id, acting_user_id=principal.user_id if staff else None)
     except InvalidInput as exc:
         # Re-rendered with the values kept; the 400 rolls the request's transaction back.
         return page(request, "case_new.html", status=400, **ui, types=_types(request), form=data,
@@ -90,10 +97,11 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
 
 
 @get("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
-async def case_page(request: Request, case_id: FromPath[int]) -> Response:
+async def case_page(request: Request, case_id: FromPath[int],
+                    photo: FromQuery[str | None] = None) -> Response:
     ui = await chrome(request)
     return page(request, "case.html", **ui, **await _case_view(request, case_id, ui),
-                error=None)
+                error=None, photo_failed=photo == "failed")
 
 
 @dataclass

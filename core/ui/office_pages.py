@@ -16,6 +16,7 @@ from core.auth.guards import principal_of, requires_office
 from core.errors import InvalidInput, NotFound
 from core.runtime import state_of
 from core.ui.charts import bar_chart
+from core.ui.chrome import switchable_places
 from core.ui.render import lang_of, page
 
 PERIODS = ("month", "last_month", "year")
@@ -77,7 +78,8 @@ async def _office_view(request: Request, office: str, period: str, *, status: in
     return page(request, "office.html", status=status, office=office_row, communities=communities,
                 figures=figures, charts=charts, modules=modules,
                 module_names={m["id"]: m["name"] for m in modules},
-                start=start, end=end, period=period, periods=PERIODS, can=can, error=error)
+                start=start, end=end, period=period, periods=PERIODS, can=can, error=error,
+                places=await switchable_places(principal_of(request)))
 
 
 @get("/o/{office:str}/", guards=[requires_office("office.view")])
@@ -131,7 +133,8 @@ async def drill_down(request: Request, office: FromPath[str], community: FromPat
                                       Case.created_at).where(Case.state.is_in(list(engine.ACTIVE))).order_by(
                 Case.due_at).limit(200).run()
     return page(request, "office_community.html", office=await _office_row(office),
-                sections=sections, cases=cases, now=dt.datetime.now(dt.UTC))
+                sections=sections, cases=cases, now=dt.datetime.now(dt.UTC),
+                places=await switchable_places(principal_of(request)))
 
 
 async def _office_row(slug: str) -> dict[str, Any]:

@@ -43,7 +43,14 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
     for result in hooks.ui_panels(tenant=tenant, user=ui["user_ref"], page="resident",
                                   subject_id=person_id):
         panels.extend(await maybe_await(result) or ())
+    account = invitations = None
+    if "residents.accounts" in ui["permissions"]:
+        from core.residents.accounts import account_of_person, open_invitations
+
+        account = await account_of_person(person_id)
+        invitations = await open_invitations(person_id)
     return {**ui, "person": person_out(row, runtime.field_keys, reveal=shown), "shown": shown,
+            "account": account, "invitations": invitations,
             "homes": homes, "categories": VULNERABILITY_CATEGORIES,
             "vulnerabilities": await vulnerability.list_for(person_id),
             "panels": sorted(panels, key=lambda p: p.order), "today": dt.date.today()}

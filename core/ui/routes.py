@@ -31,13 +31,18 @@ from core.errors import NotFound
 from core.plugins.registry import maybe_await
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.account_pages import ACCOUNT_PAGES
 from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
+from core.ui.member_pages import MEMBER_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
+from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
+from core.ui.portal_pages import PORTAL_PAGES
+from core.ui.register_pages import REGISTER_PAGES
 from core.ui.render import page
 from core.ui.visit_pages import VISIT_PAGES
 
@@ -170,6 +175,8 @@ async def dashboard(request: Request) -> Response:
     ui = await chrome(request)
     today = dt.date.today()
     allowed = ui["permissions"]
+    if "household.view_own" in allowed and "residents.view" not in allowed:
+        return Redirect(f"/c/{tenant.slug}/home", status_code=303)  # a resident's start page
     # Community-wide figures are for staff: a resident's dashboard shows only modules' cards.
     figures = await case_figures(dt.datetime.now(dt.UTC)) if "cases.manage" in allowed else None
     staff = "residents.view" in allowed
@@ -219,7 +226,7 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
 
     ui = await chrome(request)
     query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
-                        Case.created_at)
+                        Case.created_at, Case.hold_reason)
     # The same visibility as the API: residents see their own, grid workers their grids'.
     query = await scope_cases(query, principal_of(request), current_tenant(),
                               manager="cases.manage" in ui["permissions"])
@@ -243,7 +250,8 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
         path="/",
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
-                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *(plugin_pages or []), static],
+                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
+                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *MEMBER_PAGES, *(plugin_pages or []), static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

@@ -109,8 +109,15 @@ async def _authenticate(scope: Scope, runtime: Runtime) -> Principal | None:
     return principal
 
 
+# Row ids are 32-bit on PostgreSQL and SQLite cannot bind past 64 bits: a larger id in a path
+# names nothing, so it is answered like a missing row instead of failing in the driver.
+MAX_ID = 2**31 - 1
+
+
 async def _resolve_tenant(scope: Scope, runtime: Runtime, state: dict[str, Any]) -> Tenant | None:
     params = scope.get("path_params", {})
+    if any(isinstance(v, int) and not -MAX_ID <= v <= MAX_ID for v in params.values()):
+        raise NotFoundException("not found")
     if "office" in params:
         office_id = await runtime.tenants.office_id(params["office"])
         if office_id is None:

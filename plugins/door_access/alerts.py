@@ -80,6 +80,7 @@ async def watch(at: dt.datetime | None = None) -> dict[str, int]:
         )
         zh, en = KINDS[alert["kind"]]
         case = await open_case(
+            channel="system",
             case_type=CASE_TYPE,
             title=f"{zh}：{point['name'] if point else ''}"[:200],
             description=f"{en} since {alert['opened_at']:%Y-%m-%d %H:%M} UTC",

@@ -25,7 +25,7 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     staff = await h.user(role="community_staff", community="comm-a")
     phone = {"width": 390, "height": 844}
 
-    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/", viewport=phone)
+    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/home", viewport=phone)
     await me.goto(f"{base}/c/comm-a/cases/new")
     await me.get_by_role("button", name="提交").click()  # empty title: refused, form kept
     await me.get_by_role("alert").wait_for()
@@ -56,4 +56,4 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     await me.get_by_role("button", name="已解决", exact=True).click()
     await me.locator(".state", has_text="已办结").wait_for()
     history = await me.locator(".history").inner_text()
-    assert "feedback: fixed" in history
+    assert "居民答复：已解决" in history

@@ -50,7 +50,7 @@ async def test_staff_logs_in_searches_and_switches_to_english(served: Any, brows
     await other.get_by_label("用户名或手机号").fill(resident["username"])
     await other.get_by_label("密码").fill(DEFAULT_PASSWORD)
     await other.get_by_role("button", name="登录").click()
-    await other.wait_for_url(f"{base}/c/comm-a/")
+    await other.wait_for_url(f"{base}/c/comm-a/home")  # a resident's start page
     response = await other.goto(f"{base}/c/comm-a/residents")
     assert response.status == 403 and "没有权限" in await other.content()
 

@@ -1,0 +1,278 @@
+"""The plugin's hook implementations: each one short, delegating to the module that owns it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from core.api import (
+    AttachmentOwner,
+    CaseType,
+    DashboardCard,
+    Event,
+    NavItem,
+    Pages,
+    Panel,
+    Permission,
+    ReportFigure,
+    ReportSection,
+    Role,
+    Schedule,
+    Tenant,
+    UserRef,
+    hookimpl,
+)
+
+log = logging.getLogger("linli.repairs")
+
+# The repair case type: SLA hours per state of the core engine (the category's own "fixed
+# within" is the plugin's due time and drives the volunteer's reminders).
+REPAIR_CASE = CaseType(
+    "repair",
+    "便民维修",
+    "Repair",
+    extra_fields={"category": "str"},
+    sla_hours={"reported": 2.0, "accepted": 4.0, "assigned": 24.0, "in_progress": 48.0, "reopened": 24.0},
+)
+
+
+# -- registration at boot -------------------------------------------------------------------
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    from plugins.repairs.api import CONTROLLERS
+
+    return list(CONTROLLERS)
+
+
+@hookimpl
+def register_pages() -> Pages:
+    from plugins.repairs.pages import pages
+
+    return pages()
+
+
+@hookimpl
+def register_tables() -> Any:
+    from plugins.repairs.tables import APP
+
+    return APP
+
+
+@hookimpl
+def register_roles() -> list[Role]:
+    return [Role("repair_coordinator", "维修协调员", "Repair coordinator")]
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    # Volunteers photograph their work: the core's upload permission for the volunteer role.
+    # Which record they may attach to is still each owner kind's can_attach (repairs.work: only
+    # the volunteer who did it), so this opens nothing else.
+    return [
+        Permission(
+            "attachments.upload",
+            "Attach files to records one may attach to",
+            ("volunteer", "repair_coordinator"),
+        )
+    ]
+
+
+@hookimpl
+def register_actors() -> list[Any]:
+    from plugins.repairs.jobs import remind_due
+
+    return [remind_due]
+
+
+@hookimpl
+def register_schedules() -> list[Schedule]:
+    from plugins.repairs.jobs import REMIND_SCHEDULE
+
+    return [REMIND_SCHEDULE]
+
+
+@hookimpl
+def register_cli_commands() -> list[Any]:
+    from plugins.repairs.cli import catalogue_command
+
+    return [catalogue_command]
+
+
+@hookimpl
+def register_case_types() -> list[CaseType]:
+    return [REPAIR_CASE]
+
+
+@hookimpl
+def register_attachment_owners() -> list[AttachmentOwner]:
+    from plugins.repairs.files import OWNERS
+
+    return list(OWNERS)
+
+
+# -- tenant lifecycle -----------------------------------------------------------------------
+
+
+@hookimpl
+async def on_tenant_enabled(tenant: Tenant) -> None:
+    from plugins.repairs.categories import seed_defaults
+
+    added = await seed_defaults()
+    log.info("repairs on in %s (%d categories added)", tenant.slug, added)
+
+
+@hookimpl
+def on_tenant_disabled(tenant: Tenant) -> None:
+    log.info("repairs off in %s; its records are kept", tenant.slug)
+
+
+@hookimpl
+async def on_tenant_purge(tenant: Tenant) -> int:
+    from plugins.repairs.tables import TABLES
+
+    total = 0
+    for table in reversed(TABLES):  # children before parents
+        total += await table.count().run()
+        await table.delete(force=True).run()
+    return total
+
+
+# -- domain events --------------------------------------------------------------------------
+
+
+@hookimpl
+async def handle_event(tenant: Tenant, event: Event) -> None:
+    from plugins.repairs import events
+
+    if event.type == "resident.moved_out":
+        await events.on_moved_out(event)
+    elif event.type == "case.transitioned":
+        await events.on_case_transitioned(event)
+
+
+# -- UI slots -------------------------------------------------------------------------------
+
+
+@hookimpl
+def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
+    base = f"/c/{tenant.slug}/repairs"
+    items = [
+        NavItem("报修", "Report a repair", f"{base}/report", "repairs.report", order=40),
+        NavItem("我的报修", "My repairs", f"{base}/mine", "repairs.report", order=41),
+        NavItem("维修派单", "Repair dispatch", base, "repairs.dispatch", order=42),
+        NavItem("维修队", "Repair team", f"{base}/team", "repairs.team", order=43),
+        NavItem("我的维修任务", "My repair jobs", f"{base}/jobs", "repairs.work", order=44),
+    ]
+    if "repairs.dispatch" in user.permissions:  # staff see the dispatch list, not "my repairs"
+        items = [i for i in items if not i.path.endswith("/mine")]
+    return [i for i in items if i.permission is None or i.permission in user.permissions]
+
+
+@hookimpl
+async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCard]:
+    from plugins.repairs.figures import open_count, repair_figures
+
+    if "repairs.dispatch" not in user.permissions and "repairs.figures" not in user.permissions:
+        return []
+    today = dt.date.today()
+    month = await repair_figures(today.replace(day=1), today)
+    on_time = "—" if month["on_time_rate"] is None else f"{month['on_time_rate']:.0%}"
+    return [
+        DashboardCard("待修", "Open repairs", str(await open_count()), f"/c/{tenant.slug}/repairs", order=30),
+        DashboardCard(
+            "本月维修按时率", "Repairs on time this month", on_time, f"/c/{tenant.slug}/repairs", order=31
+        ),
+    ]
+
+
+@hookimpl
+async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -> list[Panel]:
+    """A resident's repairs, or the open repairs of a dwelling or building, for staff."""
+    from html import escape
+
+    from plugins.repairs.tables import Repair
+
+    if "repairs.dispatch" not in user.permissions:
+        return []
+    open_states = ["reported", "accepted", "assigned", "in_progress", "reopened"]
+    where: Any
+    if page == "resident":
+        where = Repair.requester_person_id == subject_id
+        title = ("报修记录", "Repairs")
+    elif page in ("dwelling", "building"):
+        column = Repair.dwelling_id if page == "dwelling" else Repair.building_id
+        where = (column == subject_id) & Repair.state.is_in(open_states)
+        title = ("未完成的维修", "Open repairs")
+    else:
+        return []
+    rows = (
+        await Repair.select(Repair.id, Repair.number, Repair.category, Repair.state)
+        .where(where)
+        .order_by(Repair.id, ascending=False)
+        .limit(10)
+        .run()
+    )
+    items = "".join(
+        f'<li><a href="/c/{escape(tenant.slug)}/repairs/{r["id"]}">{escape(r["number"])}</a> '
+        f"{escape(r['category'])} · {escape(r['state'])}</li>"
+        for r in rows
+    )
+    return [Panel(title[0], title[1], f"<ul>{items}</ul>" if rows else "<p>—</p>", order=60)]
+
+
+# -- privacy --------------------------------------------------------------------------------
+
+
+@hookimpl
+async def privacy_export(tenant: Tenant, person_id: int) -> dict[str, Any]:
+    from plugins.repairs.privacy import export_person
+
+    return await export_person(person_id)
+
+
+@hookimpl
+async def privacy_erase(tenant: Tenant, person_id: int) -> int:
+    from plugins.repairs.privacy import erase_person
+
+    return await erase_person(person_id)
+
+
+# -- oversight ------------------------------------------------------------------------------
+
+
+@hookimpl
+async def oversight_sections(tenant: Tenant, period_start: str, period_end: str) -> list[ReportSection]:
+    from plugins.repairs.figures import repair_figures
+
+    f = await repair_figures(dt.date.fromisoformat(period_start), dt.date.fromisoformat(period_end))
+    figures = [
+        ReportFigure("reported", "报修数", "Repairs reported", f["reported"]),
+        ReportFigure("fixed", "已修好", "Repairs fixed", f["fixed"]),
+        ReportFigure(
+            "median_hours_to_fix",
+            "修复时长中位数（小时）",
+            "Median hours to fix",
+            f["median_hours_to_fix"] if f["median_hours_to_fix"] is not None else "—",
+        ),
+        ReportFigure(
+            "on_time_rate",
+            "按时修复率",
+            "Fixed on time",
+            f["on_time_rate"] if f["on_time_rate"] is not None else "—",
+        ),
+        ReportFigure(
+            "satisfaction",
+            "满意度（1–5）",
+            "Satisfaction (1-5)",
+            f["satisfaction"] if f["satisfaction"] is not None else "—",
+        ),
+        ReportFigure("volunteer_hours", "志愿服务时长（小时）", "Volunteer hours", f["volunteer_hours"]),
+    ]
+    figures += [
+        ReportFigure(f"category.{code}", f"报修：{code}", f"Repairs: {code}", n)
+        for code, n in f["per_category"].items()
+    ]
+    return [ReportSection("repairs", "便民维修", "Repairs", figures)]

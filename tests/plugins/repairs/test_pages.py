@@ -1,0 +1,129 @@
+"""The pages: resident -> staff -> volunteer -> resident through the HTML forms, with the
+core's layout, inline errors that save nothing, CSRF, both languages and the walls."""
+
+from __future__ import annotations
+
+import re
+
+from tests.plugins.repairs.conftest import C
+
+P = "/c/comm-a/repairs"
+
+
+def without_csrf(client):
+    client.headers.pop("X-CSRF-Token", None)
+    return client
+
+
+async def count_repairs(world) -> int:
+    from plugins.repairs.tables import Repair
+
+    async with world.h.tenant("comm-a"):
+        return await Repair.count().run()
+
+
+async def test_the_journey_through_the_pages(world):
+    form = await world.resident.get(f"{P}/report")
+    assert form.status_code == 200 and "<h1>报修</h1>" in form.text
+    assert 'href="/c/comm-a/cases"' in form.text  # inside the core's layout and navigation
+    assert "8栋" in form.text  # the building picker
+    body = {
+        "category": "water_pipe",
+        "location": "dwelling",
+        "building_id": str(world.home["building_id"]),
+        "dwelling_number": "999",
+        "description": "厨房水管漏水",
+        "urgency": "",
+        "preferred_time": "周六",
+    }
+    bad = await world.resident.post(f"{P}/report", data=body)
+    assert bad.status_code == 400 and "no such flat" in bad.text and "厨房水管漏水" in bad.text
+    assert 'id="dwelling_number" name="dwelling_number" value="999" aria-invalid="true"' in bad.text
+    assert await count_repairs(world) == 0
+    ok = await world.resident.post(f"{P}/report", data={**body, "dwelling_number": "301"})
+    assert ok.status_code == 303, ok.text
+    repair_id = int(ok.headers["location"].rsplit("/", 1)[1])
+    mine = await world.resident.get(f"{P}/mine")
+    assert "厨房水管漏水" in mine.text and "已报修" in mine.text
+
+    page = await world.staff.get(f"{P}/")
+    assert page.status_code == 200 and f'href="/c/comm-a/repairs/{repair_id}"' in page.text
+    detail = await world.staff.get(f"{P}/{repair_id}")
+    assert "谭仕权" in detail.text and "熊保庆" not in detail.text  # suggestions: plumbers only
+    r = await world.staff.post(f"{P}/{repair_id}/assign", data={"member_id": str(world.plumber_member["id"])})
+    assert r.status_code == 303, r.text
+
+    jobs = await world.plumber.get(f"{P}/jobs")
+    assert jobs.status_code == 200 and f'id="job-{repair_id}"' in jobs.text
+    r = await world.plumber.post(
+        f"{P}/jobs/{repair_id}/work", data={"minutes": "abc", "materials": "", "note": ""}
+    )
+    assert r.status_code == 400 and "must be a number" in r.text
+    r = await world.plumber.post(
+        f"{P}/jobs/{repair_id}/work",
+        data={"minutes": "40", "materials": "三通, 12\n生料带，1.5", "note": "换三通"},
+    )
+    assert r.status_code == 303, r.text
+
+    r = await world.resident.post(f"{P}/{repair_id}/sign-off", data={"paid_yuan": "-3", "note": ""})
+    assert r.status_code == 400 and 'aria-invalid="true"' in r.text and "must not be negative" in r.text
+    r = await world.resident.post(f"{P}/{repair_id}/sign-off", data={"paid_yuan": "13.5", "note": "好"})
+    assert r.status_code == 303, r.text
+    r = await world.resident.post(
+        f"{P}/{repair_id}/feedback",
+        data={"outcome": "fixed", "speed_score": "5", "service_score": "4", "comment": ""},
+    )
+    assert r.status_code == 303, r.text
+    api = (await world.staff.get(f"{C}/{repair_id}")).json()
+    assert (
+        api["state"] == "closed"
+        and api["work"][0]["cost_yuan"] == 13.5
+        and api["work"][0]["paid_yuan"] == 13.5
+    )
+
+
+async def test_volunteer_grabs_on_the_phone_page_and_team_page_flags_expired_certificates(world):
+    repair = await world.report()
+    jobs = await world.plumber.get(f"{P}/jobs")
+    assert f'id="open-{repair["id"]}"' in jobs.text
+    r = await world.plumber.post(f"{P}/jobs/{repair['id']}/grab")
+    assert r.status_code == 303
+    assert f'id="job-{repair["id"]}"' in (await world.plumber.get(f"{P}/jobs")).text
+    r = await world.plumber.post(f"{P}/jobs/{repair['id']}/decline", data={"reason": ""})
+    assert r.status_code == 400 and "say why" in r.text
+
+    r = await world.staff.post(
+        f"{P}/team/skills",
+        data={
+            "member": str(world.plumber_member["id"]),
+            "skill": "welder",
+            "level": "2",
+            "certificate_no": "W-1",
+            "certificate_expires": "2020-01-01",
+        },
+    )
+    assert r.status_code == 303, r.text
+    team = await world.staff.get(f"{P}/team")
+    assert team.status_code == 200 and "已过期" in team.text and "谭仕权" in team.text
+    r = await world.staff.post(f"{P}/team", data={"name": "", "phone": ""})
+    assert r.status_code == 400 and 'id="name" name="name" aria-invalid="true"' in r.text
+
+
+async def test_pages_keep_the_walls(world):
+    repair = await world.report()
+    # Another resident cannot open someone else's repair; a resident cannot open the dispatch list.
+    stranger = await world.h.as_role("resident", "comm-a")
+    assert (await stranger.get(f"{P}/{repair['id']}")).status_code == 404
+    assert (await world.resident.get(f"{P}/")).status_code == 403
+    assert (await world.h.client().get(f"{P}/report")).status_code == 303  # to the login page
+    other = await world.h.as_role("community_staff", "comm-b")
+    assert (await other.get(f"/c/comm-b/repairs/{repair['id']}")).status_code == 404
+    before = await count_repairs(world)
+    refused = await without_csrf(world.resident).post(f"{P}/report", data={"category": "drain"})
+    assert refused.status_code == 403 and await count_repairs(world) == before
+    world.staff.cookies.set("linli_lang", "en")
+    english = await world.staff.get(f"{P}/")
+    assert "<h1>Repair dispatch</h1>" in english.text
+    assert re.search(r">Repair team<", english.text)  # the plugin's navigation, in English
+    await world.h.disable("comm-a", "repairs")
+    assert (await world.staff.get(f"{P}/")).status_code == 404
