@@ -45,7 +45,7 @@ from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
 from core.ui.portal_pages import PORTAL_PAGES
 from core.ui.register_pages import REGISTER_PAGES
-from core.ui.render import page
+from core.ui.render import lang_of, page
 from core.ui.visit_pages import VISIT_PAGES
 
 log = logging.getLogger("linli.ui")
@@ -186,12 +186,19 @@ async def dashboard(request: Request) -> Response:
     moved_in = await Residency.count().where(
         Residency.start_date >= today - dt.timedelta(days=30)).run() if staff else None
     visits_due = len(await due_visits(today)) if staff else None
+    charts: list[Any] = []
+    if staff:
+        from core.ui.dashboard_charts import open_cases_by_kind, visits_by_week
+
+        zh = lang_of(request) == "zh-CN"
+        charts = [c for c in (await open_cases_by_kind(runtime, zh), await visits_by_week(today, zh)) if c]
     cards: list[Any] = []
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
     for result in hooks.ui_dashboard_cards(tenant=tenant, user=ui["user_ref"]):
         cards.extend(await maybe_await(result) or ())
     return page(request, "dashboard.html", **ui, figures=figures, residents=residents,
-                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order))
+                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order),
+                charts=charts)
 
 
 @get("/c/{community:str}/residents", guards=[requires("residents.view")])

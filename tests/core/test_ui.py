@@ -38,6 +38,7 @@ async def test_login_lands_on_the_dashboard_in_chinese_and_english_on_request(ma
     assert "13800000001" not in found.text  # masked as in the API
     home = await client.get("/", follow_redirects=True)
     assert home.status_code == 200 and "今日" in home.text and "未办结诉求" in home.text
+    assert 'aria-label="每周走访次数"' in home.text  # the week-by-week chart, drawn on the server
     r = await client.get("/lang/en", params={"next": "/c/comm-a/"}, follow_redirects=True)
     assert "Open cases" in r.text and 'lang="en"' in r.text
     assert "/static/htmx-2.0.11.min.js" in r.text
@@ -130,6 +131,10 @@ async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) 
     client, _ = await form_login(h, staff["username"])
     inbox = await client.get("/c/comm-a/cases")
     assert "我家水管漏水" in inbox.text and "邻居的门禁坏了" in inbox.text
+    home = await client.get("/c/comm-a/")
+    chart = home.text.split('aria-label="未办结诉求（按类别）"')[1].split("</svg>")[0]
+    assert ">一般诉求</text>" in chart
+    assert 'class="chart-value">2</text>' in chart  # both residents' requests, one bar
 
 
 async def test_the_street_office_sees_its_communities_side_by_side(make_linli: Any) -> None:
