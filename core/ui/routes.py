@@ -227,8 +227,10 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
 
 @get("/c/{community:str}/cases", guards=[requires("cases.view")])
 async def cases_page(request: Request, only: FromQuery[str | None] = None,
-                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False) -> Response:
-    """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``, ``overdue``."""
+                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False,
+                     grid: FromQuery[int | None] = None) -> Response:
+    """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``,
+    ``overdue``, ``grid``."""
     from core.cases import engine
     from core.cases.routes import case_types, scope_cases
     from core.cases.tables import Case
@@ -246,10 +248,16 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
         query = query.where(Case.type == kind)
     if overdue:
         query = query.where(Case.state.is_in(list(engine.ACTIVE)) & (Case.due_at < engine.now()))
+    from core.grids.tables import Grid
+
+    grids = await Grid.select(Grid.id, Grid.name).order_by(Grid.name).run() if "cases.manage" in ui[
+        "permissions"] else []
+    if grid is not None and any(g["id"] == grid for g in grids):
+        query = query.where(Case.grid_id == grid)
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()
     return page(request, "cases.html", **ui, rows=rows, state=only or "", states=list(engine.TRANSITIONS),
                 kind=kind or "", types=sorted(types.values(), key=lambda t: t.name), overdue=overdue,
-                now=dt.datetime.now(dt.UTC))
+                grids=grids, grid=grid, now=dt.datetime.now(dt.UTC))
 
 
 def ui_router(plugin_pages: list[Router] | None = None) -> Router:
