@@ -83,6 +83,132 @@ __all__ = [
 ]
 
 
+# =============================================================================================
+# Services for plugins (added with the door_access plugin, issue 7): small, stable wrappers over
+# core services. Each block says why it is here; all run with the current community set
+# (``current_tenant()``), inside the caller's transaction where there is one. Documented in
+# docs/plugins/services.md.
+# =============================================================================================
+
+# -- Transactions: for routes that opt out of the request transaction --------------------------
+# A route with ``opt={"transaction": False}`` (a device webhook that must log a refusal even
+# though it answers 401) writes in blocks of its own; on PostgreSQL the block also carries the
+# community for row-level security.
+
+
+def write_transaction() -> Any:
+    """An async context manager: one write transaction for the current community."""
+    from core.db.engine import write_transaction as _write_transaction
+    from core.runtime import current
+
+    return _write_transaction(current().engine)
+
+
+# -- The register, read-only: residencies and the care register -------------------------------
+# Plugins that act on residents (door access, canteen) need who lives where now and who is in
+# the care register with consent, without importing the register's tables (a person, a
+# building, a person's categories: see the repairs block below).
+
+
+async def current_residencies(person_id: int) -> list[dict[str, Any]]:
+    """The person's open residencies: ``{id, dwelling_id, building_id, unit_id, role, start_date}``."""
+    from core.residents.tables import Residency
+
+    rows = await Residency.select(
+        Residency.id, Residency.dwelling, Residency.role, Residency.start_date,
+        Residency.dwelling.building.as_alias("building_id"), Residency.dwelling.unit.as_alias("unit_id"),
+    ).where((Residency.person == person_id) & Residency.end_date.is_null()).run()
+    return [{"id": r["id"], "dwelling_id": r["dwelling"], "building_id": r["building_id"],
+             "unit_id": r["unit_id"], "role": r["role"], "start_date": r["start_date"]} for r in rows]
+
+
+async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:
+    """People with an active record of ``category`` (e.g. ``elderly_alone``): ``{person_id, tier}``."""
+    from core.residents.tables import Vulnerability
+
+    where = (Vulnerability.category == category) & (Vulnerability.active == True)  # noqa: E712
+    if consented_only:
+        where = where & Vulnerability.consent_on.is_not_null()
+    rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
+    return [{"person_id": r["person"], "tier": r["tier"]} for r in rows]
+
+
+# -- Private files: objects a plugin keeps for itself -------------------------------------------
+# Some data must live in object storage but never be downloadable (an encrypted face image kept
+# only until devices are enrolled). These go through the same checked path as uploads (size and
+# checksum verified before the row, the community's quota) and can be erased at once, object
+# and row, instead of waiting for the orphan collector.
+
+
+async def store_private_file(*, owner_kind: str, owner_id: int, purpose: str, data: bytes,
+                             content_type: str = "application/octet-stream",
+                             file_name: str = "data.bin") -> int:
+    """Store ``data`` as an attachment of ``owner_kind``/``owner_id``; returns its id."""
+    from core.files.service import store_generated
+    from core.runtime import current
+
+    row = await store_generated(current(), current_tenant(), owner_kind=owner_kind, owner_id=owner_id,
+                                purpose=purpose, data=data, content_type=content_type,
+                                file_name=file_name, made_for=None)
+    return int(row["id"])
+
+
+async def read_private_file(attachment_id: int) -> bytes:
+    """The bytes of an attachment of this community (NotFound when it is gone)."""
+    from core.files.storage import storage_for
+    from core.files.tables import Attachment
+    from core.runtime import current
+
+    row = await Attachment.select(Attachment.object_key).where(
+        (Attachment.id == attachment_id) & Attachment.deleted_at.is_null()).first().run()
+    if row is None:
+        raise NotFound("no such file")
+    return await storage_for(current().settings).read(row["object_key"])
+
+
+async def erase_private_file(attachment_id: int) -> bool:
+    """Remove the object from storage now and delete its row; False when there was none."""
+    from core.files.storage import storage_for
+    from core.files.tables import Attachment
+    from core.runtime import current
+
+    row = await Attachment.select(Attachment.object_key).where(
+        Attachment.id == attachment_id).first().run()
+    if row is None:
+        return False
+    await storage_for(current().settings).remove(row["object_key"])
+    await Attachment.delete().where(Attachment.id == attachment_id).run()
+    await audit("attachment.erased", actor_id=None, subject=f"attachment:{attachment_id}", detail={})
+    return True
+
+
+# -- Keys: per-plugin secret keys derived from the deployment's secret -------------------------
+# A plugin that encrypts (face images, device secrets) needs a key that is never in the repo
+# and differs per plugin and purpose; HKDF over LINLI_SECRET_KEY gives one without new settings.
+
+
+def plugin_key(plugin_id: str, purpose: str) -> bytes:
+    """A 32-byte key for ``plugin_id``/``purpose``, stable for this deployment's secret key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from core.runtime import current
+
+    secret = current().settings.secret_key.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-plugin-keys",
+                info=f"{plugin_id}/{purpose}".encode()).derive(secret)
+
+
+__all__ += [
+    "current_residencies",
+    "erase_private_file",
+    "people_in_category",
+    "plugin_key",
+    "read_private_file",
+    "store_private_file",
+    "write_transaction",
+]
+
 # ---------------------------------------------------------------------------------------------
 # Cases, the register and files for plugins (added with the repairs plugin, issue 6).
 #
@@ -279,178 +405,3 @@ async def attachments_of(owner_kind: str, owner_id: int) -> list[dict[str, Any]]
         Attachment.size, Attachment.uploaded_by, Attachment.uploaded_at,
     ).where((Attachment.owner_kind == owner_kind) & (Attachment.owner_id == owner_id)
             & Attachment.deleted_at.is_null()).order_by(Attachment.id).run()
-
-
-# =============================================================================================
-# Services for plugins: small, stable wrappers over core services. Each block says why it is
-# here; all run with the current community set (``current_tenant()``), inside the caller's
-# transaction where there is one. Documented in docs/plugins/services.md.
-# =============================================================================================
-
-# -- Transactions: for routes that opt out of the request transaction --------------------------
-# A route with ``opt={"transaction": False}`` (a device webhook that must log a refusal even
-# though it answers 401) writes in blocks of its own; on PostgreSQL the block also carries the
-# community for row-level security.
-
-
-def write_transaction() -> Any:
-    """An async context manager: one write transaction for the current community."""
-    from core.db.engine import write_transaction as _write_transaction
-    from core.runtime import current
-
-    return _write_transaction(current().engine)
-
-
-# -- The register, read-only: people, residencies, vulnerabilities -----------------------------
-# Plugins that act on residents (door access, canteen, repairs) need who lives where and who
-# needs priority care, without importing the register's tables.
-
-
-async def person_brief(person_id: int) -> dict[str, Any] | None:
-    """``{id, name, birth_date, erased}`` of a person of this community, or None."""
-    from core.residents.tables import Person
-
-    row: dict[str, Any] | None = await Person.select(
-        Person.id, Person.name, Person.birth_date, Person.erased_at).where(
-        Person.id == person_id).first().run()
-    if row is None:
-        return None
-    return {"id": row["id"], "name": row["name"], "birth_date": row["birth_date"],
-            "erased": row["erased_at"] is not None}
-
-
-async def current_residencies(person_id: int) -> list[dict[str, Any]]:
-    """The person's open residencies: ``{id, dwelling_id, building_id, unit_id, role, start_date}``."""
-    from core.residents.tables import Residency
-
-    rows = await Residency.select(
-        Residency.id, Residency.dwelling, Residency.role, Residency.start_date,
-        Residency.dwelling.building.as_alias("building_id"), Residency.dwelling.unit.as_alias("unit_id"),
-    ).where((Residency.person == person_id) & Residency.end_date.is_null()).run()
-    return [{"id": r["id"], "dwelling_id": r["dwelling"], "building_id": r["building_id"],
-             "unit_id": r["unit_id"], "role": r["role"], "start_date": r["start_date"]} for r in rows]
-
-
-async def vulnerabilities_of(person_id: int) -> list[dict[str, Any]]:
-    """The person's active vulnerability records: ``{category, tier, consent_on}``."""
-    from core.residents.tables import Vulnerability
-
-    rows = await Vulnerability.select(Vulnerability.category, Vulnerability.tier,
-                                      Vulnerability.consent_on).where(
-        (Vulnerability.person == person_id) & (Vulnerability.active == True)).run()  # noqa: E712
-    return list(rows)
-
-
-async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:
-    """People with an active record of ``category`` (e.g. ``elderly_alone``): ``{person_id, tier}``."""
-    from core.residents.tables import Vulnerability
-
-    where = (Vulnerability.category == category) & (Vulnerability.active == True)  # noqa: E712
-    if consented_only:
-        where = where & Vulnerability.consent_on.is_not_null()
-    rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
-    return [{"person_id": r["person"], "tier": r["tier"]} for r in rows]
-
-
-async def building_brief(building_id: int) -> dict[str, Any] | None:
-    """``{id, name}`` of a building of this community, or None."""
-    from core.residents.tables import Building
-
-    row: dict[str, Any] | None = await Building.select(Building.id, Building.name).where(
-        Building.id == building_id).first().run()
-    return row
-
-
-# -- Private files: objects a plugin keeps for itself -------------------------------------------
-# Some data must live in object storage but never be downloadable (an encrypted face image kept
-# only until devices are enrolled). These go through the same checked path as uploads (size and
-# checksum verified before the row, the community's quota) and can be erased at once, object
-# and row, instead of waiting for the orphan collector.
-
-
-async def store_private_file(*, owner_kind: str, owner_id: int, purpose: str, data: bytes,
-                             content_type: str = "application/octet-stream",
-                             file_name: str = "data.bin") -> int:
-    """Store ``data`` as an attachment of ``owner_kind``/``owner_id``; returns its id."""
-    from core.files.service import store_generated
-    from core.runtime import current
-
-    row = await store_generated(current(), current_tenant(), owner_kind=owner_kind, owner_id=owner_id,
-                                purpose=purpose, data=data, content_type=content_type,
-                                file_name=file_name, made_for=None)
-    return int(row["id"])
-
-
-async def read_private_file(attachment_id: int) -> bytes:
-    """The bytes of an attachment of this community (NotFound when it is gone)."""
-    from core.files.storage import storage_for
-    from core.files.tables import Attachment
-    from core.runtime import current
-
-    row = await Attachment.select(Attachment.object_key).where(
-        (Attachment.id == attachment_id) & Attachment.deleted_at.is_null()).first().run()
-    if row is None:
-        raise NotFound("no such file")
-    return await storage_for(current().settings).read(row["object_key"])
-
-
-async def erase_private_file(attachment_id: int) -> bool:
-    """Remove the object from storage now and delete its row; False when there was none."""
-    from core.files.storage import storage_for
-    from core.files.tables import Attachment
-    from core.runtime import current
-
-    row = await Attachment.select(Attachment.object_key).where(
-        Attachment.id == attachment_id).first().run()
-    if row is None:
-        return False
-    await storage_for(current().settings).remove(row["object_key"])
-    await Attachment.delete().where(Attachment.id == attachment_id).run()
-    await audit("attachment.erased", actor_id=None, subject=f"attachment:{attachment_id}", detail={})
-    return True
-
-
-# -- Cases: a plugin raises a case for people to act on ----------------------------------------
-# Persisting device faults and welfare checks become cases of the plugin's own case types
-# (declared with ``register_case_types``), routed to the building's grid like any other case:
-# ``open_case(..., channel="system")`` above.
-
-
-async def case_state(case_id: int) -> str | None:
-    """The state of a case of this community (``new``, ``closed`` …), or None when there is none."""
-    from core.cases.tables import Case
-
-    row = await Case.select(Case.state).where(Case.id == case_id).first().run()
-    return None if row is None else str(row["state"])
-
-
-# -- Keys: per-plugin secret keys derived from the deployment's secret -------------------------
-# A plugin that encrypts (face images, device secrets) needs a key that is never in the repo
-# and differs per plugin and purpose; HKDF over LINLI_SECRET_KEY gives one without new settings.
-
-
-def plugin_key(plugin_id: str, purpose: str) -> bytes:
-    """A 32-byte key for ``plugin_id``/``purpose``, stable for this deployment's secret key."""
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    from core.runtime import current
-
-    secret = current().settings.secret_key.encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-plugin-keys",
-                info=f"{plugin_id}/{purpose}".encode()).derive(secret)
-
-
-__all__ += [
-    "building_brief",
-    "case_state",
-    "current_residencies",
-    "erase_private_file",
-    "people_in_category",
-    "person_brief",
-    "plugin_key",
-    "read_private_file",
-    "store_private_file",
-    "vulnerabilities_of",
-    "write_transaction",
-]

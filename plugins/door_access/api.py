@@ -14,10 +14,11 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.api import InvalidInput, NotFound, current_tenant, person_brief, requires, write_transaction
+from core.api import InvalidInput, NotFound, current_tenant, requires, write_transaction
 from plugins.door_access import alerts, credentials, doors, events, grants, passes, sync, why
 from plugins.door_access.adapters import DeviceRef, adapter_for
 from plugins.door_access.holders import person_holder
+from plugins.door_access.people import person_or_none
 from plugins.door_access.sealing import unseal_text
 from plugins.door_access.signing import HEADER_NONCE, check, lower_headers
 from plugins.door_access.tables import AccountLink, Device
@@ -240,7 +241,7 @@ class DoorsController(Controller):
 
     @post("/links", guards=[requires(MANAGE)])
     async def link_account(self, data: JSONBody[LinkIn]) -> dict[str, Any]:
-        if await person_brief(data.person_id) is None:
+        if await person_or_none(data.person_id) is None:
             raise InvalidInput("no such person in this community", field="person_id")
         if await AccountLink.exists().where(AccountLink.user_id == data.user_id).run():
             raise InvalidInput("this login is already linked to a person", field="user_id")
@@ -414,7 +415,7 @@ async def my_person(request: Request) -> int:
 
 
 async def access_of(person_id: int) -> dict[str, Any]:
-    if await person_brief(person_id) is None:
+    if await person_or_none(person_id) is None:
         raise NotFound("no such person")
     return {
         "person_id": person_id,

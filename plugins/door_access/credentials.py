@@ -19,10 +19,10 @@ from core.api import (
     InvalidInput,
     NotFound,
     erase_private_file,
-    person_brief,
     store_private_file,
 )
 from plugins.door_access.holders import person_holder
+from plugins.door_access.people import person_or_none
 from plugins.door_access.sealing import hash_secret, new_salt, seal
 from plugins.door_access.sync import latest_commands, plan_and_send
 from plugins.door_access.tables import Credential
@@ -60,8 +60,8 @@ def public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _person(person_id: int) -> None:
-    person = await person_brief(person_id)
-    if person is None or person["erased"]:
+    person = await person_or_none(person_id)
+    if person is None:
         raise NotFound("no such person")
 
 

@@ -7,8 +7,9 @@ import re
 import secrets
 from typing import Any
 
-from core.api import Conflict, InvalidInput, NotFound, building_brief
+from core.api import Conflict, InvalidInput, NotFound
 from plugins.door_access.adapters import adapters
+from plugins.door_access.people import building_or_none
 from plugins.door_access.sealing import seal_text
 from plugins.door_access.tables import AccessGroupPoint, AccessPoint, Device, DeviceCommand
 
@@ -46,7 +47,7 @@ async def create_point(
         raise InvalidInput(f"must be one of {', '.join(KINDS)}", field="kind")
     if mode not in MODES:
         raise InvalidInput(f"must be one of {', '.join(MODES)}", field="mode")
-    if building_id is not None and await building_brief(building_id) is None:
+    if building_id is not None and await building_or_none(building_id) is None:
         raise InvalidInput("no such building in this community", field="building_id")
     if kind in ("building", "unit") and building_id is None:
         raise InvalidInput("a building or unit door needs its building", field="building_id")

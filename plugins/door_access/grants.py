@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.api import InvalidInput, NotFound, building_brief, person_brief
+from core.api import InvalidInput, NotFound
 from plugins.door_access.doors import check_hours, check_text
 from plugins.door_access.holders import person_holder
+from plugins.door_access.people import building_or_none, person_or_none
 from plugins.door_access.sync import plan_and_send
 from plugins.door_access.tables import AccessGroup, AccessGroupPoint, AccessPoint, Grant
 
@@ -60,7 +61,7 @@ async def building_group(building_id: int) -> int:
     row = await AccessGroup.select(AccessGroup.id).where(AccessGroup.building_id == building_id).first().run()
     if row is not None:
         return int(row["id"])
-    building = await building_brief(building_id)
+    building = await building_or_none(building_id)
     name = f"{building['name'] if building else building_id} 住户 / residents"
     group = AccessGroup(name=name[:100], building_id=building_id, hours="", created_at=now())
     await group.save().run()
@@ -134,7 +135,7 @@ async def create_manual_grant(
     note: str,
     actor_id: int | None,
 ) -> dict[str, Any]:
-    if await person_brief(person_id) is None:
+    if await person_or_none(person_id) is None:
         raise InvalidInput("no such person in this community", field="person_id")
     if not await AccessGroup.exists().where(AccessGroup.id == group_id).run():
         raise InvalidInput("no such access group", field="group_id")

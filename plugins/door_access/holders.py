@@ -12,7 +12,8 @@ import hashlib
 import json
 from typing import Any
 
-from core.api import current_tenant, person_brief, vulnerabilities_of
+from core.api import current_tenant, vulnerability_categories
+from plugins.door_access.people import person_or_none
 from plugins.door_access.tables import AccessGroupPoint, AccessPoint, Credential, Device, Grant, VisitorPass
 
 MOBILITY_CATEGORIES = ("impaired_mobility",)
@@ -102,8 +103,7 @@ async def credential_payloads(person_id: int) -> list[dict[str, Any]]:
 
 async def open_seconds_for(person_id: int) -> int:
     s = settings()
-    records = await vulnerabilities_of(person_id)
-    if any(r["category"] in MOBILITY_CATEGORIES for r in records):
+    if any(c in MOBILITY_CATEGORIES for c in await vulnerability_categories(person_id)):
         return int(s.get("long_open_seconds", 15))
     return int(s.get("open_seconds", 5))
 
@@ -119,8 +119,8 @@ async def desired_for_person(
     credentials = await credential_payloads(person_id) if grants else []
     if not grants or not credentials:
         return desired
-    person = await person_brief(person_id)
-    if person is None or person["erased"]:
+    person = await person_or_none(person_id)
+    if person is None:
         return desired
     group_points = await points_of_groups([g["group"] for g in grants])
     per_point: dict[int, list[dict[str, Any]]] = {}

@@ -12,8 +12,9 @@ from typing import Any
 
 import segno
 
-from core.api import InvalidInput, NotFound, current_tenant, person_brief
+from core.api import InvalidInput, NotFound, current_tenant
 from plugins.door_access.holders import pass_holder
+from plugins.door_access.people import person_or_none
 from plugins.door_access.sealing import hash_secret, new_salt
 from plugins.door_access.sync import plan_and_send
 from plugins.door_access.tables import AccessPoint, VisitorPass
@@ -81,7 +82,7 @@ async def issue(
     actor_id: int | None,
 ) -> dict[str, Any]:
     settings = current_tenant().settings_for("door_access")
-    if await person_brief(host_person_id) is None:
+    if await person_or_none(host_person_id) is None:
         raise InvalidInput("no such person in this community", field="host_person_id")
     name = (visitor_name or "").strip()
     if not name or len(name) > 60:
@@ -120,7 +121,7 @@ async def request_at_gate(
     *, host_person_id: int, visitor_name: str, access_point_id: int, actor_id: int | None
 ) -> dict[str, Any]:
     """A visitor at the gate asks for the host: a pending one-use pass the host approves."""
-    if await person_brief(host_person_id) is None:
+    if await person_or_none(host_person_id) is None:
         raise InvalidInput("no such person in this community", field="host_person_id")
     name = (visitor_name or "").strip()
     if not name or len(name) > 60:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.api import current_residencies, current_tenant, open_case, people_in_category, person_brief
+from core.api import current_residencies, current_tenant, open_case, people_in_category
 from plugins.door_access.events import last_activity
+from plugins.door_access.people import person_or_none
 from plugins.door_access.tables import Grant, WelfareCheck
 
 CASE_TYPE = "door_access.welfare_visit"
@@ -39,7 +40,7 @@ async def check(at: dt.datetime | None = None) -> int:
             .run()
         ):
             continue  # already raised since the last activity
-        person = await person_brief(person_id)
+        person = await person_or_none(person_id)
         homes = await current_residencies(person_id)
         case = await open_case(
             case_type=CASE_TYPE,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.api import NotFound, person_brief
+from core.api import NotFound
 from plugins.door_access.events import label, search
 from plugins.door_access.holders import person_holder, points_of_groups
+from plugins.door_access.people import person_or_none
 from plugins.door_access.sync import latest_commands
 from plugins.door_access.tables import AccessGroup, AccessPoint, Alert, Credential, Device, Grant
 
@@ -22,7 +23,7 @@ def _in_hours(hours: str, at: dt.datetime) -> bool:
 
 async def explain(person_id: int, access_point_id: int, at: dt.datetime | None = None) -> dict[str, Any]:
     at = at or dt.datetime.now(dt.UTC)
-    person = await person_brief(person_id)
+    person = await person_or_none(person_id)
     point = await AccessPoint.select().where(AccessPoint.id == access_point_id).first().run()
     if person is None or point is None:
         raise NotFound("no such person or door")

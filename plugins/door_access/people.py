@@ -1,0 +1,22 @@
+"""The register as this plugin reads it: a person or building of this community, or None."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.api import NotFound, get_building, get_person
+
+
+async def person_or_none(person_id: int) -> dict[str, Any] | None:
+    """``{id, name, phone}``; None for a missing, foreign or erased person."""
+    try:
+        return await get_person(person_id)
+    except NotFound:
+        return None
+
+
+async def building_or_none(building_id: int) -> dict[str, Any] | None:
+    try:
+        return await get_building(building_id)
+    except NotFound:
+        return None
