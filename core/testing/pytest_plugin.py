@@ -44,10 +44,17 @@ async def make_linli(
             "tenant_cache_seconds": 0.0,
         }
         if database_kind() == "postgres":
-            from core.testing.postgres import fresh_database
+            from core.plugins.registry import load_plugins
+            from core.testing.postgres import fresh_database, migrated_template
 
             admin_url = request.getfixturevalue("pg_server_url")
-            owner_url, app_url, drop = await fresh_database(admin_url)
+            templates = request.getfixturevalue("pg_templates")
+            registry = load_plugins(extra_modules, strict=strict, only=plugins)
+            # One migrated template per set of apps; each test gets its own copy of it.
+            key = tuple(sorted(registry.plugins))
+            if key not in templates:
+                templates[key] = await migrated_template(admin_url, registry)
+            owner_url, app_url, drop = await fresh_database(admin_url, template=templates[key][0])
             cleanups.append(drop)
             base.update(database_url=app_url, database_owner_url=owner_url)
         base.update(overrides)
@@ -64,6 +71,6 @@ async def make_linli(
 
 
 with contextlib.suppress(ImportError):  # the PostgreSQL fixtures, once that module is present
-    from core.testing.postgres import pg_server_url  # noqa: F401
+    from core.testing.postgres import pg_server_url, pg_templates  # noqa: F401
 
 from core.testing.s3 import s3_server, s3_settings  # noqa: E402, F401 - object storage fixtures
