@@ -39,6 +39,8 @@ async def test_login_lands_on_the_dashboard_in_chinese_and_english_on_request(ma
     home = await client.get("/", follow_redirects=True)
     assert home.status_code == 200 and "今日" in home.text and "未办结诉求" in home.text
     assert 'aria-label="每周走访次数"' in home.text  # the week-by-week chart, drawn on the server
+    assert home.text.split("<title>")[1].split("</title>")[0].strip().startswith("概览")
+    assert home.text.index('aria-label="每周走访次数"') > home.text.index("<main")  # in the page body
     r = await client.get("/lang/en", params={"next": "/c/comm-a/"}, follow_redirects=True)
     assert "Open cases" in r.text and 'lang="en"' in r.text
     assert "/static/htmx-2.0.11.min.js" in r.text
