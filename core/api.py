@@ -122,6 +122,15 @@ async def current_residencies(person_id: int) -> list[dict[str, Any]]:
              "unit_id": r["unit_id"], "role": r["role"], "start_date": r["start_date"]} for r in rows]
 
 
+async def person_of_user(user_id: int) -> int | None:
+    """The person a login is in this community (the register's resident account), or None.
+
+    For residents' self-service in a plugin (``/me`` routes): staff link accounts in the core."""
+    from core.residents.accounts import person_of_user as _person_of_user
+
+    return await _person_of_user(user_id)
+
+
 async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:
     """People with an active record of ``category`` (e.g. ``elderly_alone``): ``{person_id, tier}``."""
     from core.residents.tables import Vulnerability
@@ -203,6 +212,7 @@ __all__ += [
     "current_residencies",
     "erase_private_file",
     "people_in_category",
+    "person_of_user",
     "plugin_key",
     "read_private_file",
     "store_private_file",
