@@ -73,6 +73,7 @@ async def load_demo(runtime: Runtime, *, populate_residents: bool = True) -> Dem
                         )
                         populated[c.slug] = report.people
                         await _demo_grids(runtime, c.slug, password)
+                        await demo_resident(runtime, c.slug, password)
     return DemoResult(DEMO_ADMIN, password, populated)
 
 
@@ -102,3 +103,22 @@ async def _demo_grids(runtime: Runtime, slug: str, password: str) -> None:
         await GridAssignment.insert(GridAssignment(grid=grid.id, user_id=user["id"], role="grid_worker",
                                                    valid_from=dt.date(2026, 1, 1))).run()
     await generate_visit_plans()
+
+
+async def demo_resident(runtime: Runtime, slug: str, password: str) -> str | None:
+    """A resident's portal login, ``<community>-resident``, for the first person with a home."""
+    from core.residents.accounts import link_user
+    from core.residents.tables import Residency, ResidentAccount
+
+    username = f"{slug}-resident"
+    home = await Residency.select(Residency.person, Residency.person.name.as_alias("name")).where(
+        Residency.end_date.is_null()).order_by(Residency.id).first().run()
+    if home is None or await ResidentAccount.exists().run():
+        return None
+    if not await User.exists().where(User.username == username).run():
+        await create_user(username, password, display_name=home["name"])
+    user = await User.select().where(User.username == username).first().run()
+    assert user is not None  # created just above
+    await link_user(runtime.roles, home["person"], user, actor_id=None)
+    return username
+

@@ -217,8 +217,8 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
                             uploaded_by: int | None, tenant: Tenant) -> dict[str, Any]:
     disposition = None if content_type in content.INLINE_TYPES else "attachment"
     try:
-        await storage.put(key, data, size, content_type, content_disposition=disposition)
-        await _verify(storage, key, size=size, sha256=sha256, md5=md5)
+        etag = await storage.put(key, data, size, content_type, content_disposition=disposition)
+        await _verify(storage, key, size=size, sha256=sha256, md5=md5, etag=etag)
         async with write_transaction(runtime.engine):
             if is_postgres(runtime.engine):  # uploads of one community check the quota in turn
                 await runtime.engine.run_ddl(
@@ -265,13 +265,20 @@ async def store_generated(runtime: Runtime, tenant: Tenant, *, owner_kind: str, 
         file_name=clean_file_name(file_name), uploaded_by=made_for, tenant=tenant)
 
 
-async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: str) -> None:
+async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: str, etag: str = "") -> None:
+    """The stored object is what we sent. A single-part PUT answers with the server's MD5 of the
+    bytes it stored: equal to ours, that is the proof, with no second request. Otherwise (a
+    multipart or encrypted object, whose ETag is no MD5) ask for its size and read it back."""
+    if _MD5.match(etag):
+        if etag != md5:
+            log.error("stored object failed verification", extra={"key": key, "check": "etag"})
+            raise StorageUnavailable(reason="checksum mismatch after storing")
+        return
     stat = await storage.stat(key)
     if stat is None or stat.size != size:
         log.error("stored object failed verification", extra={
             "key": key, "expected": size, "stored": None if stat is None else stat.size})
         raise StorageUnavailable(reason="size mismatch after storing")
-    # A multipart or encrypted object's ETag is not the MD5 of its content: read it back then.
     ok = stat.etag == md5 if _MD5.match(stat.etag) else await storage.sha256(key) == sha256
     if not ok:
         log.error("stored object failed verification", extra={"key": key, "check": "checksum"})

@@ -77,7 +77,7 @@ async def person_of_user(user_id: int) -> int | None:
     return None if row is None else int(row["person"])
 
 
-async def _link(roles: RoleTable, person_id: int, user: dict[str, Any], *,
+async def link_user(roles: RoleTable, person_id: int, user: dict[str, Any], *,
                 actor_id: int | None) -> dict[str, Any]:
     if await ResidentAccount.exists().where(ResidentAccount.person == person_id).run():
         raise Conflict("this person already has an account")
@@ -102,7 +102,7 @@ async def create_account(roles: RoleTable, person_id: int, *, phone: str, passwo
                        "code instead, they link it with their own password", field="phone")
     user = await create_user(f"p{phone}", password, display_name=person["name"], phone=phone,
                              actor_id=actor_id)
-    return await _link(roles, person_id, user, actor_id=actor_id)
+    return await link_user(roles, person_id, user, actor_id=actor_id)
 
 
 async def create_invitation(person_id: int, *, actor_id: int | None,
@@ -145,7 +145,7 @@ async def redeem_invitation(roles: RoleTable, code: str, *, phone: str, password
         user = existing
     else:
         user = await create_user(f"p{phone}", password, display_name=person["name"], phone=phone)
-    linked = await _link(roles, invitation["person"], user, actor_id=user["id"])
+    linked = await link_user(roles, invitation["person"], user, actor_id=user["id"])
     await Invitation.update({Invitation.used_at: _now(), Invitation.used_by: user["id"]}).where(
         Invitation.id == invitation["id"]).run()
     return linked

@@ -127,8 +127,11 @@ def _die_with_parent() -> None:
         pass
 
 
-async def wait_until(predicate: Any, timeout: float = 30, every: float = 0.2, what: str = "") -> Any:
-    """Await ``predicate()`` (sync or async) until truthy; AssertionError naming ``what`` on timeout."""
+async def wait_until(predicate: Any, timeout: float = 90, every: float = 0.2, what: str = "") -> Any:
+    """Await ``predicate()`` (sync or async) until truthy; AssertionError naming ``what`` on timeout.
+
+    The default is generous: worker processes start cold (every plugin imported) and CI machines
+    are shared; a guarantee with a deadline of its own (redelivery within 30 s) asserts it apart."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
 from core.auth.guards import principal_of, requires
@@ -37,24 +37,28 @@ def _roles(request: Request) -> list[Any]:
 
 
 async def _render(request: Request, *, form: MemberForm | None = None, errors: dict[str, str] | None = None,
-                  status: int = 200, notice: str | None = None) -> Response:
+                  status: int = 200, notice: str | None = None, residents: bool = False) -> Response:
+    """Staff and volunteers; residents (thousands, in a large community) only when asked for."""
     from core.auth.tables import Membership
 
     ui = await chrome(request)
+    mine = Membership.community == current_tenant().community_id
+    resident_count = await Membership.count().where(mine & (Membership.role == "resident")).run()
     members = await Membership.select(
         Membership.id, Membership.role, Membership.created_at, Membership.user.id.as_alias("user_id"),
         Membership.user.username.as_alias("username"), Membership.user.display_name.as_alias("display_name"),
-    ).where(Membership.community == current_tenant().community_id).order_by(Membership.role).order_by(
-        Membership.id).run()
+    ).where(mine & ((Membership.role == "resident") if residents else (Membership.role != "resident"))
+            ).order_by(Membership.role).order_by(Membership.id).limit(500).run()
     labels = {r.name: r for r in _roles(request)}
     return page(request, "members.html", status=status, **ui, members=members, roles=_roles(request),
                 labels=labels, form=form or MemberForm(), errors=errors or {}, notice=notice,
-                can_manage="members.manage" in ui["permissions"], me=principal_of(request).user_id)
+                can_manage="members.manage" in ui["permissions"], me=principal_of(request).user_id,
+                residents=residents, resident_count=resident_count)
 
 
 @get("/c/{community:str}/members", guards=[requires("members.view")])
-async def members_page(request: Request) -> Response:
-    return await _render(request)
+async def members_page(request: Request, residents: FromQuery[bool] = False) -> Response:
+    return await _render(request, residents=residents)
 
 
 @post("/c/{community:str}/members", guards=[requires("members.manage")])

@@ -61,7 +61,7 @@ async def _dwelling_in_scope(request: Request, dwelling_id: int) -> dict[str, An
     return dwelling
 
 
-def _url(*parts: object) -> str:
+def community_url(*parts: object) -> str:
     return "/".join([f"/c/{current_tenant().slug}", *map(str, parts)])
 
 
@@ -126,7 +126,7 @@ async def new_person_submit(request: Request, data: Annotated[PersonForm, FORM])
         if isinstance(exc, Conflict) and "ID number" in str(exc):
             errors = {"id_number": str(exc)}
         return await _person_form(request, data, errors, status=400)
-    return Redirect(_url("residents", person["id"]), status_code=303)
+    return Redirect(community_url("residents", person["id"]), status_code=303)
 
 
 async def _household_to_join(dwelling_id: int, join: str) -> int | None:
@@ -185,7 +185,7 @@ async def edit_person_submit(request: Request, person_id: FromPath[int],
         return page(request, "person_edit.html", status=400, **await chrome(request),
                     person=_masked(request, row), form=EditForm(data.name, data.phone, "", data.notes),
                     errors=errors)
-    return Redirect(_url("residents", person_id), status_code=303)
+    return Redirect(community_url("residents", person_id), status_code=303)
 
 
 # -- moving in ---------------------------------------------------------------------------------
@@ -256,69 +256,8 @@ async def move_in_submit(request: Request, person_id: FromPath[int],
     except (InvalidInput, Conflict) as exc:
         errors = errors_of(exc, ("dwelling_id", "start_date", "role", "relation"))
         return await _move_in_page(request, person_id, building_id, data, errors, status=400)
-    return Redirect(_url("residents", person_id), status_code=303)
-
-
-# -- the care (vulnerability) register --------------------------------------------------------
-
-
-@dataclass
-class CareForm:
-    category: str = ""
-    tier: int = 2
-    consent_on: str = ""
-    consent_note: str = ""
-    review_on: str = ""
-
-
-@post("/c/{community:str}/residents/{person_id:int}/vulnerabilities", guards=[requires("residents.edit")])
-async def add_care(request: Request, person_id: FromPath[int], data: Annotated[CareForm, FORM]) -> Response:
-    from core.residents import vulnerability
-    from core.ui.person_pages import _view
-
-    view = await _view(request, person_id)  # 404 outside the caller's scope
-    try:
-        if not data.category:
-            raise InvalidInput("choose a category", field="category")
-        await vulnerability.add(person_id, data.category, tier=data.tier,
-                                consent_on=parse_date(data.consent_on, "consent_on"),
-                                consent_note=data.consent_note.strip(),
-                                review_on=parse_date(data.review_on, "review_on"),
-                                actor_id=principal_of(request).user_id)
-    except (InvalidInput, Conflict) as exc:
-        errors = errors_of(exc, ("category", "consent_on", "review_on")) if isinstance(exc, InvalidInput) \
-            else {"category": str(exc)}
-        return page(request, "person.html", status=400, **view, error=None, care_form=data,
-                    care_errors=errors)
-    return Redirect(_url("residents", person_id) + "#care", status_code=303)
-
-
-@dataclass
-class CareUpdateForm:
-    tier: int = 2
-    review_on: str = ""
-    end: str = ""  # a checkbox: "1" ends the record
-
-
-@post("/c/{community:str}/residents/{person_id:int}/vulnerabilities/{vulnerability_id:int}",
-      guards=[requires("residents.edit")])
-async def update_care(request: Request, person_id: FromPath[int], vulnerability_id: FromPath[int],
-                      data: Annotated[CareUpdateForm, FORM]) -> Response:
-    from core.residents import vulnerability
-    from core.ui.person_pages import _view
-
-    view = await _view(request, person_id)
-    if (await vulnerability.get(vulnerability_id))["person"] != person_id:
-        raise NotFound("no such vulnerability record")
-    try:
-        await vulnerability.update(vulnerability_id, {
-            "tier": data.tier, "review_on": parse_date(data.review_on, "review_on"),
-            "active": data.end != "1"}, actor_id=principal_of(request).user_id)
-    except (InvalidInput, Conflict) as exc:
-        return page(request, "person.html", status=400, **view, error=None,
-                    care_update_id=vulnerability_id, care_errors=errors_of(exc, ("review_on",)))
-    return Redirect(_url("residents", person_id) + "#care", status_code=303)
+    return Redirect(community_url("residents", person_id), status_code=303)
 
 
 PERSON_EDIT_PAGES = [new_person_form, new_person_submit, edit_person_form, edit_person_submit,
-                     move_in_form, move_in_submit, add_care, update_care]
+                     move_in_form, move_in_submit]

@@ -34,7 +34,8 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
     row = await _person_in_scope(request, person_id)  # 404 outside a grid worker's grids
     shown = await _reveal(request, reveal, purpose, f"person:{person_id}")  # audited
     homes = await Residency.select(
-        Residency.id, Residency.role, Residency.start_date, Residency.end_date, Residency.end_reason,
+        Residency.id, Residency.dwelling, Residency.role, Residency.start_date, Residency.end_date,
+        Residency.end_reason,
         Residency.dwelling.number.as_alias("dwelling_number"),
         Residency.dwelling._.building._.name.as_alias("building_name"),
     ).where(Residency.person == person_id).order_by(Residency.start_date).run()

@@ -20,6 +20,7 @@ from core.auth.login import log_in, set_session_cookie
 from core.db.engine import write_transaction
 from core.errors import Conflict, InvalidInput
 from core.plugins.registry import maybe_await
+from core.residents.categories import RESIDENCY_ROLES
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.chrome import chrome
@@ -83,7 +84,7 @@ async def my_home(request: Request) -> Response:
         cards.extend(await maybe_await(result) or ())
     modules = [n for n in ui["nav"] if n.get("plugin")]
     return page(request, "home.html", **ui, person_id=person_id, home=home, requests=requests,
-                cards=sorted(cards, key=lambda c: c.order), modules=modules)
+                cards=sorted(cards, key=lambda c: c.order), modules=modules, roles=RESIDENCY_ROLES)
 
 
 PORTAL_PAGES = [join_form, join_submit, my_home]

@@ -14,6 +14,7 @@ from litestar.params import FromPath
 
 from core.auth.guards import principal_of, requires
 from core.errors import NotFound
+from core.residents.categories import DWELLING_STATES, RESIDENCY_ROLES
 from core.residents.scope import VisiblePlaces, visible_places
 from core.tenancy.context import current_tenant
 from core.ui.chrome import chrome
@@ -84,7 +85,8 @@ async def building_page(request: Request, building_id: FromPath[int]) -> Respons
     sections = [{"name": u["name"], "dwellings": by_unit.get(u["id"], [])} for u in units]
     if by_unit.get(None):
         sections.append({"name": None, "dwellings": by_unit[None]})
-    return page(request, "building.html", **await chrome(request), building=building, sections=sections)
+    return page(request, "building.html", **await chrome(request), building=building, sections=sections,
+                states=DWELLING_STATES)
 
 
 @get("/c/{community:str}/register/dwellings/{dwelling_id:int}", guards=[requires("residents.view")])
@@ -110,7 +112,7 @@ async def dwelling_page(request: Request, dwelling_id: FromPath[int]) -> Respons
     current = [{**h, "members": members[h["id"]]} for h in households if members.get(h["id"])]
     past = [r for r in rows if r["end_date"] is not None]
     return page(request, "dwelling.html", **await chrome(request), dwelling=dwelling, households=current,
-                past=past)
+                past=past, states=DWELLING_STATES, roles=RESIDENCY_ROLES)
 
 
 REGISTER_PAGES = [buildings_page, building_page, dwelling_page]

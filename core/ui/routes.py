@@ -32,6 +32,7 @@ from core.plugins.registry import maybe_await
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.account_pages import ACCOUNT_PAGES
+from core.ui.care_pages import CARE_PAGES
 from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome
 from core.ui.i18n import COOKIE, LANGS
@@ -39,11 +40,12 @@ from core.ui.import_pages import IMPORT_PAGES
 from core.ui.member_pages import MEMBER_PAGES
 from core.ui.module_pages import MODULE_PAGES
 from core.ui.office_pages import OFFICE_PAGES
+from core.ui.password_pages import PASSWORD_PAGES
 from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
 from core.ui.portal_pages import PORTAL_PAGES
 from core.ui.register_pages import REGISTER_PAGES
-from core.ui.render import page
+from core.ui.render import lang_of, page
 from core.ui.visit_pages import VISIT_PAGES
 
 log = logging.getLogger("linli.ui")
@@ -184,12 +186,19 @@ async def dashboard(request: Request) -> Response:
     moved_in = await Residency.count().where(
         Residency.start_date >= today - dt.timedelta(days=30)).run() if staff else None
     visits_due = len(await due_visits(today)) if staff else None
+    charts: list[Any] = []
+    if staff:
+        from core.ui.dashboard_charts import open_cases_by_kind, visits_by_week
+
+        zh = lang_of(request) == "zh-CN"
+        charts = [c for c in (await open_cases_by_kind(runtime, zh), await visits_by_week(today, zh)) if c]
     cards: list[Any] = []
     hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
     for result in hooks.ui_dashboard_cards(tenant=tenant, user=ui["user_ref"]):
         cards.extend(await maybe_await(result) or ())
     return page(request, "dashboard.html", **ui, figures=figures, residents=residents,
-                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order))
+                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order),
+                charts=charts)
 
 
 @get("/c/{community:str}/residents", guards=[requires("residents.view")])
@@ -218,8 +227,10 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
 
 @get("/c/{community:str}/cases", guards=[requires("cases.view")])
 async def cases_page(request: Request, only: FromQuery[str | None] = None,
-                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False) -> Response:
-    """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``, ``overdue``."""
+                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False,
+                     grid: FromQuery[int | None] = None) -> Response:
+    """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``,
+    ``overdue``, ``grid``."""
     from core.cases import engine
     from core.cases.routes import case_types, scope_cases
     from core.cases.tables import Case
@@ -237,10 +248,16 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
         query = query.where(Case.type == kind)
     if overdue:
         query = query.where(Case.state.is_in(list(engine.ACTIVE)) & (Case.due_at < engine.now()))
+    from core.grids.tables import Grid
+
+    grids = await Grid.select(Grid.id, Grid.name).order_by(Grid.name).run() if "cases.manage" in ui[
+        "permissions"] else []
+    if grid is not None and any(g["id"] == grid for g in grids):
+        query = query.where(Case.grid_id == grid)
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()
     return page(request, "cases.html", **ui, rows=rows, state=only or "", states=list(engine.TRANSITIONS),
                 kind=kind or "", types=sorted(types.values(), key=lambda t: t.name), overdue=overdue,
-                now=dt.datetime.now(dt.UTC))
+                grids=grids, grid=grid, now=dt.datetime.now(dt.UTC))
 
 
 def ui_router(plugin_pages: list[Router] | None = None) -> Router:
@@ -251,7 +268,8 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
                         *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
-                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *MEMBER_PAGES, *(plugin_pages or []), static],
+                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *CARE_PAGES, *MEMBER_PAGES, *PASSWORD_PAGES,
+                        *(plugin_pages or []), static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
         include_in_schema=False,

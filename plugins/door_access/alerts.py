@@ -80,8 +80,8 @@ async def watch(at: dt.datetime | None = None) -> dict[str, int]:
         )
         zh, en = KINDS[alert["kind"]]
         case = await open_case(
-            channel="system",
             case_type=CASE_TYPE,
+            channel="system",
             title=f"{zh}：{point['name'] if point else ''}"[:200],
             description=f"{en} since {alert['opened_at']:%Y-%m-%d %H:%M} UTC",
             building_id=point["building_id"] if point else None,

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
 
-from core.api import NotFound, acts_for, holds
+from core.api import NotFound, acts_for, holds, person_of_user
 
 
 def caller_id(request: Request) -> int:
@@ -29,11 +29,14 @@ async def get_repair(repair_id: int) -> dict[str, Any]:
 
 
 async def speaks_for_requester(repair: dict[str, Any], user_id: int) -> bool:
-    """The requester themself, or their registered proxy (a family member's or staff login)."""
+    """The requester themself (their login, or the login linked to the requester in the register),
+    or their registered proxy (a family member's or staff login)."""
     if repair["requester_user_id"] is not None and repair["requester_user_id"] == user_id:
         return True
     person = repair["requester_person_id"]
-    return person is not None and await acts_for(user_id, person, "repairs")
+    if person is None:
+        return False
+    return await person_of_user(user_id) == person or await acts_for(user_id, person, "repairs")
 
 
 async def may_see_as(user_id: int, has: Callable[[str], bool], repair: dict[str, Any]) -> bool:
@@ -81,3 +84,14 @@ async def sees_contact(request: Request, repair: dict[str, Any]) -> bool:
         return False
     member = await member_of_user(caller_id(request))
     return member is not None and member["id"] == repair["assignee_member_id"]
+
+
+async def own_repairs_filter(user_id: int) -> Any:
+    """Where-clause for "my repairs": reported by me, for me, or for the person my login is."""
+    from plugins.repairs.tables import Repair
+
+    where = (Repair.requester_user_id == user_id) | (Repair.reported_by_user_id == user_id)
+    person = await person_of_user(user_id)
+    if person is not None:
+        where = where | (Repair.requester_person_id == person)
+    return where

@@ -17,6 +17,7 @@ from plugins.repairs.team import (
     skill_problem,
     skills_of,
 )
+from plugins.repairs.times import aware
 
 DISPATCHABLE = ("reported", "accepted", "assigned", "in_progress", "reopened")
 
@@ -179,6 +180,7 @@ async def decline(repair: dict[str, Any], member: dict[str, Any], reason: str, *
 async def set_appointment(repair: dict[str, Any], at: dt.datetime, note: str, *, by_user_id: int) -> None:
     from plugins.repairs.tables import Repair
 
+    at = aware(at, "at")
     if repair["assignee_member_id"] is None:
         raise Conflict("dispatch the job before making an appointment")
     if repair["state"] not in ("assigned", "in_progress", "reopened"):

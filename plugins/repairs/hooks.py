@@ -176,7 +176,7 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
     from plugins.repairs.figures import open_count, repair_figures
 
     if "repairs.dispatch" not in user.permissions and "repairs.figures" not in user.permissions:
-        return []
+        return await _resident_cards(tenant, user)
     today = dt.date.today()
     month = await repair_figures(today.replace(day=1), today)
     on_time = "—" if month["on_time_rate"] is None else f"{month['on_time_rate']:.0%}"
@@ -185,6 +185,28 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
         DashboardCard(
             "本月维修按时率", "Repairs on time this month", on_time, f"/c/{tenant.slug}/repairs", order=31
         ),
+    ]
+
+
+async def _resident_cards(tenant: Tenant, user: UserRef) -> list[DashboardCard]:
+    """A resident's own open repairs, on their home page."""
+    from plugins.repairs.access import own_repairs_filter
+    from plugins.repairs.tables import Repair
+
+    if "repairs.report" not in user.permissions:
+        return []
+    mine = (
+        await Repair.count()
+        .where(await own_repairs_filter(user.id))
+        .where(
+            Repair.state.is_in(["reported", "accepted", "assigned", "in_progress", "reopened", "resolved"])
+        )
+        .run()
+    )
+    return [
+        DashboardCard(
+            "我的报修（未完成）", "My open repairs", str(mine), f"/c/{tenant.slug}/repairs/mine", order=30
+        )
     ]
 
 

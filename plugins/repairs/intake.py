@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.api import InvalidInput, NotFound, emit, get_building, get_dwelling, get_person, open_case
+from core.api import (
+    InvalidInput,
+    NotFound,
+    current_residencies,
+    emit,
+    get_building,
+    get_dwelling,
+    get_person,
+    open_case,
+    person_of_user,
+)
 from plugins.repairs.categories import PRIORITIES, get_category
 from plugins.repairs.costs import decide_tier
 
@@ -51,7 +61,12 @@ async def report(
         raise InvalidInput("at most 100 characters", field="preferred_time")
     if len(location_note) > 200:
         raise InvalidInput("at most 200 characters", field="location_note")
+    if not on_behalf:  # a resident's login linked to the register: the report is that person's
+        requester_person_id = await person_of_user(caller_user_id)
     if location == "dwelling":
+        if dwelling_id is None and requester_person_id is not None:
+            homes = await current_residencies(requester_person_id)
+            dwelling_id = homes[0]["dwelling_id"] if len(homes) == 1 else None
         if dwelling_id is None:
             raise InvalidInput("a repair in a home names the dwelling", field="dwelling_id")
         building_id = (await _exists(get_dwelling, dwelling_id, "dwelling_id", "dwelling"))["building"]

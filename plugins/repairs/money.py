@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from core.api import InvalidInput
 
 
@@ -11,7 +13,7 @@ def to_fen(yuan: float | int | None, field: str, *, required: bool = True) -> in
         if required:
             raise InvalidInput("is required", field=field)
         return None
-    if isinstance(yuan, bool):
+    if isinstance(yuan, bool) or not isinstance(yuan, int | float) or not math.isfinite(yuan):
         raise InvalidInput("must be a number of yuan", field=field)
     fen = round(float(yuan) * 100)
     if abs(float(yuan) * 100 - fen) > 1e-6:

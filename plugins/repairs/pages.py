@@ -24,11 +24,16 @@ from litestar.response import Redirect
 from core.api import (
     Conflict,
     InvalidInput,
+    NotFound,
     Pages,
+    attachments_of,
+    current_residencies,
     current_tenant,
     dwellings_of_building,
+    get_dwelling,
     holds,
     list_buildings,
+    person_of_user,
     render_page,
     requires,
 )
@@ -36,6 +41,7 @@ from plugins.repairs import categories, costs, dispatch, intake, team, views, wo
 from plugins.repairs.access import (
     caller_id,
     is_dispatcher,
+    own_repairs_filter,
     require_requester,
     speaks_for_requester,
     visible_repair,
@@ -268,6 +274,7 @@ async def _report_page(
     return await render_page(
         request,
         "repairs/report.html",
+        home=await _home_of(caller_id(request)),
         status=status,
         form=form or ReportForm(),
         categories=await categories.list_categories(),
@@ -275,6 +282,16 @@ async def _report_page(
         field=field,
         error=error,
     )
+
+
+async def _home_of(user_id: int) -> str | None:
+    """ "8栋 301" when the caller's login is a registered person with one home here."""
+    person = await person_of_user(user_id)
+    homes = await current_residencies(person) if person is not None else []
+    if len(homes) != 1:
+        return None
+    d = await get_dwelling(homes[0]["dwelling_id"])
+    return f"{d['building_name']} {d['number']}"
 
 
 @get("/report", guards=[requires("repairs.report")])
@@ -296,10 +313,11 @@ async def report_form(request: Request, data: Annotated[ReportForm, FORM]) -> Re
     async def act() -> None:
         building_id = _number(data.building_id, "building_id", int) if data.building_id else None
         dwelling_id = None
-        if data.location == "dwelling":
+        if data.location == "dwelling" and (building_id is not None or data.dwelling_number.strip()):
             if building_id is None:
                 raise InvalidInput("choose your building", field="building_id")
             dwelling_id = await _dwelling_of(building_id, data.dwelling_number)
+        # Otherwise a resident linked to the register reports for their own home (intake knows it).
         created.update(
             await intake.report(
                 category=data.category,
@@ -331,7 +349,7 @@ async def my_repairs(request: Request) -> Response:
     me = caller_id(request)
     rows = (
         await Repair.select()
-        .where((Repair.requester_user_id == me) | (Repair.reported_by_user_id == me))
+        .where(await own_repairs_filter(me))
         .order_by(Repair.id, ascending=False)
         .limit(100)
         .run()
@@ -544,6 +562,32 @@ async def add_skill_form(request: Request, data: Annotated[SkillForm, FORM]) -> 
     return await _refused(request, act, again, f"{_base()}/team")
 
 
+# -- households: the public accounts of shared-cost projects (公示) ---------------------------
+
+
+@get("/projects", guards=[requires("repairs.view")])
+async def projects_page(request: Request) -> Response:
+    from plugins.repairs import projects
+    from plugins.repairs.tables import Project
+
+    rows = await Project.select().order_by(Project.id, ascending=False).run()
+    if not holds(request, "repairs.projects"):
+        rows = [p for p in rows if await projects.concerns(p, caller_id(request))]
+    return await render_page(request, "repairs/projects.html", projects=rows)
+
+
+@get("/projects/{project_id:int}", guards=[requires("repairs.view")])
+async def project_page(request: Request, project_id: FromPath[int]) -> Response:
+    from plugins.repairs import projects
+
+    project = await projects.get_project(project_id)
+    if not (holds(request, "repairs.projects") or await projects.concerns(project, caller_id(request))):
+        raise NotFound("no such project")
+    accounts = await projects.accounts(project_id)
+    receipts = {e["id"]: len(await attachments_of("repairs.expense", e["id"])) for e in accounts["expenses"]}
+    return await render_page(request, "repairs/project.html", a=accounts, receipts=receipts)
+
+
 def pages() -> Pages:
     return Pages(
         handlers=[
@@ -563,6 +607,8 @@ def pages() -> Pages:
             team_page,
             add_member_form,
             add_skill_form,
+            projects_page,
+            project_page,
         ],
         templates=Path(__file__).parent / "templates",
     )

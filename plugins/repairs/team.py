@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from core.api import Conflict, InvalidInput, NotFound, get_person, is_member
+from plugins.repairs.times import aware
 
 # skill: (中文, English, needs a certificate to be assigned)
 SKILLS: dict[str, tuple[str, str, bool]] = {
@@ -188,6 +189,7 @@ async def add_shift(
     await get_member(member_id)
     if kind not in SHIFT_KINDS:
         raise InvalidInput(f"must be one of {', '.join(SHIFT_KINDS)}", field="kind")
+    starts_at, ends_at = aware(starts_at, "starts_at"), aware(ends_at, "ends_at")
     if ends_at <= starts_at:
         raise InvalidInput("must be after starts_at", field="ends_at")
     if ends_at - starts_at > dt.timedelta(days=4):
@@ -203,6 +205,7 @@ async def shifts(start: dt.datetime, days: int) -> list[dict[str, Any]]:
 
     if not 1 <= days <= 62:
         raise InvalidInput("must be from 1 to 62", field="days")
+    start = aware(start, "start")
     end = start + dt.timedelta(days=days)
     return (
         await RotaShift.select(*RotaShift.all_columns(), RotaShift.member.name.as_alias("name"))

@@ -35,8 +35,8 @@ async def test_report_dispatch_work_sign_off_and_rate(served: Any, browser: Any,
     )
     phone = {"width": 390, "height": 844}
 
-    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/", viewport=phone)
-    await me.get_by_role("link", name="报修", exact=True).click()
+    me = await log_in(browser, base, resident["username"], lands="/c/comm-a/home", viewport=phone)
+    await me.get_by_role("link", name="报修", exact=True).first.click()
     await me.get_by_label("哪类问题").select_option("water_pipe")
     await me.get_by_label("楼栋").select_option(label="8栋")
     await me.get_by_label("门牌号（家里报修时填写）").fill("301")

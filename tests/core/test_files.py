@@ -365,3 +365,25 @@ def test_embedded_seaweedfs_survives_a_crash_keeps_data_and_requires_credentials
         second.stop()
     assert not second.running and not (tmp_path / "seaweedfs" / "weed.pid").exists()
     assert second.stale_pids(tmp_path) == []
+
+
+async def test_an_object_that_is_not_what_was_sent_leaves_no_row_and_no_object(desk):
+    # What the server says it stored (its MD5) is compared with what was sent; here the bytes
+    # sent are not the ones the checksum was taken of, as if they had been damaged on the way.
+    from core.files.owners import owner_kinds
+    from core.files.service import StorageUnavailable, _store_and_record
+    from core.files.storage import storage_for
+    from core.tenancy.context import tenant_scope
+
+    h, _staff, _resident, case_id, s3 = desk
+    tenant = await h.runtime.tenants.by_slug("comm-a")
+    owner = owner_kinds(h.runtime).get("case", tenant)
+    sent, meant = PDF, PDF.replace(b"x", b"y", 1)
+    with tenant_scope(tenant), pytest.raises(StorageUnavailable):
+        await _store_and_record(
+            h.runtime, storage_for(h.runtime.settings), f"{tenant.community_id}/case/damaged",
+            io.BytesIO(sent), size=len(sent), sha256=hashlib.sha256(meant).hexdigest(),
+            md5=hashlib.md5(meant).hexdigest(), content_type="application/pdf", owner=owner,
+            owner_id=case_id, purpose="document", file_name="f.pdf", uploaded_by=None, tenant=tenant)
+    assert await rows(h) == []
+    assert keys_in(s3) == []  # the damaged object was taken away again

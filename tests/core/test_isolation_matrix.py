@@ -53,6 +53,8 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}/members": "community:members.view",
     "POST /c/{community}/members": "community:members.manage",
     "POST /c/{community}/members/{membership_id}/remove": "community:members.manage",
+    "GET /c/{community}/password": "community:community.view",
+    "POST /c/{community}/password": "community:community.view",
     "GET /c/{community}/join": "public",
     "POST /c/{community}/join": "public",
     "GET /c/{community}/home": "community:household.view_own",

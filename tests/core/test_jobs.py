@@ -69,6 +69,8 @@ async def send_as(linli: Any, community: str, job: Any, **kwargs: Any) -> str:
 async def test_a_job_runs_in_a_worker_for_the_community_that_sent_it(linli: Any, worker: Any) -> None:
     w = worker()
     await send_as(linli, "east", lp_ledger.record, key="hello")
+    # A cold start imports every plugin; on a loaded machine that alone can take tens of seconds.
+    await wait_until(lambda: "ready for action" in w.output(), timeout=120, what="the worker to start")
     rows = await wait_until(lambda: entries(linli, "east", "hello"), what="the job's row")
     assert len(rows) == 1 and rows[0]["source"] == "job"
     assert await entries(linli, "west") == []  # the other community saw nothing

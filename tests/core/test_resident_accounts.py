@@ -113,3 +113,17 @@ async def test_erasing_a_person_unlinks_their_portal_account(make_linli: Any) ->
     assert (await admin.post(f"{BASE}/persons/{wang['id']}/erase")).status_code == 200
     me = await h.login("13800000001")
     assert (await me.get(f"{BASE}/me/household")).status_code == 404
+
+
+async def test_the_demo_gives_each_community_a_resident_login(make_linli: Any) -> None:
+    from core.demo import demo_resident
+
+    h = await setup(make_linli)
+    await h.resident("comm-a", "王秀英", building="8栋", dwelling="301")
+    async with h.tenant("comm-a"):
+        assert await demo_resident(h.runtime, "comm-a", DEFAULT_PASSWORD) == "comm-a-resident"
+    async with h.tenant("comm-a"):
+        assert await demo_resident(h.runtime, "comm-a", DEFAULT_PASSWORD) is None  # once
+    me = await h.login("comm-a-resident")
+    home = (await me.get(f"{BASE}/me/household")).json()["home"]
+    assert home["building"] == "8栋" and home["number"] == "301"

@@ -38,6 +38,7 @@ async def test_login_lands_on_the_dashboard_in_chinese_and_english_on_request(ma
     assert "13800000001" not in found.text  # masked as in the API
     home = await client.get("/", follow_redirects=True)
     assert home.status_code == 200 and "今日" in home.text and "未办结诉求" in home.text
+    assert 'aria-label="每周走访次数"' in home.text  # the week-by-week chart, drawn on the server
     r = await client.get("/lang/en", params={"next": "/c/comm-a/"}, follow_redirects=True)
     assert "Open cases" in r.text and 'lang="en"' in r.text
     assert "/static/htmx-2.0.11.min.js" in r.text
@@ -130,6 +131,10 @@ async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) 
     client, _ = await form_login(h, staff["username"])
     inbox = await client.get("/c/comm-a/cases")
     assert "我家水管漏水" in inbox.text and "邻居的门禁坏了" in inbox.text
+    home = await client.get("/c/comm-a/")
+    chart = home.text.split('aria-label="未办结诉求（按类别）"')[1].split("</svg>")[0]
+    assert ">一般诉求</text>" in chart
+    assert 'class="chart-value">2</text>' in chart  # both residents' requests, one bar
 
 
 async def test_the_street_office_sees_its_communities_side_by_side(make_linli: Any) -> None:
@@ -210,3 +215,29 @@ async def test_staff_escalate_with_a_reason_and_notes_reach_the_resident_only_wh
     assert "已联系物业" in seen and "物业推诿" not in seen and "社区" in seen  # escalated grid -> community
     inbox = await client.get("/c/comm-a/cases", params={"overdue": "true"})
     assert inbox.status_code == 200 and "楼上漏水" not in inbox.text  # not overdue yet
+
+
+async def test_the_inbox_filters_by_grid(make_linli: Any) -> None:
+    from core.grids import service as grids
+    from core.residents import places
+
+    h = await setup(make_linli)
+    async with h.tenant("comm-a"):
+        east_b = await places.create_building("东1栋", floors=6)
+        west_b = await places.create_building("西1栋", floors=6)
+        east = await grids.create_grid("东片网格")
+        west = await grids.create_grid("西片网格")
+        await grids.add_place(east["id"], east_b["id"], None)
+        await grids.add_place(west["id"], west_b["id"], None)
+    staff = await h.user(role="community_staff", community="comm-a")
+    api = await h.login(staff["username"])
+    for building, title in ((east_b, "东边路灯坏了"), (west_b, "西边井盖松了")):
+        r = await api.post("/api/v1/c/comm-a/cases", json={
+            "type": "general_request", "title": title, "building_id": building["id"]})
+        assert r.status_code == 201, r.text
+    client, _ = await form_login(h, staff["username"])
+    inbox = await client.get("/c/comm-a/cases", params={"grid": east["id"]})
+    assert "东边路灯坏了" in inbox.text and "西边井盖松了" not in inbox.text
+    assert f'value="{east["id"]}" selected' in inbox.text
+    everything = await client.get("/c/comm-a/cases")
+    assert "东边路灯坏了" in everything.text and "西边井盖松了" in everything.text

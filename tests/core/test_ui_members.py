@@ -43,6 +43,11 @@ async def test_an_administrator_adds_and_removes_users_with_roles(make_linli: An
     r = await client.post(f"/c/comm-a/members/{mine['id']}/remove", headers=headers)
     assert r.status_code == 409  # never lock yourself out
 
+    await h.user(role="resident", community="comm-a", username="resident-a")
+    page = await client.get("/c/comm-a/members")
+    assert "resident-a" not in page.text and "居民账号：1 个" in page.text  # residents on request
+    assert "resident-a" in (await client.get("/c/comm-a/members?residents=true")).text
+
     staff = await h.user(role="community_staff", community="comm-a")
     viewer, _ = await form_login(h, staff["username"])
     page = await viewer.get("/c/comm-a/members")

@@ -112,5 +112,37 @@ async def test_a_modules_pages_appear_on_the_residents_home_only_while_it_is_on(
     home = await me.get("/c/comm-a/home")
     assert home.status_code == 200 and 'href="/c/comm-a/noticeboard"' in home.text.split("<main")[1]
     assert "还没有关联社区的居民登记" in home.text  # an account not linked to a person still works
+    english = await me.get("/lang/en", params={"next": "/c/comm-a/home"}, follow_redirects=True)
+    assert "My household" in english.text and "Report a problem" in english.text
+    assert 'lang="en"' in english.text
     await h.disable("comm-a", "noticeboard")
     assert "/c/comm-a/noticeboard" not in (await me.get("/c/comm-a/home")).text
+
+
+async def test_a_resident_changes_the_password_staff_chose_and_other_sessions_end(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    wang = await h.resident("comm-a", "王秀英")
+    admin = await h.as_role("community_admin", "comm-a")
+    await admin.post(f"/api/v1/c/comm-a/persons/{wang['id']}/account",
+                     json={"phone": "13800000001", "password": DEFAULT_PASSWORD})
+    other, _ = await form_login(h, "13800000001")
+    me, _ = await form_login(h, "13800000001")
+    form = await me.get("/c/comm-a/password")
+    assert form.status_code == 200 and "修改密码" in form.text
+    headers = {"X-CSRF-Token": csrf_of(form.text)}
+    r = await me.post("/c/comm-a/password", data={"current": "wrong-one-1", "new": "new-pass-2024",
+                                                  "repeat": "new-pass-2024"}, headers=headers)
+    assert r.status_code == 400 and 'id="f-current-error"' in r.text
+    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024",
+                                                  "repeat": "new-pass-2025"}, headers=headers)
+    assert r.status_code == 400 and 'id="f-repeat-error"' in r.text
+    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "short",
+                                                  "repeat": "short"}, headers=headers)
+    assert r.status_code == 400 and 'id="f-new-error"' in r.text
+    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024",
+                                                  "repeat": "new-pass-2024"}, headers=headers)
+    assert r.status_code == 200 and "密码已修改" in r.text
+    assert (await me.get("/c/comm-a/home")).status_code == 200  # this session stays
+    assert (await other.get("/c/comm-a/home")).status_code == 303  # the other one ends
+    _, r = await form_login(h, "13800000001", "new-pass-2024")
+    assert r.status_code == 303

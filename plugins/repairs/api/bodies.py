@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+
+# Row ids as the databases store them (a 32-bit integer): anything else is a 400, not a driver error.
+Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -16,12 +19,12 @@ class RepairIn(Body, kw_only=True):
     category: str
     location: str = "dwelling"
     description: str
-    dwelling_id: int | None = None
-    building_id: int | None = None
+    dwelling_id: Id | None = None
+    building_id: Id | None = None
     location_note: str = ""
     urgency: str | None = None
     preferred_time: str = ""
-    requester_person_id: int | None = None  # staff and grid workers reporting on someone's behalf
+    requester_person_id: Id | None = None  # staff and grid workers reporting on someone's behalf
 
 
 class CategoryPatch(Body, kw_only=True):
@@ -32,7 +35,7 @@ class CategoryPatch(Body, kw_only=True):
 
 
 class AssignIn(Body, kw_only=True):
-    member_id: int
+    member_id: Id
     reason: str = ""
 
 
@@ -77,10 +80,10 @@ class FeedbackIn(Body, kw_only=True):
 class MemberIn(Body, kw_only=True):
     name: str
     phone: str = ""
-    user_id: int | None = None
-    person_id: int | None = None
+    user_id: Id | None = None
+    person_id: Id | None = None
     party_member: bool = False
-    grid_ids: list[int] = []
+    grid_ids: list[Id] = []
     notes: str = ""
 
 
@@ -89,7 +92,7 @@ class MemberPatch(Body, kw_only=True):
     available: bool | None = None
     active: bool | None = None
     party_member: bool | None = None
-    grid_ids: list[int] | None = None
+    grid_ids: list[Id] | None = None
     notes: str | None = None
 
 
@@ -108,16 +111,16 @@ class ShiftIn(Body, kw_only=True):
 
 class ProjectIn(Body, kw_only=True):
     title: str
-    building_id: int
+    building_id: Id
     per_household_yuan: float
     description: str = ""
-    representative_user_id: int | None = None
-    dwelling_ids: list[int] | None = None
-    contacts: dict[str, int] = {}  # dwelling id -> the household's user, who may see the accounts
+    representative_user_id: Id | None = None
+    dwelling_ids: list[Id] | None = None
+    contacts: dict[str, Id] = {}  # dwelling id -> the household's user, who may see the accounts
 
 
 class CollectionIn(Body, kw_only=True):
-    dwelling_id: int
+    dwelling_id: Id
     amount_yuan: float
 
 
@@ -128,7 +131,7 @@ class ExpenseIn(Body, kw_only=True):
 
 
 class BalanceIn(Body, kw_only=True):
-    dwelling_id: int
+    dwelling_id: Id
 
 
 class AvailabilityIn(Body, kw_only=True):

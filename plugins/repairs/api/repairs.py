@@ -10,7 +10,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from core.api import InvalidInput, holds, requires
 from plugins.repairs import categories, costs, intake, views, work
-from plugins.repairs.access import caller_id, is_dispatcher, require_requester, sees_contact, visible_repair
+from plugins.repairs.access import (
+    caller_id,
+    is_dispatcher,
+    own_repairs_filter,
+    require_requester,
+    sees_contact,
+    visible_repair,
+)
 from plugins.repairs.api.bodies import CategoryPatch, FeedbackIn, RepairIn, SignOffIn, TierIn
 from plugins.repairs.figures import repair_figures
 
@@ -80,7 +87,7 @@ class RepairsController(Controller):
         query = Repair.select()
         if not is_dispatcher(request):
             me = caller_id(request)
-            query = query.where((Repair.requester_user_id == me) | (Repair.reported_by_user_id == me))
+            query = query.where(await own_repairs_filter(me))
         if in_state:
             query = query.where(Repair.state == in_state)
         if category:

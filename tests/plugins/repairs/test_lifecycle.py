@@ -89,7 +89,7 @@ async def test_sla_reminders_reach_the_assigned_volunteer_once(world):
 
     [schedule] = register_schedules()
     assert schedule.actor_name == "repairs.remind_due" and schedule.per_tenant
-    assert [a.name for a in register_actors()] == ["repairs.remind_due"]
+    assert [a.name for a in register_actors()] == ["repairs.remind_due"] and register_actors()[0].tenant
     stair = await world.report(
         category="stair_lights",
         location="common",
@@ -106,6 +106,8 @@ async def test_sla_reminders_reach_the_assigned_volunteer_once(world):
     due = dt.datetime.fromisoformat(stair["due_at"])
     assert due - created == dt.timedelta(hours=2)  # stair lights: fixed within two hours
     async with world.h.tenant("comm-a"):
+        [actor] = register_actors()
+        assert await actor.fn() == 0  # the scheduled job, run now: nothing is due within 30 minutes
         assert await remind_due_repairs(created + dt.timedelta(minutes=10)) == 0
         assert await remind_due_repairs(created + dt.timedelta(minutes=95)) == 1  # 25 minutes before
         assert await remind_due_repairs(created + dt.timedelta(minutes=100)) == 0  # already reminded
@@ -148,6 +150,19 @@ async def test_other_community_sees_nothing_and_disabled_answers_404(world):
     assert (await other.get(f"/api/v1/c/comm-a/repairs/{repair['id']}")).status_code == 404
     r = await other.post(f"/api/v1/c/comm-b/repairs/{repair['id']}/assign", json={"member_id": 1})
     assert r.status_code == 404
+    # comm-a's volunteers and projects are as missing in comm-b as anything else.
+    member = world.plumber_member["id"]
+    assert (await other.get(f"/api/v1/c/comm-b/repairs/team/{member}")).status_code == 404
+    r = await other.post(f"/api/v1/c/comm-b/repairs/team/{member}/skills", json={"skill": "painter"})
+    assert r.status_code == 404
+    project = (
+        await world.staff.post(
+            f"{C}/projects",
+            json={"title": "外墙", "building_id": world.home["building_id"], "per_household_yuan": 600},
+        )
+    ).json()
+    assert (await other.get(f"/api/v1/c/comm-b/repairs/projects/{project['id']}")).status_code == 404
+    assert (await other.post(f"/api/v1/c/comm-b/repairs/projects/{project['id']}/settle")).status_code == 404
     await world.h.disable("comm-a", "repairs")
     assert (await world.staff.get(C)).status_code == 404
     assert (await world.resident.post(C, json={"category": "drain"})).status_code == 404
@@ -172,6 +187,11 @@ async def test_ui_slots_follow_permissions(world):
         assert "/c/comm-a/repairs/team" in {i.path for i in ui_navigation(tenant, staff)}
         cards = await ui_dashboard_cards(tenant, staff)
         assert cards[0].value == "1" and await ui_dashboard_cards(tenant, volunteer) == []
+        resident = UserRef(
+            world.resident_user["id"], "r", "resident", frozenset({"repairs.report", "repairs.view"})
+        )
+        [mine] = await ui_dashboard_cards(tenant, resident)
+        assert mine.value == "1" and mine.path == "/c/comm-a/repairs/mine"
         [panel] = await ui_panels(tenant, staff, "dwelling", world.home["dwelling_id"])
         assert repair["number"] in panel.html and "water_pipe" in panel.html
         assert f'href="/c/comm-a/repairs/{repair["id"]}"' in panel.html
@@ -220,6 +240,41 @@ async def test_work_photos_go_through_the_core_attachments(make_linli, s3_settin
     assert listed.status_code == 200 and len(listed.json()) == 2
     one = await world.resident.get(f"/api/v1/c/comm-a/attachments/{detail['work'][0]['files'][1]['id']}")
     assert one.status_code == 200 and one.json()["download"]["url"].startswith("http")
+
+    # A shared-cost project's receipt: the representative attaches it; the households see it.
+    rep = await world.h.user(role="resident", community="comm-a")
+    rep_client = await world.h.login(rep["username"])
+    project = (
+        await world.staff.post(
+            f"{C}/projects",
+            json={
+                "title": "外墙防护网",
+                "building_id": world.home["building_id"],
+                "per_household_yuan": 600,
+                "representative_user_id": rep["id"],
+            },
+        )
+    ).json()
+    expense = (
+        await rep_client.post(
+            f"{C}/projects/{project['id']}/expenses",
+            json={"description": "防护网", "amount_yuan": 1600, "spent_on": "2026-04-01"},
+        )
+    ).json()
+    r = await rep_client.post(
+        "/api/v1/c/comm-a/attachments",
+        data={"owner_kind": "repairs.expense", "owner_id": str(expense["id"]), "purpose": "receipt"},
+        files={"file": ("receipt.png", png(), "image/png")},
+    )
+    assert r.status_code == 201, r.text
+    r = await world.resident.post(
+        "/api/v1/c/comm-a/attachments",
+        data={"owner_kind": "repairs.expense", "owner_id": str(expense["id"]), "purpose": "receipt"},
+        files={"file": ("fake.png", png(), "image/png")},
+    )
+    assert r.status_code == 404  # not a household of this project
+    page = await rep_client.get(f"/c/comm-a/repairs/projects/{project['id']}")
+    assert page.status_code == 200 and "防护网" in page.text
 
 
 def test_linli_plugins_check_passes(tmp_path, monkeypatch):

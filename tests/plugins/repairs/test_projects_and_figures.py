@@ -87,6 +87,12 @@ async def test_exterior_wall_net_600_a_household_refund_and_top_up(world):
         r = await rep_client.post(f"{C}/projects/{project['id']}/balances", json={"dwelling_id": flat})
         assert r.status_code == 200
     assert r.json()["balance_yuan"] == 0.0 and r.json()["refunded_yuan"] == 299.97
+    # The public accounts page (公示) for the households concerned, and only for them.
+    page = await neighbour_client.get(f"/c/comm-a/repairs/projects/{project['id']}")
+    assert page.status_code == 200 and "外墙防护网" in page.text and "¥300.03" in page.text, page.text[-1500:]
+    assert "退 ¥99.99 ✓" in page.text and "¥2000.03" in page.text
+    assert "外墙防护网" in (await neighbour_client.get("/c/comm-a/repairs/projects")).text
+    assert (await world.resident.get(f"/c/comm-a/repairs/projects/{project['id']}")).status_code == 404
     assert (
         await rep_client.post(
             f"{C}/projects/{project['id']}/collections", json={"dwelling_id": flats[0], "amount_yuan": 1}

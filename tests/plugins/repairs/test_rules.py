@@ -285,6 +285,8 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
             "member_id",
         ),
         (world.staff, "post", f"{C}/{repair['id']}/assign", {"member_id": 999999}, 404, None),
+        (world.staff, "post", f"{C}/{repair['id']}/assign", {"member_id": 2**40}, 400, "member_id"),
+        (world.staff, "post", f"{C}/{2**40}/assign", {"member_id": 1}, 404, None),  # names nothing
         (world.staff, "post", f"{C}/{repair['id']}/tier", {"tier": "luxury", "reason": "x"}, 400, "tier"),
         (world.staff, "post", f"{C}/team", {"name": ""}, 400, "name"),
         (world.staff, "post", f"{C}/team", {"name": "x", "phone": "call me"}, 400, "phone"),
@@ -306,6 +308,15 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
             400,
             "ends_at",
         ),
+        (
+            world.staff,
+            "post",
+            f"{C}/team/{lapsed['id']}/rota",
+            {"kind": "night", "starts_at": "2026-12-01T20:00:00+08:00", "ends_at": "2026-12-02T08:00:00"},
+            400,
+            "ends_at",
+        ),
+        (world.staff, "post", f"{C}/{repair['id']}/appointment", {"at": "2026-12-01T20:00:00"}, 400, "at"),
         (
             world.staff,
             "post",
@@ -347,6 +358,8 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
         ({"minutes": 30, "cost_yuan": -1}, "cost_yuan"),
         ({"minutes": 30, "materials": [{"name": "管", "cost_yuan": -3}]}, "materials"),
         ({"minutes": 30, "materials": [{"name": "管", "quantity": 0}]}, "materials"),
+        ({"minutes": 30, "materials": [{"name": "管", "cost_yuan": "twelve"}]}, "materials"),
+        ({"minutes": 30, "materials": [{"name": "管", "quantity": "two"}]}, "materials"),
     ]:
         r = await world.plumber.post(f"{C}/jobs/{repair['id']}/work", json=body)
         assert r.status_code == 400 and r.json()["field"] == field, r.text
@@ -370,3 +383,59 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
         r = await world.resident.post(f"{C}/{repair['id']}/feedback", json=body)
         assert r.status_code == 400 and r.json()["field"] == field, r.text
     assert await snapshot(world) == mid
+
+
+async def test_a_resident_whose_login_is_linked_to_the_register_reports_for_their_home(world):
+    h = world.h
+    elderly = await h.resident(
+        "comm-a", "刘奶奶", building="8栋", dwelling="502", categories=["elderly_alone"]
+    )
+    admin = await h.as_role("community_admin", "comm-a")
+    r = await admin.post(
+        f"/api/v1/c/comm-a/persons/{elderly['id']}/account",
+        json={"phone": "13900000002", "password": "correct-horse-battery"},
+    )
+    assert r.status_code == 201, r.text
+    grandma = await h.login("p13900000002")
+    form = await grandma.get("/c/comm-a/repairs/report")
+    assert "（8栋 502）" in form.text  # her home, from the register
+    r = await grandma.post(
+        C, json={"category": "water_pipe", "location": "dwelling", "description": "水龙头坏了"}
+    )
+    assert r.status_code == 201, r.text
+    repair = r.json()
+    assert repair["dwelling_id"] == elderly["dwelling_id"] and repair["requester_person_id"] == elderly["id"]
+    assert repair["tier"] == "free" and "elderly_alone" in repair["tier_reason"]  # from the register
+    # A repair staff entered for her shows in her list, and she signs it off herself.
+    r = await world.staff.post(
+        C,
+        json={
+            "category": "drain",
+            "location": "dwelling",
+            "dwelling_id": elderly["dwelling_id"],
+            "description": "下水道堵了",
+            "requester_person_id": elderly["id"],
+        },
+    )
+    on_behalf = r.json()
+    mine = [x["id"] for x in (await grandma.get(C)).json()["items"]]
+    assert sorted(mine) == sorted([repair["id"], on_behalf["id"]])
+    await world.staff.post(f"{C}/{on_behalf['id']}/assign", json={"member_id": world.plumber_member["id"]})
+    await world.plumber.post(f"{C}/jobs/{on_behalf['id']}/work", json={"minutes": 25})
+    r = await grandma.post(f"{C}/{on_behalf['id']}/sign-off", json={"paid_yuan": 0})
+    assert r.status_code == 200 and r.json()["state"] == "resolved", r.text
+    # Through the form, with no flat given, the report goes to her home too.
+    r = await grandma.post(
+        "/c/comm-a/repairs/report",
+        data={
+            "category": "stair_lights",
+            "location": "dwelling",
+            "building_id": "",
+            "dwelling_number": "",
+            "description": "家门口的灯不亮",
+            "urgency": "",
+            "preferred_time": "",
+            "location_note": "",
+        },
+    )
+    assert r.status_code == 303, r.text

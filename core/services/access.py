@@ -1,0 +1,37 @@
+"""Permissions, keys and transactions for plugins: whether the caller holds a permission, a
+secret key per plugin and purpose derived from the deployment's secret, and a write
+transaction for routes that opt out of the request's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def holds(connection: Any, permission: str) -> bool:
+    """Whether the caller's roles in the current community grant ``permission`` (never raises).
+
+    For handlers that show more to some callers; access itself is the route's ``requires``.
+    """
+    from core.auth.guards import holds as _holds
+
+    return _holds(connection, permission)
+
+
+def plugin_key(plugin_id: str, purpose: str) -> bytes:
+    """A 32-byte key for ``plugin_id``/``purpose``, stable for this deployment's secret key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from core.runtime import current
+
+    secret = current().settings.secret_key.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-plugin-keys",
+                info=f"{plugin_id}/{purpose}".encode()).derive(secret)
+
+
+def write_transaction() -> Any:
+    """An async context manager: one write transaction for the current community."""
+    from core.db.engine import write_transaction as _write_transaction
+    from core.runtime import current
+
+    return _write_transaction(current().engine)
