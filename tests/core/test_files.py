@@ -276,8 +276,9 @@ async def test_orphan_collector(desk):
     stale_key = f"{community_id}/case/00000000-0000-0000-0000-00000000dead"
     client.put_object(bucket, stale_key, io.BytesIO(b"left by a crashed upload"), 24)
     client.put_object(bucket, "9999/case/gone-community", io.BytesIO(b"x"), 1)
-    time.sleep(3)
+    time.sleep(4)
     fresh_key = f"{community_id}/case/00000000-0000-0000-0000-0000000f4e54"
+    fresh_at = time.monotonic()
     client.put_object(bucket, fresh_key, io.BytesIO(b"an upload in flight"), 19)
     kept = (await upload(resident, case_id, PDF)).json()
     removed = (await upload(resident, case_id, PDF)).json()
@@ -291,7 +292,11 @@ async def test_orphan_collector(desk):
         await Case.delete().where(Case.id == other_case).run()
         key_of = {r["id"]: r["object_key"] for r in await Attachment.select().run()}
 
-    report = await collect_orphans(h.runtime, older_than=dt.timedelta(seconds=2))
+    # "In flight" is younger than the threshold: the fresh object's age plus 1.5 s (S3 times are
+    # whole seconds), however long the uploads above took on a busy machine; the stale ones are
+    # at least 4 s older than that.
+    threshold = dt.timedelta(seconds=time.monotonic() - fresh_at + 1.5)
+    report = await collect_orphans(h.runtime, older_than=threshold)
 
     assert report["objects_without_row"] == 2 and report["deleted_rows"] == 1 and report["owner_gone"] == 1
     assert report["kept_in_flight"] == 1 and report["failed"] == 0
