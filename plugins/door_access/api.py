@@ -14,14 +14,14 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from core.api import InvalidInput, NotFound, current_tenant, requires, write_transaction
+from core.api import InvalidInput, NotFound, current_tenant, person_of_user, requires, write_transaction
 from plugins.door_access import alerts, credentials, doors, events, grants, passes, sync, why
 from plugins.door_access.adapters import DeviceRef, adapter_for
 from plugins.door_access.holders import person_holder
 from plugins.door_access.people import person_or_none
 from plugins.door_access.sealing import unseal_text
 from plugins.door_access.signing import HEADER_NONCE, check, lower_headers
-from plugins.door_access.tables import AccountLink, Device
+from plugins.door_access.tables import Device
 
 VIEW, MANAGE, SELF = "door_access.view", "door_access.manage", "door_access.self"
 MAX_PUSH_BYTES = 256 * 1024
@@ -110,11 +110,6 @@ class GateRequestIn(Body):
     host_person_id: int
     visitor_name: str
     access_point_id: int
-
-
-class LinkIn(Body):
-    person_id: int
-    user_id: int
 
 
 class DoorsController(Controller):
@@ -238,16 +233,6 @@ class DoorsController(Controller):
     @post("/persons/{person_id:int}/face/withdraw", guards=[requires(MANAGE)], status_code=200)
     async def withdraw_face(self, person_id: FromPath[int]) -> dict[str, Any]:
         return await credentials.withdraw_face_consent(person_id)
-
-    @post("/links", guards=[requires(MANAGE)])
-    async def link_account(self, data: JSONBody[LinkIn]) -> dict[str, Any]:
-        if await person_or_none(data.person_id) is None:
-            raise InvalidInput("no such person in this community", field="person_id")
-        if await AccountLink.exists().where(AccountLink.user_id == data.user_id).run():
-            raise InvalidInput("this login is already linked to a person", field="user_id")
-        link = AccountLink(person_id=data.person_id, user_id=data.user_id, created_at=dt.datetime.now(dt.UTC))
-        await link.save().run()
-        return link.to_dict()
 
     # -- visitor passes (staff) -------------------------------------------------------------
 
@@ -407,11 +392,11 @@ class DoorsController(Controller):
 
 
 async def my_person(request: Request) -> int:
-    user_id = actor(request)
-    row = await AccountLink.select(AccountLink.person_id).where(AccountLink.user_id == user_id).first().run()
-    if row is None:
+    """The person the caller's login is (the register's resident account), or 404."""
+    person_id = await person_of_user(actor(request) or 0)
+    if person_id is None:
         raise NotFound("your login is not linked to a resident; ask the community office")
-    return int(row["person_id"])
+    return person_id
 
 
 async def access_of(person_id: int) -> dict[str, Any]:

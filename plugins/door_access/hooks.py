@@ -256,7 +256,7 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
     from plugins.door_access.credentials import revoke_all_credentials
     from plugins.door_access.holders import person_holder
     from plugins.door_access.sync import plan_and_send
-    from plugins.door_access.tables import AccessEvent, AccountLink, Credential, Grant, WelfareCheck
+    from plugins.door_access.tables import AccessEvent, Credential, Grant, WelfareCheck
 
     touched = await revoke_all_credentials(person_id, reason="erased")
     import datetime as dt
@@ -274,7 +274,6 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
         .where(Credential.person_id == person_id)
         .run()
     )
-    await AccountLink.delete().where(AccountLink.person_id == person_id).run()
     await WelfareCheck.delete().where(WelfareCheck.person_id == person_id).run()
     return touched
 

@@ -169,14 +169,6 @@ class Alert(TenantTable, tablename="door_alert"):
     case_id = Integer(null=True, default=None)
 
 
-class AccountLink(TenantTable, tablename="door_account_link"):
-    """Which login is which person, for residents' self-service (their credentials and passes)."""
-
-    person_id = Integer(index=True)
-    user_id = Integer(index=True)
-    created_at = Timestamptz()
-
-
 class WelfareCheck(TenantTable, tablename="door_welfare_check"):
     """A visit task raised because a consenting elderly resident living alone was not seen."""
 
@@ -199,7 +191,6 @@ TABLES = [
     WebhookNonce,
     WebhookRefusal,
     Alert,
-    AccountLink,
     WelfareCheck,
 ]
 

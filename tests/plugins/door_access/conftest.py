@@ -11,6 +11,7 @@ import pytest
 from plugins.door_access.simulator import DoorSimulator
 
 SECRET = "s" * 40
+PASSWORD = "correct-horse-battery"
 BASE = "/api/v1/c/comm-a/door_access"
 
 
@@ -69,6 +70,17 @@ class World:
         assert r.status_code in (200, 201), r.text
         await self.h.deliver_events()
         return {"person_id": person["id"], "residency_id": r.json()["id"]}
+
+    async def resident_login(self, person_id: int, phone: str) -> Any:
+        """The resident's own login, made as the community office makes it (a resident account)."""
+        from core.residents.accounts import create_account
+
+        async with self.h.tenant("comm-a"):
+            await create_account(
+                self.h.runtime.roles, person_id, phone=phone, password=PASSWORD, actor_id=None
+            )
+        self.h.runtime.credentials.clear()
+        return await self.h.login(phone, PASSWORD)
 
     async def card(self, person_id: int, number: str) -> dict[str, Any]:
         r = await self.staff.post(

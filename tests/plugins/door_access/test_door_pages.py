@@ -25,9 +25,10 @@ async def test_staff_see_doors_sync_state_and_why_on_the_log_page(world):
 
 async def test_a_resident_issues_a_pass_and_sees_its_qr_code_once(world):
     resident = await world.move_in(name="李桂芳")
-    user = await world.h.user(role="resident", community="comm-a")
-    await world.staff.post(f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]})
-    me = await world.h.login(user["username"])
+    unlinked = await world.h.as_role("resident", "comm-a")  # a login that is nobody in the register
+    assert "还没有关联到居民信息" in (await unlinked.get(f"{PAGES}/me")).text
+    assert (await unlinked.get(f"{BASE}/me")).status_code == 404
+    me = await world.resident_login(resident["person_id"], "13800000001")
     page = await me.get(f"{PAGES}/me")
     assert page.status_code == 200 and "给访客开通行证" in page.text
     bad = await me.post(
@@ -106,9 +107,7 @@ async def test_a_resident_gives_face_consent_on_their_page(build_world, s3_setti
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
     resident = await world.move_in(name="李桂芳")
-    user = await world.h.user(role="resident", community="comm-a")
-    await world.staff.post(f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]})
-    me = await world.h.login(user["username"])
+    me = await world.resident_login(resident["person_id"], "13800000002")
     files = {"photo": ("me.png", png, "image/png")}
     refused = await me.post(f"{PAGES}/me/face", files=files, data={"consent_text": "x"})
     assert refused.status_code == 400 and "face_consent" in refused.text

@@ -11,12 +11,7 @@ BASE = "/api/v1/c/comm-a/door_access"
 async def linked_resident(world):
     """A resident with a login linked to their person, living in the building."""
     resident = await world.move_in(name="李桂芳")
-    user = await world.h.user(role="resident", community="comm-a")
-    r = await world.staff.post(
-        f"{BASE}/links", json={"person_id": resident["person_id"], "user_id": user["id"]}
-    )
-    assert r.status_code == 201, r.text
-    return resident["person_id"], await world.h.login(user["username"])
+    return resident["person_id"], await world.resident_login(resident["person_id"], "13900000001")
 
 
 async def test_visitor_pass_is_used_up_after_its_uses_and_leaves_every_device(world):
@@ -146,10 +141,8 @@ async def test_an_expired_pass_leaves_the_device_and_a_revoked_one_too(world):
     assert (await world.sync())["ok"] == 2
     assert {f"v{first['id']}", f"v{second['id']}"} <= set(world.sim.holders)
     # Another resident can neither revoke nor see this host's (active) passes.
-    other = await world.h.user(role="resident", community="comm-a")
     stranger_pid = (await world.move_in(name="赵", dwelling_index=1))["person_id"]
-    await world.staff.post(f"{BASE}/links", json={"person_id": stranger_pid, "user_id": other["id"]})
-    stranger = await world.h.login(other["username"])
+    stranger = await world.resident_login(stranger_pid, "13900000002")
     assert (await stranger.post(f"{BASE}/me/passes/{first['id']}/revoke")).status_code == 404
     assert (await stranger.get(f"{BASE}/me")).json()["passes"] == []
     assert (await me.post(f"{BASE}/me/passes/{second['id']}/revoke")).status_code == 200
