@@ -88,9 +88,11 @@ async def test_the_demo_files_are_valid(make_linli):
     from core.demo import demo_path
     from core.tenancy.definitions import load_definitions
 
-    h = await make_linli()
+    h = await make_linli(plugins=None)  # the demo switches on the first-party modules
     docs = load_definitions(demo_path(), h.runtime)
     slugs = [c.slug for _f, d in docs for c in d.community]
     assert slugs == ["hongguang", "guanfangjie", "yuetang", "hualongyuan", "wanquanjie"]
+    modules = {c.slug: c.plugins for _f, d in docs for c in d.community}
+    assert modules["hongguang"] == ["door_access", "repairs"] and modules["hualongyuan"] == ["door_access"]
     yuetang = next(c for _f, d in docs for c in d.community if c.slug == "yuetang")
     assert (yuetang.demo.households, yuetang.demo.people) == (11867, 24926)
