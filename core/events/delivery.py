@@ -36,7 +36,7 @@ from core.tenancy.context import Tenant
 
 log = logging.getLogger("linli.events")
 MAX_ATTEMPTS = 5
-BATCH = 32
+BATCH = 100
 _REMEMBERED = 20_000
 # (event id, plugin id) pairs this process delivered and committed, oldest first.
 _delivered: OrderedDict[tuple[str, str], None] = OrderedDict()
