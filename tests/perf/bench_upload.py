@@ -200,7 +200,7 @@ def write_section(args: argparse.Namespace, api_mbs: float, direct_mbs: float, r
         "|---|---:|---:|",
         f"| minio `put_object`, {args.concurrency} threads | {direct_mbs:.1f} | {direct_mbs:.1f} |",
         f"| Linli `POST …/attachments` (token, tenant, guard, owner check, streamed multipart, sniffing, "
-        f"quota, put, stat + MD5 check, row + audit) | {api_mbs:.1f} | {api_mbs:.1f} |",
+        f"quota, put, MD5 check against the PUT's ETag, row + audit) | {api_mbs:.1f} | {api_mbs:.1f} |",
         "",
         f"Throughput ratio API/direct: **{ratio:.2f}** (target >= 0.7).",
         "<!-- bench:upload:end -->",
