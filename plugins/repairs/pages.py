@@ -469,6 +469,29 @@ async def work_form(request: Request, repair_id: FromPath[int], data: Annotated[
 
 
 @dataclass
+class QuoteForm:
+    amount_yuan: str = ""
+    note: str = ""
+
+
+@post("/jobs/{repair_id:int}/quote", guards=[requires("repairs.work")])
+async def quote_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[QuoteForm, FORM]
+) -> Response:
+    async def act() -> None:
+        member = await _me(request)
+        repair = await visible_repair(request, repair_id)
+        if repair["assignee_member_id"] != member["id"]:
+            raise PermissionDeniedException("this job is not yours")
+        await costs.quote(repair, _number(data.amount_yuan, "amount_yuan"), data.note)
+
+    async def again(**kw: Any) -> Response:
+        return await _jobs_page(request, job=repair_id, **kw)
+
+    return await _refused(request, act, again, f"{_base()}/jobs")
+
+
+@dataclass
 class ReasonForm:
     reason: str = ""
 
@@ -604,6 +627,7 @@ def pages() -> Pages:
             grab_form,
             work_form,
             decline_form,
+            quote_form,
             team_page,
             add_member_form,
             add_skill_form,

@@ -127,3 +127,27 @@ async def test_pages_keep_the_walls(world):
     assert re.search(r">Repair team<", english.text)  # the plugin's navigation, in English
     await world.h.disable("comm-a", "repairs")
     assert (await world.staff.get(f"{P}/")).status_code == 404
+
+
+async def test_a_paid_job_quoted_on_the_phone_and_confirmed_on_the_repair_page(world):
+    mason_client, mason = await world.volunteer("石匠老陈", [{"skill": "bricklayer", "level": 2}])
+    repair = await world.report(category="exterior_wall", description="阳台外墙瓷砖松动")
+    await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": mason["id"]})
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/work", data={"minutes": "30", "materials": "", "note": ""}
+    )
+    assert r.status_code == 400 and "needs a quote" in r.text  # shown beside the work form
+    r = await mason_client.post(f"{P}/jobs/{repair['id']}/quote", data={"amount_yuan": "-1", "note": ""})
+    assert r.status_code == 400 and "must not be negative" in r.text
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/quote", data={"amount_yuan": "180", "note": "材料+人工"}
+    )
+    assert r.status_code == 303, r.text
+    assert "待居民确认" in (await mason_client.get(f"{P}/jobs")).text
+    page = await world.resident.get(f"{P}/{repair['id']}")
+    assert "确认报价" in page.text and "¥180.00" in page.text
+    assert (await world.resident.post(f"{P}/{repair['id']}/quote-confirm")).status_code == 303
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/work", data={"minutes": "30", "materials": "", "note": ""}
+    )
+    assert r.status_code == 303, r.text
