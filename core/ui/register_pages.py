@@ -25,6 +25,19 @@ async def _scope(request: Request) -> VisiblePlaces | None:
     return await visible_places(principal_of(request), current_tenant())
 
 
+async def panels_for(request: Request, ui: dict[str, Any], kind: str, subject_id: int) -> list[Any]:
+    """Panels the modules switched on here add to a ``building`` or ``dwelling`` page."""
+    from core.plugins.registry import maybe_await
+    from core.runtime import state_of
+
+    runtime, tenant = state_of(request.app), current_tenant()
+    panels: list[Any] = []
+    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
+    for result in hooks.ui_panels(tenant=tenant, user=ui["user_ref"], page=kind, subject_id=subject_id):
+        panels.extend(await maybe_await(result) or ())
+    return sorted(panels, key=lambda p: p.order)
+
+
 @get("/c/{community:str}/register", guards=[requires("residents.view")])
 async def buildings_page(request: Request) -> Response:
     from core.residents.tables import Building, Dwelling, Residency
@@ -85,8 +98,9 @@ async def building_page(request: Request, building_id: FromPath[int]) -> Respons
     sections = [{"name": u["name"], "dwellings": by_unit.get(u["id"], [])} for u in units]
     if by_unit.get(None):
         sections.append({"name": None, "dwellings": by_unit[None]})
-    return page(request, "building.html", **await chrome(request), building=building, sections=sections,
-                states=DWELLING_STATES)
+    ui = await chrome(request)
+    return page(request, "building.html", **ui, building=building, sections=sections, states=DWELLING_STATES,
+                panels=await panels_for(request, ui, "building", building_id))
 
 
 @get("/c/{community:str}/register/dwellings/{dwelling_id:int}", guards=[requires("residents.view")])
@@ -111,8 +125,10 @@ async def dwelling_page(request: Request, dwelling_id: FromPath[int]) -> Respons
             members[r["household"]].append(r)
     current = [{**h, "members": members[h["id"]]} for h in households if members.get(h["id"])]
     past = [r for r in rows if r["end_date"] is not None]
-    return page(request, "dwelling.html", **await chrome(request), dwelling=dwelling, households=current,
-                past=past, states=DWELLING_STATES, roles=RESIDENCY_ROLES)
+    ui = await chrome(request)
+    return page(request, "dwelling.html", **ui, dwelling=dwelling, households=current, past=past,
+                states=DWELLING_STATES, roles=RESIDENCY_ROLES,
+                panels=await panels_for(request, ui, "dwelling", dwelling_id))
 
 
 REGISTER_PAGES = [buildings_page, building_page, dwelling_page]

@@ -35,6 +35,12 @@ async def test_browse_buildings_dwellings_households_residents(make_linli: Any) 
     dwelling = await client.get(f"/c/comm-a/register/dwellings/{wang['dwelling_id']}")
     assert dwelling.status_code == 200 and "王秀英" in dwelling.text and "住户" in dwelling.text
     assert (await client.get("/c/comm-a/register/dwellings/99999")).status_code == 404
+    dwelling_url = f"/c/comm-a/register/dwellings/{wang['dwelling_id']}"
+    await h.enable("comm-a", "repairs")  # a module's panels on the building and dwelling pages
+    assert "未完成的维修" in (await client.get(dwelling_url)).text
+    assert "未完成的维修" in (await client.get(f"/c/comm-a/register/buildings/{wang['building_id']}")).text
+    await h.disable("comm-a", "repairs")
+    assert "未完成的维修" not in (await client.get(dwelling_url)).text
 
     worker = await h.user(role="grid_worker", community="comm-a")  # no grid yet: sees no place
     gw, _ = await form_login(h, worker["username"])
