@@ -469,6 +469,29 @@ async def work_form(request: Request, repair_id: FromPath[int], data: Annotated[
 
 
 @dataclass
+class QuoteForm:
+    amount_yuan: str = ""
+    note: str = ""
+
+
+@post("/jobs/{repair_id:int}/quote", guards=[requires("repairs.work")])
+async def quote_form(
+    request: Request, repair_id: FromPath[int], data: Annotated[QuoteForm, FORM]
+) -> Response:
+    async def act() -> None:
+        member = await _me(request)
+        repair = await visible_repair(request, repair_id)
+        if repair["assignee_member_id"] != member["id"]:
+            raise PermissionDeniedException("this job is not yours")
+        await costs.quote(repair, _number(data.amount_yuan, "amount_yuan"), data.note)
+
+    async def again(**kw: Any) -> Response:
+        return await _jobs_page(request, job=repair_id, **kw)
+
+    return await _refused(request, act, again, f"{_base()}/jobs")
+
+
+@dataclass
 class ReasonForm:
     reason: str = ""
 
@@ -576,16 +599,123 @@ async def projects_page(request: Request) -> Response:
     return await render_page(request, "repairs/projects.html", projects=rows)
 
 
-@get("/projects/{project_id:int}", guards=[requires("repairs.view")])
-async def project_page(request: Request, project_id: FromPath[int]) -> Response:
+async def _project(request: Request, project_id: int) -> dict[str, Any]:
     from plugins.repairs import projects
 
     project = await projects.get_project(project_id)
     if not (holds(request, "repairs.projects") or await projects.concerns(project, caller_id(request))):
         raise NotFound("no such project")
+    return project
+
+
+async def _project_page(
+    request: Request,
+    project_id: int,
+    *,
+    status: int = 200,
+    field: str | None = None,
+    error: str | None = None,
+) -> Response:
+    from plugins.repairs import projects
+
+    project = await _project(request, project_id)
     accounts = await projects.accounts(project_id)
     receipts = {e["id"]: len(await attachments_of("repairs.expense", e["id"])) for e in accounts["expenses"]}
-    return await render_page(request, "repairs/project.html", a=accounts, receipts=receipts)
+    manager = holds(request, "repairs.projects")
+    return await render_page(
+        request,
+        "repairs/project.html",
+        status=status,
+        a=accounts,
+        receipts=receipts,
+        runs=projects.may_run(project, caller_id(request), manager),
+        manager=manager,
+        field=field,
+        error=error,
+        today=dt.date.today(),
+    )
+
+
+@get("/projects/{project_id:int}", guards=[requires("repairs.view")])
+async def project_page(request: Request, project_id: FromPath[int]) -> Response:
+    return await _project_page(request, project_id)
+
+
+@dataclass
+class MoneyForm:
+    dwelling_id: str = ""
+    description: str = ""
+    amount_yuan: str = ""
+    spent_on: str = ""
+
+
+async def _runnable_project(request: Request, project_id: int) -> dict[str, Any]:
+    from plugins.repairs import projects
+
+    project = await _project(request, project_id)
+    if not projects.may_run(project, caller_id(request), holds(request, "repairs.projects")):
+        raise PermissionDeniedException("only the residents' representative or staff record this")
+    return project
+
+
+@post("/projects/{project_id:int}/collections", guards=[requires("repairs.view")])
+async def collection_form(
+    request: Request, project_id: FromPath[int], data: Annotated[MoneyForm, FORM]
+) -> Response:
+    from plugins.repairs import projects
+
+    async def act() -> None:
+        project = await _runnable_project(request, project_id)
+        await projects.record_collection(
+            project,
+            _number(data.dwelling_id, "dwelling_id", int),
+            _number(data.amount_yuan, "amount_yuan"),
+            by_user_id=caller_id(request),
+        )
+
+    async def again(**kw: Any) -> Response:
+        return await _project_page(request, project_id, **kw)
+
+    return await _refused(request, act, again, f"{_base()}/projects/{project_id}")
+
+
+@post("/projects/{project_id:int}/expenses", guards=[requires("repairs.view")])
+async def expense_form(
+    request: Request, project_id: FromPath[int], data: Annotated[MoneyForm, FORM]
+) -> Response:
+    from plugins.repairs import projects
+
+    async def act() -> None:
+        project = await _runnable_project(request, project_id)
+        try:
+            spent_on = dt.date.fromisoformat(data.spent_on.strip())
+        except ValueError:
+            raise InvalidInput("a date like 2026-04-01", field="spent_on") from None
+        await projects.add_expense(
+            project,
+            description=data.description,
+            amount_yuan=_number(data.amount_yuan, "amount_yuan"),
+            spent_on=spent_on,
+            by_user_id=caller_id(request),
+        )
+
+    async def again(**kw: Any) -> Response:
+        return await _project_page(request, project_id, **kw)
+
+    return await _refused(request, act, again, f"{_base()}/projects/{project_id}")
+
+
+@post("/projects/{project_id:int}/settle", guards=[requires("repairs.projects")])
+async def settle_form(request: Request, project_id: FromPath[int]) -> Response:
+    from plugins.repairs import projects
+
+    async def act() -> None:
+        await projects.settle(await _project(request, project_id), by_user_id=caller_id(request))
+
+    async def again(**kw: Any) -> Response:
+        return await _project_page(request, project_id, **kw)
+
+    return await _refused(request, act, again, f"{_base()}/projects/{project_id}")
 
 
 def pages() -> Pages:
@@ -604,11 +734,15 @@ def pages() -> Pages:
             grab_form,
             work_form,
             decline_form,
+            quote_form,
             team_page,
             add_member_form,
             add_skill_form,
             projects_page,
             project_page,
+            collection_form,
+            expense_form,
+            settle_form,
         ],
         templates=Path(__file__).parent / "templates",
     )

@@ -127,3 +127,69 @@ async def test_pages_keep_the_walls(world):
     assert re.search(r">Repair team<", english.text)  # the plugin's navigation, in English
     await world.h.disable("comm-a", "repairs")
     assert (await world.staff.get(f"{P}/")).status_code == 404
+
+
+async def test_a_paid_job_quoted_on_the_phone_and_confirmed_on_the_repair_page(world):
+    mason_client, mason = await world.volunteer("石匠老陈", [{"skill": "bricklayer", "level": 2}])
+    repair = await world.report(category="exterior_wall", description="阳台外墙瓷砖松动")
+    await world.staff.post(f"{C}/{repair['id']}/assign", json={"member_id": mason["id"]})
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/work", data={"minutes": "30", "materials": "", "note": ""}
+    )
+    assert r.status_code == 400 and "needs a quote" in r.text  # shown beside the work form
+    r = await mason_client.post(f"{P}/jobs/{repair['id']}/quote", data={"amount_yuan": "-1", "note": ""})
+    assert r.status_code == 400 and "must not be negative" in r.text
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/quote", data={"amount_yuan": "180", "note": "材料+人工"}
+    )
+    assert r.status_code == 303, r.text
+    assert "待居民确认" in (await mason_client.get(f"{P}/jobs")).text
+    page = await world.resident.get(f"{P}/{repair['id']}")
+    assert "确认报价" in page.text and "¥180.00" in page.text
+    assert (await world.resident.post(f"{P}/{repair['id']}/quote-confirm")).status_code == 303
+    r = await mason_client.post(
+        f"{P}/jobs/{repair['id']}/work", data={"minutes": "30", "materials": "", "note": ""}
+    )
+    assert r.status_code == 303, r.text
+
+
+async def test_the_representative_keeps_the_accounts_on_the_project_page(world):
+    h = world.h
+    rep = await h.user(role="resident", community="comm-a")
+    rep_client = await h.login(rep["username"])
+    project = (
+        await world.staff.post(
+            f"{C}/projects",
+            json={
+                "title": "外墙防护网",
+                "building_id": world.home["building_id"],
+                "per_household_yuan": 600,
+                "representative_user_id": rep["id"],
+            },
+        )
+    ).json()
+    flat = project["shares"][0]["dwelling_id"]
+    url = f"{P}/projects/{project['id']}"
+    page = await rep_client.get(url)
+    assert "登记收款" in page.text and "结算" not in page.text  # staff settle
+    r = await rep_client.post(f"{url}/collections", data={"dwelling_id": str(flat), "amount_yuan": "-600"})
+    assert r.status_code == 400 and "must not be negative" in r.text
+    assert (
+        await rep_client.post(f"{url}/collections", data={"dwelling_id": str(flat), "amount_yuan": "600"})
+    ).status_code == 303
+    r = await rep_client.post(
+        f"{url}/expenses", data={"description": "防护网", "amount_yuan": "500", "spent_on": "soon"}
+    )
+    assert r.status_code == 400 and "a date like" in r.text
+    r = await rep_client.post(
+        f"{url}/expenses", data={"description": "防护网", "amount_yuan": "500", "spent_on": "2026-04-01"}
+    )
+    assert r.status_code == 303
+    assert (await rep_client.post(f"{url}/settle")).status_code == 403
+    assert (await world.staff.post(f"{url}/settle")).status_code == 303
+    accounts = (await world.staff.get(f"{C}/projects/{project['id']}")).json()
+    assert (
+        accounts["state"] == "settled"
+        and accounts["collected_yuan"] == 600.0
+        and accounts["spent_yuan"] == 500.0
+    )
