@@ -40,7 +40,13 @@ async def panels_for(request: Request, ui: dict[str, Any], kind: str, subject_id
 
 @get("/c/{community:str}/register", guards=[requires("residents.view")])
 async def buildings_page(request: Request) -> Response:
+    return await render_buildings(request)
+
+
+async def render_buildings(request: Request, *, status: int = 200, form: Any = None, field: str | None = None,
+                           error: str | None = None) -> Response:
     from core.residents.tables import Building, Dwelling, Residency
+    from core.ui.place_pages import BuildingForm
 
     visible = await _scope(request)
     query = Building.select(Building.id, Building.name, Building.floors, Building.has_lift,
@@ -56,8 +62,9 @@ async def buildings_page(request: Request) -> Response:
     for row in await Residency.select(Residency.dwelling.building.as_alias("building")).where(
             Residency.end_date.is_null()).run():
         residents[row["building"]] += 1
-    return page(request, "register.html", **await chrome(request), buildings=buildings,
-                dwellings=dwellings, residents=residents)
+    return page(request, "register.html", status=status, **await chrome(request), buildings=buildings,
+                dwellings=dwellings, residents=residents, form=form or BuildingForm(), field=field,
+                error=error)
 
 
 async def _unit_buildings(visible: VisiblePlaces) -> list[dict[str, Any]]:

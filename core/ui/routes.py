@@ -43,6 +43,7 @@ from core.ui.office_pages import OFFICE_PAGES
 from core.ui.password_pages import PASSWORD_PAGES
 from core.ui.person_edit_pages import PERSON_EDIT_PAGES
 from core.ui.person_pages import PERSON_PAGES
+from core.ui.place_pages import PLACE_PAGES
 from core.ui.portal_pages import PORTAL_PAGES
 from core.ui.register_pages import REGISTER_PAGES
 from core.ui.render import lang_of, page
@@ -268,7 +269,8 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
         route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
                         residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
                         *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
-                        *REGISTER_PAGES, *PERSON_EDIT_PAGES, *CARE_PAGES, *MEMBER_PAGES, *PASSWORD_PAGES,
+                        *REGISTER_PAGES, *PLACE_PAGES, *PERSON_EDIT_PAGES, *CARE_PAGES, *MEMBER_PAGES,
+                        *PASSWORD_PAGES,
                         *(plugin_pages or []), static],
         exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
                             NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},

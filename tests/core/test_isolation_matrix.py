@@ -38,6 +38,7 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}/residents/{person_id}": "community:residents.view",
     "POST /c/{community}/residents/{person_id}/move-out/{residency_id}": "community:residents.edit",
     "GET /c/{community}/cases": "community:cases.view",
+    "POST /c/{community}/register/buildings": "community:places.edit",
     "GET /c/{community}/register": "community:residents.view",
     "GET /c/{community}/register/buildings/{building_id}": "community:residents.view",
     "GET /c/{community}/register/dwellings/{dwelling_id}": "community:residents.view",

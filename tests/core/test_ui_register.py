@@ -143,3 +143,31 @@ async def test_garbage_in_every_new_form_is_a_page_never_a_500(make_linli: Any) 
                 r = await who.post(url, data={"name": "某人", field: value}, headers=hdrs)
                 assert r.status_code < 500, (url, field, value, r.status_code)
                 assert "<script>x</script>" not in r.text
+
+
+async def test_staff_add_a_building_with_its_flats_and_bad_numbers_are_refused_beside_the_field(
+        make_linli: Any) -> None:
+    from core.residents.tables import Building, Dwelling
+
+    h, client, headers, _wang = await setup(make_linli)
+    async with h.tenant("comm-a"):
+        before = await Building.count().run()
+    bad = await client.post("/c/comm-a/register/buildings", headers=headers,
+                            data={"name": "9栋", "floors": "六", "units": "2", "dwellings_per_floor": "2"})
+    assert bad.status_code == 400 and 'id="b-floors"' in bad.text and 'aria-invalid="true"' in bad.text
+    assert 'value="9栋"' in bad.text and 'value="六"' in bad.text  # values kept
+    too_many = await client.post("/c/comm-a/register/buildings", headers=headers, data={
+        "name": "9栋", "floors": "6", "units": "99", "dwellings_per_floor": "2"})
+    assert too_many.status_code == 400 and "between 0 and 30" in too_many.text
+    async with h.tenant("comm-a"):
+        assert await Building.count().run() == before  # nothing saved
+    ok = await client.post("/c/comm-a/register/buildings", headers=headers,
+                           data={"name": "9栋", "floors": "6", "units": "2", "dwellings_per_floor": "2",
+                                 "has_lift": "1"})
+    assert ok.status_code == 303 and "/c/comm-a/register/buildings/" in ok.headers["location"]
+    async with h.tenant("comm-a"):
+        nine = await Building.select().where(Building.name == "9栋").first().run()
+        assert nine["has_lift"] and await Dwelling.count().where(Dwelling.building == nine["id"]).run() == 24
+    resident = await h.user(role="resident", community="comm-a")
+    other, _ = await form_login(h, resident["username"])
+    assert (await other.post("/c/comm-a/register/buildings", data={"name": "x"})).status_code in (403, 404)
