@@ -25,7 +25,7 @@ from core.auth.passwords import verify_password
 from core.auth.roles import RoleTable
 from core.auth.tables import User
 from core.auth.users import PHONE, create_user, grant_role
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, NotFound
 from core.residents.people import get_person
 from core.residents.tables import Household, Invitation, Person, Residency, ResidentAccount
 from core.tenancy.context import current_tenant
@@ -155,6 +155,31 @@ async def open_invitations(person_id: int) -> list[dict[str, Any]]:
     return await Invitation.select(Invitation.id, Invitation.created_at, Invitation.expires_at).where(
         (Invitation.person == person_id) & Invitation.used_at.is_null()
         & (Invitation.expires_at > _now())).order_by(Invitation.id).run()
+
+
+async def cancel_invitation(person_id: int, invitation_id: int, *, actor_id: int | None) -> None:
+    """Void an open code (a slip handed to the wrong person, or lost): it can no longer be used."""
+    row = await Invitation.select(Invitation.id).where(
+        (Invitation.id == invitation_id) & (Invitation.person == person_id) & Invitation.used_at.is_null()
+        & (Invitation.expires_at > _now())).first().run()
+    if row is None:
+        raise NotFound("no such open invitation code")
+    await Invitation.update({Invitation.expires_at: _now()}).where(Invitation.id == invitation_id).run()
+    await audit("resident.invitation_cancelled", actor_id=actor_id, subject=f"person:{person_id}",
+                detail={"invitation_id": invitation_id})
+
+
+async def reset_password(person_id: int, password: str, *, actor_id: int | None) -> None:
+    """Staff set a new first password for a resident who forgot theirs; every login of that
+    account ends, so only the new password opens it."""
+    from core.auth.tables import UserSession
+    from core.auth.users import set_password
+
+    account = await account_of_person(person_id)
+    if account is None:
+        raise NotFound("this person has no portal account")
+    await set_password(account["username"], password, actor_id=actor_id)
+    await UserSession.delete().where(UserSession.user == account["user_id"]).run()
 
 
 async def unlink_user(user_id: int, *, actor_id: int | None) -> None:

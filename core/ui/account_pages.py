@@ -62,4 +62,35 @@ async def back_to_person(person_id: FromPath[int]) -> Response:
     return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}#account", status_code=303)
 
 
-ACCOUNT_PAGES = [create_account, invite, back_to_person]
+@dataclass
+class PasswordForm:
+    password: str = ""
+
+
+@post("/c/{community:str}/residents/{person_id:int}/account/password",
+      guards=[requires("residents.accounts")])
+async def reset_password(request: Request, person_id: FromPath[int],
+                         data: Annotated[PasswordForm, FORM]) -> Response:
+    from core.residents.accounts import reset_password as reset
+
+    view = await _view(request, person_id)
+    try:
+        await reset(person_id, data.password, actor_id=principal_of(request).user_id)
+    except InvalidInput as exc:
+        return page(request, "person.html", status=400, **view, error=None, account_error=str(exc),
+                    account_field="new_password")
+    return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}?reset=1#account", status_code=303)
+
+
+@post("/c/{community:str}/residents/{person_id:int}/invitations/{invitation_id:int}/cancel",
+      guards=[requires("residents.accounts")])
+async def cancel_invitation(request: Request, person_id: FromPath[int], invitation_id: FromPath[int]
+                            ) -> Response:
+    from core.residents.accounts import cancel_invitation as cancel
+
+    await _view(request, person_id)
+    await cancel(person_id, invitation_id, actor_id=principal_of(request).user_id)
+    return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}#account", status_code=303)
+
+
+ACCOUNT_PAGES = [create_account, invite, back_to_person, reset_password, cancel_invitation]

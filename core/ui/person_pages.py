@@ -59,13 +59,13 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
 
 @get("/c/{community:str}/residents/{person_id:int}", guards=[requires("residents.view")])
 async def person_page(request: Request, person_id: FromPath[int], reveal: FromQuery[bool] = False,
-                      purpose: FromQuery[str | None] = None) -> Response:
+                      purpose: FromQuery[str | None] = None, reset: FromQuery[bool] = False) -> Response:
     try:
         view = await _view(request, person_id, reveal=reveal, purpose=purpose)
     except InvalidInput as exc:  # "show" without a purpose: the page again, saying so
         view = await _view(request, person_id)
         return page(request, "person.html", status=400, **view, error=str(exc))
-    return page(request, "person.html", **view, error=None)
+    return page(request, "person.html", **view, error=None, reset_done=reset)
 
 
 @dataclass

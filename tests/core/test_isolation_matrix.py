@@ -39,6 +39,9 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/residents/{person_id}/move-out/{residency_id}": "community:residents.edit",
     "GET /c/{community}/cases": "community:cases.view",
     "POST /c/{community}/register/buildings": "community:places.edit",
+    "POST /c/{community}/residents/{person_id}/account/password": "community:residents.accounts",
+    "POST /c/{community}/residents/{person_id}/invitations/{invitation_id}/cancel":
+        "community:residents.accounts",
     "GET /c/{community}/register": "community:residents.view",
     "GET /c/{community}/register/buildings/{building_id}": "community:residents.view",
     "GET /c/{community}/register/dwellings/{dwelling_id}": "community:residents.view",

@@ -146,3 +146,43 @@ async def test_a_resident_changes_the_password_staff_chose_and_other_sessions_en
     assert (await other.get("/c/comm-a/home")).status_code == 303  # the other one ends
     _, r = await form_login(h, "13800000001", "new-pass-2024")
     assert r.status_code == 303
+
+
+async def test_staff_void_a_code_and_reset_a_forgotten_password(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    li = await h.resident("comm-a", "李桂芳", building="3栋", dwelling="502")
+    staff = await h.user(role="community_staff", community="comm-a")
+    client, _ = await form_login(h, staff["username"])
+    page = await client.get(f"/c/comm-a/residents/{li['id']}")
+    headers = {"X-CSRF-Token": csrf_of(page.text)}
+    slip = await client.post(f"/c/comm-a/residents/{li['id']}/invitations", headers=headers)
+    code = re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', slip.text).group(1)  # type: ignore[union-attr]
+    person = await client.get(f"/c/comm-a/residents/{li['id']}")
+    invitation_id = re.search(r"/invitations/(\d+)/cancel", person.text).group(1)  # type: ignore[union-attr]
+    void = await client.post(f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel",
+                             headers=headers)
+    assert void.status_code == 303
+    joined = await h.client().post("/c/comm-a/join", data={
+        "code": code, "phone": "13900000003", "password": DEFAULT_PASSWORD})
+    assert joined.status_code == 400 and "邀请码无效" in joined.text  # the voided code opens nothing
+    again = await client.post(f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel",
+                              headers=headers)
+    assert again.status_code == 404  # nothing open to void
+
+    made = await client.post(f"/c/comm-a/residents/{li['id']}/account", headers=headers,
+                             data={"phone": "13900000003", "password": DEFAULT_PASSWORD})
+    assert made.status_code == 303
+    resident, _ = await form_login(h, "13900000003")
+    assert (await resident.get("/c/comm-a/home")).status_code == 200
+    weak = await client.post(f"/c/comm-a/residents/{li['id']}/account/password", headers=headers,
+                             data={"password": "1"})
+    assert weak.status_code == 400 and 'id="new-password-error"' in weak.text
+    new_password = "Gui-fang-2026-new"
+    reset = await client.post(f"/c/comm-a/residents/{li['id']}/account/password", headers=headers,
+                              data={"password": new_password})
+    assert reset.status_code == 303
+    assert (await resident.get("/c/comm-a/home")).status_code == 303  # the old login has ended
+    _old, refused = await form_login(h, "13900000003")
+    assert refused.status_code != 303
+    _new, ok = await form_login(h, "13900000003", password=new_password)
+    assert ok.status_code == 303
