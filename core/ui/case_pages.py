@@ -83,12 +83,21 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
     notes = CaseNote.select().where(CaseNote.case == case_id)
     if not manager:
         notes = notes.where(CaseNote.visibility == "public")
+    history = await CaseTransition.select().where(CaseTransition.case == case_id).order_by(
+        CaseTransition.id).run()
+    # "to user 7" (the engine's words for an assignment) is shown as the assignee's name.
+    assigned = {int(t["reason"][8:]) for t in history
+                if t["reason"].startswith("to user ") and t["reason"][8:].isdigit()}
+    from core.auth.tables import User
+
+    names = {u["id"]: u["display_name"] or u["username"] for u in await User.select(
+        User.id, User.display_name, User.username).where(User.id.is_in(list(assigned))).run()
+             } if assigned and manager else {}
     return {
         "case": case, "manager": manager,
         "allowed": sorted(engine.TRANSITIONS.get(case["state"], ())),
         "notes": await notes.order_by(CaseNote.id).run(),
-        "history": await CaseTransition.select().where(CaseTransition.case == case_id).order_by(
-            CaseTransition.id).run(),
+        "history": history, "assignee_names": names,
         "files": await Attachment.select(Attachment.id, Attachment.file_name, Attachment.size).where(
             (Attachment.owner_kind == "case") & (Attachment.owner_id == case_id)
             & Attachment.deleted_at.is_null()).order_by(Attachment.id).run(),

@@ -243,3 +243,17 @@ async def test_the_inbox_filters_by_grid(make_linli: Any) -> None:
     assert f'value="{east["id"]}" selected' in inbox.text
     everything = await client.get("/c/comm-a/cases")
     assert "东边路灯坏了" in everything.text and "西边井盖松了" in everything.text
+
+
+async def test_the_case_history_names_the_assignee(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    staff = await h.user(role="community_staff", community="comm-a")
+    repairer = await h.user(role="community_staff", community="comm-a", username="liu-shifu")
+    api = await h.login(staff["username"])
+    base = "/api/v1/c/comm-a/cases"
+    case = (await api.post(base, json={"type": "general_request", "title": "门坏了"})).json()
+    assert (await api.post(f"{base}/{case['id']}/transition", json={"to": "accepted"})).is_success
+    assert (await api.post(f"{base}/{case['id']}/assign", json={"user_id": repairer["id"]})).is_success
+    client, _ = await form_login(h, staff["username"])
+    page = await client.get(f"/c/comm-a/cases/{case['id']}")
+    assert "派给 liu-shifu" in page.text and "to user" not in page.text
