@@ -94,10 +94,14 @@ def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
     path = settings.sqlite_path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # WAL is a property of the file: set it once, with a plain connection.
-        conn = sqlite3.connect(path)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.close()
+        # WAL is a property of the file: set it once, with a plain connection that waits like
+        # the engine does (another process may be migrating this very file at start-up).
+        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
     except (OSError, sqlite3.Error) as exc:
         raise ConfigError(f"LINLI_DATABASE_URL: cannot open SQLite file {path}: {exc}") from None
     return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
