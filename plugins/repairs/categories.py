@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.api import InvalidInput
+from core.api import InvalidInput, NotFound
 
 PRIORITIES = ("normal", "urgent", "emergency")
 TIERS = ("free", "low_cost", "paid")
@@ -59,7 +59,9 @@ async def update_category(code: str, changes: dict[str, Any]) -> dict[str, Any]:
     from plugins.repairs.tables import Category
     from plugins.repairs.team import SKILLS
 
-    await get_category(code)
+    # The category named in the path: missing is 404 here (in a report's body it is a 400).
+    if not await Category.exists().where((Category.code == code) & Category.active.eq(True)).run():
+        raise NotFound(f"no such category {code!r}")
     if "skill" in changes and changes["skill"] not in SKILLS:
         raise InvalidInput(f"unknown skill; one of {', '.join(SKILLS)}", field="skill")
     if "priority" in changes and changes["priority"] not in PRIORITIES:

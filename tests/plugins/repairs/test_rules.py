@@ -439,3 +439,13 @@ async def test_a_resident_whose_login_is_linked_to_the_register_reports_for_thei
         },
     )
     assert r.status_code == 303, r.text
+
+
+async def test_changing_a_category_named_in_the_path_that_does_not_exist_is_404(world):
+    admin = await world.h.as_role("community_admin", "comm-a")
+    missing = await admin.patch(f"{C}/categories/spaceship", json={"sla_hours": 4})
+    assert missing.status_code == 404, missing.text
+    changed = await admin.patch(f"{C}/categories/stair_lights", json={"sla_hours": 4})
+    assert changed.status_code == 200 and changed.json()["sla_hours"] == 4
+    bad = await admin.patch(f"{C}/categories/stair_lights", json={"sla_hours": 0})
+    assert bad.status_code == 400 and bad.json()["field"] == "sla_hours"
