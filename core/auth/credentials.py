@@ -140,6 +140,14 @@ async def close_session(session_id: str) -> None:
     await UserSession.delete().where(UserSession.id_hash == _sha256(session_id)).run()
 
 
+async def end_sessions(user_id: int, *, keep: str | None = None) -> None:
+    """End every login of ``user_id`` (a new password), except the session ``keep`` if given."""
+    query = UserSession.delete().where(UserSession.user == user_id)
+    if keep:
+        query = query.where(UserSession.id_hash != _sha256(keep))
+    await query.run()
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 

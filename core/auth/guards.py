@@ -9,6 +9,8 @@ Outcomes are uniform so the isolation matrix can predict them:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -33,8 +35,22 @@ def holds(connection: ASGIConnection, permission: str) -> bool:
     principal = connection.scope.get("user")
     if tenant is None or principal is None:
         return False
+    return _grants(connection, principal.roles_in(tenant), permission)
+
+
+def holds_in_office(connection: ASGIConnection, permission: str) -> bool:
+    """``holds`` for the street office of the route (``/o/{office}``): whether the caller's
+    office roles grant ``permission``; access itself is ``requires_office``."""
+    office_id = connection.scope.get("state", {}).get("office_id")
+    principal = connection.scope.get("user")
+    if office_id is None or principal is None:
+        return False
+    return _grants(connection, principal.roles_in_office(office_id), permission)
+
+
+def _grants(connection: ASGIConnection, roles: Iterable[str], permission: str) -> bool:
     table = state_of(connection.app).roles
-    return any(table.has(role, permission) for role in principal.roles_in(tenant))
+    return any(table.has(role, permission) for role in roles)
 
 
 def requires(permission: str) -> Guard:
@@ -68,8 +84,7 @@ def requires_office(permission: str) -> Guard:
         roles = principal.roles_in_office(office_id)
         if not roles:
             raise NotFoundException("no such street office")
-        table = state_of(connection.app).roles
-        if not any(table.has(role, permission) for role in roles):
+        if not _grants(connection, roles, permission):
             raise PermissionDeniedException(f"this needs the permission '{permission}'")
 
     guard.__name__ = f"requires_office[{permission}]"

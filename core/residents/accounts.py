@@ -172,14 +172,14 @@ async def cancel_invitation(person_id: int, invitation_id: int, *, actor_id: int
 async def reset_password(person_id: int, password: str, *, actor_id: int | None) -> None:
     """Staff set a new first password for a resident who forgot theirs; every login of that
     account ends, so only the new password opens it."""
-    from core.auth.tables import UserSession
+    from core.auth.credentials import end_sessions
     from core.auth.users import set_password
 
     account = await account_of_person(person_id)
     if account is None:
         raise NotFound("this person has no portal account")
     await set_password(account["username"], password, actor_id=actor_id)
-    await UserSession.delete().where(UserSession.user == account["user_id"]).run()
+    await end_sessions(account["user_id"])
 
 
 async def unlink_user(user_id: int, *, actor_id: int | None) -> None:

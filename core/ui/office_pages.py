@@ -12,9 +12,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect
 
-from core.auth.guards import principal_of, requires_office
+from core.auth.guards import holds_in_office, principal_of, requires_office
 from core.errors import InvalidInput, NotFound
 from core.runtime import state_of
+from core.tenancy.context import current_tenant
 from core.ui.charts import bar_chart
 from core.ui.chrome import switchable_places
 from core.ui.render import lang_of, page
@@ -72,9 +73,7 @@ async def _office_view(request: Request, office: str, period: str, *, status: in
         PluginPolicy.office == office_row["id"]).run()}
     modules = [{"id": p.id, "name": p.manifest.name_zh if zh else p.manifest.name_en,
                 "policy": policies.get(p.id, "allowed")} for p in runtime.registry.community_plugins()]
-    roles = principal_of(request).roles_in_office(office_row["id"])
-    can = {perm for perm in ("office.manage", "office.drill_down")
-           if any(runtime.roles.has(r, perm) for r in roles)}
+    can = {perm for perm in ("office.manage", "office.drill_down") if holds_in_office(request, perm)}
     return page(request, "office.html", status=status, office=office_row, communities=communities,
                 figures=figures, charts=charts, modules=modules,
                 module_names={m["id"]: m["name"] for m in modules},
@@ -113,34 +112,27 @@ async def drill_down(request: Request, office: FromPath[str], community: FromPat
     from core.audit import audit
     from core.cases import engine
     from core.cases.tables import Case
+    from core.db.engine import write_transaction
     from core.oversight import community_sections
-    from core.tenancy.context import tenant_scope
+    from core.tenancy import service
 
-    runtime = state_of(request.app)
+    # The middleware has resolved both the office and the community (and set it as the tenant).
+    runtime, tenant = state_of(request.app), current_tenant()
     office_id = request.scope["state"]["office_id"]
-    tenant = await runtime.tenants.by_slug(community)
-    if tenant is None or tenant.office_id != office_id:
+    if tenant.office_id != office_id:
         raise NotFound("no such community in this street office")
     today = dt.date.today()
     sections = await community_sections(runtime, tenant, today.replace(day=1), today)
-    with tenant_scope(tenant):
-        async with runtime.engine.transaction():
-            await audit("office.drill_down", actor_id=principal_of(request).user_id,
-                        community_id=tenant.community_id, office_id=office_id,
-                        subject=f"community:{tenant.slug}",
-                        purpose="street-office oversight")
-            cases = await Case.select(Case.id, Case.type, Case.title, Case.state, Case.level, Case.due_at,
-                                      Case.created_at).where(Case.state.is_in(list(engine.ACTIVE))).order_by(
-                Case.due_at).limit(200).run()
-    return page(request, "office_community.html", office=await _office_row(office),
+    async with write_transaction(runtime.engine):  # a GET that writes: the audit entry
+        await audit("office.drill_down", actor_id=principal_of(request).user_id,
+                    community_id=tenant.community_id, office_id=office_id,
+                    subject=f"community:{tenant.slug}", purpose="street-office oversight")
+        cases = await Case.select(Case.id, Case.type, Case.title, Case.state, Case.level, Case.due_at,
+                                  Case.created_at).where(Case.state.is_in(list(engine.ACTIVE))).order_by(
+            Case.due_at).limit(200).run()
+    return page(request, "office_community.html", office=await service.office_by_slug(office),
                 sections=sections, cases=cases, now=dt.datetime.now(dt.UTC),
                 places=await switchable_places(principal_of(request)))
-
-
-async def _office_row(slug: str) -> dict[str, Any]:
-    from core.tenancy import service
-
-    return await service.office_by_slug(slug)
 
 
 OFFICE_PAGES = [office_page, set_module_policy, drill_down]

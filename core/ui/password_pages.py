@@ -33,9 +33,9 @@ async def password_form(request: Request) -> Response:
 async def password_submit(request: Request,
                           data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
                           ) -> Response:
-    from core.auth.credentials import SESSION_COOKIE, hash_secret
+    from core.auth.credentials import SESSION_COOKIE, end_sessions
     from core.auth.passwords import verify_password
-    from core.auth.tables import User, UserSession
+    from core.auth.tables import User
     from core.auth.users import set_password
 
     runtime, principal = state_of(request.app), principal_of(request)
@@ -56,10 +56,8 @@ async def password_submit(request: Request,
     except InvalidInput as exc:
         return page(request, "password.html", status=400, **ui, errors={exc.field or "": str(exc)},
                     done=False)
-    current = request.cookies.get(SESSION_COOKIE, "")
-    # Hashed like the session table's ids (one sha256): every other login of the account ends.
-    await UserSession.delete().where((UserSession.user == principal.user_id)
-                                     & (UserSession.id_hash != hash_secret(current))).run()
+    # Every other login of the account ends; this one stays.
+    await end_sessions(principal.user_id, keep=request.cookies.get(SESSION_COOKIE) or None)
     return page(request, "password.html", **ui, errors={}, done=True)
 
 
