@@ -57,8 +57,7 @@ class UnguardedRouteError(RuntimeError):
 
 def plugin_routers(runtime: Runtime) -> list[Router]:
     routers = []
-    for plugin_id, fn in runtime.registry.impls("register_routes"):
-        handlers = fn() or []
+    for plugin_id, handlers in runtime.registry.contributions.routes.items():
         if handlers:
             routers.append(
                 Router(

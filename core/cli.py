@@ -30,10 +30,10 @@ class LinliGroup(click.Group):
             found: dict[str, click.Command] = {}
             try:
                 registry = load_plugins(load_settings().extra_plugins)
-                for _pid, fn in registry.impls("register_cli_commands"):
-                    for command in fn() or []:
-                        if isinstance(command, click.Command) and command.name not in self.commands:
-                            found.setdefault(command.name or "", command)
+                for contributed in registry.contributions.cli_commands:
+                    command = contributed.item
+                    if command.name not in self.commands:
+                        found.setdefault(command.name or "", command)
             except LinliError:
                 pass  # bad settings are reported by the command that needs them
             self._from_plugins = found

@@ -3,47 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 import msgspec
 from piccolo.engine.base import Engine
 
-from core.plugins.registry import maybe_await
+from core.plugins.dispatch import active_for, call_each, items_of
 from core.plugins.types import ReportSection
 from core.runtime import Runtime
 from core.tenancy.context import Tenant, tenant_scope
 
-log = logging.getLogger("linli.oversight")
+
+def _figures_are_numbers(section: ReportSection) -> str | None:
+    """A figure is a number or ``None`` (no data) — never a string in a number's place."""
+    for f in section.figures:
+        if f.value is not None and (isinstance(f.value, bool) or not isinstance(f.value, int | float)):
+            return f"figure {section.plugin_id}.{f.key}: value {f.value!r} is not a number or None"
+    return None
 
 
 async def community_sections(
     runtime: Runtime, tenant: Tenant, start: dt.date, end: dt.date
 ) -> list[dict[str, Any]]:
-    """Sections for one community; a plugin that fails is reported as such, never fatal."""
-    from core.cases.figures import case_sections
-    from core.residents.figures import register_sections
-
-    sections: list[dict[str, Any]] = []
-    active = runtime.registry.active_ids(tenant.enabled_plugins)
+    """Sections for one community, the core's first; a module whose hook fails (or returns
+    something other than numbers) is listed as unavailable, and the rest of the report stands."""
+    active = active_for(runtime.registry, tenant)
     with tenant_scope(tenant):
         async with _read_transaction(runtime.engine):
-            sections += [msgspec.to_builtins(s) for s in await register_sections(start, end)]
-            sections += [
-                msgspec.to_builtins(s) for s in await case_sections(start.isoformat(), end.isoformat())
-            ]
-            for plugin_id, fn in runtime.registry.impls("oversight_sections", active):
-                try:
-                    result = await maybe_await(
-                        fn(tenant=tenant, period_start=start.isoformat(), period_end=end.isoformat())
-                    )
-                except Exception as exc:  # one plugin's bug must not blank the whole report
-                    log.exception("oversight_sections failed in %s", plugin_id)
-                    sections.append({"plugin_id": plugin_id, "error": type(exc).__name__})
-                    continue
-                for section in result or []:
-                    if isinstance(section, ReportSection):
-                        sections.append(msgspec.to_builtins(section))
+            parts = await call_each(
+                runtime.registry, "oversight_sections", active,
+                check=items_of(ReportSection, _figures_are_numbers),
+                tenant=tenant, period_start=start.isoformat(), period_end=end.isoformat())
+    sections = [msgspec.to_builtins(s) for part in parts for s in part.value or ()]
+    answered = {part.plugin_id for part in parts}
+    for plugin_id, _fn in runtime.registry.impls("oversight_sections", active):
+        if plugin_id not in answered:
+            sections.append({"plugin_id": plugin_id, "error": "unavailable", "figures": []})
     return sections
 
 

@@ -6,15 +6,12 @@ off keeps its data, so a person's request to see or erase their data must still 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from core.db.engine import as_tenant
-from core.plugins.registry import maybe_await
+from core.plugins.dispatch import call_each
 from core.runtime import Runtime
 from core.tenancy.context import Tenant
-
-log = logging.getLogger("linli.privacy")
 
 
 def _holders(runtime: Runtime) -> list[str]:
@@ -22,26 +19,27 @@ def _holders(runtime: Runtime) -> list[str]:
 
 
 async def export_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dict[str, Any]:
-    """Everything held about ``person_id`` in ``tenant``, keyed by plugin id (enabled or not)."""
-    out: dict[str, Any] = {}
+    """Everything held about ``person_id`` in ``tenant``, keyed by plugin id (enabled or not). A
+    plugin whose export fails is listed as ``{"error": "unavailable"}``, so an incomplete export
+    says so instead of silently missing a part."""
+    holders = _holders(runtime)
     async with as_tenant(runtime.engine, tenant):
-        for plugin_id, fn in runtime.registry.impls("privacy_export", _holders(runtime)):
-            out[plugin_id] = await maybe_await(fn(tenant=tenant, person_id=person_id))
+        parts = await call_each(runtime.registry, "privacy_export", holders, tenant=tenant,
+                                person_id=person_id)
+    out: dict[str, Any] = {part.plugin_id: part.value for part in parts}
+    for plugin_id, _fn in runtime.registry.impls("privacy_export", holders):
+        out.setdefault(plugin_id, {"error": "unavailable"})
     return out
 
 
 async def erase_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dict[str, int]:
     """Erase ``person_id`` from every plugin holding personal data; returns records touched each.
 
-    Runs in the caller's transaction: if one plugin fails, nothing is erased anywhere, and the
-    error names the plugin, because a half-erased person is worse than a refused erasure.
+    Runs in the caller's transaction and is not isolated per plugin: if one plugin fails,
+    :class:`PluginFailure` names it and nothing is erased anywhere, because a half-erased person
+    is worse than a refused erasure.
     """
-    counts: dict[str, int] = {}
     async with as_tenant(runtime.engine, tenant):
-        for plugin_id, fn in runtime.registry.impls("privacy_erase", _holders(runtime)):
-            try:
-                counts[plugin_id] = int(await maybe_await(fn(tenant=tenant, person_id=person_id)) or 0)
-            except Exception as exc:
-                log.exception("privacy_erase failed in %s", plugin_id)
-                raise RuntimeError(f"erasure failed in plugin {plugin_id}: {exc}") from exc
-    return counts
+        parts = await call_each(runtime.registry, "privacy_erase", _holders(runtime), isolate=False,
+                                tenant=tenant, person_id=person_id)
+    return {part.plugin_id: int(part.value or 0) for part in parts}

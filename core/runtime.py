@@ -17,7 +17,7 @@ from piccolo.table import Table
 
 from core.auth.credentials import CredentialCache
 from core.auth.ratelimit import SlidingWindowLimiter
-from core.auth.roles import CORE_PERMISSIONS, CORE_ROLES, RoleTable
+from core.auth.roles import RoleTable
 from core.cases.piccolo_app import APP_CONFIG as CASES_APP
 from core.db.engine import make_engine
 from core.files.piccolo_app import APP_CONFIG as FILES_APP
@@ -55,28 +55,15 @@ class Runtime:
 
 
 def plugin_apps(registry: PluginRegistry) -> list[AppConfig]:
-    apps: list[AppConfig] = []
-    for plugin_id, fn in registry.impls("register_tables"):
-        app = fn()
-        if app is None:
-            continue
-        if not isinstance(app, AppConfig):
-            raise TypeError(f"plugin {plugin_id}: register_tables must return a PiccoloApp")
-        apps.append(app)
-    return apps
+    return list(registry.contributions.tables.values())
 
 
 def build_role_table(registry: PluginRegistry) -> RoleTable:
-    roles = RoleTable(CORE_ROLES, CORE_PERMISSIONS)
-    for _pid, fn in registry.impls("register_roles"):
-        for role in fn() or ():
-            roles.add_role(role)
-    for plugin in registry.plugins.values():
-        for perm in plugin.manifest.permissions:
-            roles.add_permission(perm)
-    for _pid, fn in registry.impls("register_permissions"):
-        for perm in fn() or ():
-            roles.add_permission(perm)
+    """Roles, then permissions, as the core and plugins registered them (the core's first)."""
+    contributed = registry.contributions
+    roles = RoleTable((c.item for c in contributed.roles), ())
+    for c in contributed.permissions:
+        roles.add_permission(c.item)
     return roles
 
 

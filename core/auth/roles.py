@@ -91,7 +91,7 @@ class RoleTable:
         self._granted.setdefault(role.name, set())
 
     def add_permission(self, perm: Permission) -> None:
-        self.permissions[perm.name] = perm
+        self.permissions.setdefault(perm.name, perm)  # a plugin granting it keeps the first text
         for role in perm.roles:
             self._granted.setdefault(role, set()).add(perm.name)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from core.cases.tables import Case, CaseEscalation, CaseFeedback, CaseNote, CaseTransition, SlaPolicy
@@ -49,6 +50,24 @@ CORE_CASE_TYPES = (
 )
 
 
+async def next_case_number() -> int:
+    """The community's next case number, taken in the caller's transaction: the UPDATE locks the
+    counter row on PostgreSQL until commit, so two concurrent filings never get the same one."""
+    from core.cases.tables import CaseCounter
+
+    rows = await CaseCounter.update({CaseCounter.last: CaseCounter.last + 1}, force=True).returning(
+        CaseCounter.last).run()
+    if rows:
+        return int(rows[0]["last"])
+    # A community's first case: its counter starts after any cases it already has.
+    start = await Case.count().run()
+    inserted = await CaseCounter.insert(CaseCounter(last=start + 1)).on_conflict(
+        action="DO NOTHING").returning(CaseCounter.id).run()
+    if inserted:
+        return start + 1
+    return await next_case_number()  # another filing created the counter first: take the next
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -57,7 +76,7 @@ def aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-async def sla_hours(case_types: dict[str, CaseType], case_type: str, state: str) -> float | None:
+async def sla_hours(case_types: Mapping[str, CaseType], case_type: str, state: str) -> float | None:
     if state not in ACTIVE:
         return None
     override = (
@@ -75,7 +94,7 @@ async def sla_hours(case_types: dict[str, CaseType], case_type: str, state: str)
 
 
 async def _due(
-    case_types: dict[str, CaseType], case_type: str, state: str, since: dt.datetime
+    case_types: Mapping[str, CaseType], case_type: str, state: str, since: dt.datetime
 ) -> dt.datetime | None:
     hours = await sla_hours(case_types, case_type, state)
     return None if hours is None else since + dt.timedelta(hours=hours)
@@ -91,7 +110,7 @@ async def get_case(case_id: int) -> dict[str, Any]:
 
 
 async def open_case(
-    case_types: dict[str, CaseType],
+    case_types: Mapping[str, CaseType],
     *,
     case_type: str,
     title: str,
@@ -152,9 +171,8 @@ async def open_case(
         part = [p["grid"] for p in places if p["unit"] is not None and p["unit"] == unit_id]
         grid_id = (part or whole or [None])[0]
     stamp = at or now()
-    count = await Case.count().run()
     case = Case(
-        number=f"{stamp.year}-{count + 1:06d}",
+        number=f"{stamp.year}-{await next_case_number():06d}",
         type=case_type,
         title=title,
         description=description,
@@ -193,7 +211,7 @@ async def open_case(
 
 
 async def transition(
-    case_types: dict[str, CaseType],
+    case_types: Mapping[str, CaseType],
     case_id: int,
     to: str,
     *,
@@ -245,7 +263,7 @@ async def transition(
 
 
 async def assign(
-    case_types: dict[str, CaseType], case_id: int, user_id: int, *, actor_id: int | None
+    case_types: Mapping[str, CaseType], case_id: int, user_id: int, *, actor_id: int | None
 ) -> dict[str, Any]:
     from core.auth.tables import Membership
 
@@ -267,7 +285,7 @@ async def assign(
 
 
 async def escalate(
-    case_types: dict[str, CaseType],
+    case_types: Mapping[str, CaseType],
     case_id: int,
     *,
     reason: str,
@@ -315,7 +333,7 @@ async def escalate(
     return await get_case(case_id)
 
 
-async def escalate_overdue(case_types: dict[str, CaseType], at: dt.datetime) -> int:
+async def escalate_overdue(case_types: Mapping[str, CaseType], at: dt.datetime) -> int:
     """Escalate every active case of the current tenant whose SLA clock ran out by ``at``."""
     rows = (
         await Case.select(Case.id, Case.level)
@@ -346,7 +364,7 @@ async def add_note(case_id: int, body: str, visibility: str, *, author_id: int |
 
 
 async def give_feedback(
-    case_types: dict[str, CaseType],
+    case_types: Mapping[str, CaseType],
     case_id: int,
     *,
     outcome: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -21,13 +22,10 @@ from core.tenancy.context import Tenant, current_tenant
 from core.web.bodies import Body
 
 
-def case_types(runtime: Runtime) -> dict[str, CaseType]:
-    """Core case types plus every type plugins register (enabled or not: old cases keep theirs)."""
-    types = {t.name: t for t in engine.CORE_CASE_TYPES}
-    for _pid, fn in runtime.registry.impls("register_case_types"):
-        for t in fn() or []:
-            types.setdefault(t.name, t)
-    return types
+def case_types(runtime: Runtime) -> Mapping[str, CaseType]:
+    """Core case types plus every type plugins register (enabled or not: old cases keep theirs),
+    as collected once at boot."""
+    return runtime.registry.contributions.case_type_map
 
 
 class CaseIn(Body):

@@ -84,4 +84,13 @@ class SlaPolicy(TenantTable, tablename="case_sla_policy"):
     hours = Real()
 
 
-CASE_TABLES: list[type[Table]] = [Case, CaseTransition, CaseNote, CaseEscalation, CaseFeedback, SlaPolicy]
+class CaseCounter(TenantTable, tablename="case_counter"):
+    """The last case number given in a community: one row each, incremented in the transaction
+    that files a case (the row lock serialises concurrent filings on PostgreSQL), so numbers are
+    never given twice. ``case_item`` has a unique (community_id, number) index as the backstop."""
+
+    last = Integer(default=0)
+
+
+CASE_TABLES: list[type[Table]] = [Case, CaseTransition, CaseNote, CaseEscalation, CaseFeedback, SlaPolicy,
+                                   CaseCounter]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from core.tenancy.context import Tenant
 
 log = logging.getLogger("linli.files")
 MB = 1024 * 1024
-KIND = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 
 IMAGES = ("image/jpeg", "image/png", "image/webp")
 
@@ -64,20 +62,9 @@ class OwnerKinds:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.kinds: dict[str, tuple[str | None, AttachmentOwner]] = {o.kind: (None, o) for o in CORE_OWNERS}
-        for plugin_id, fn in runtime.registry.impls("register_attachment_owners"):
-            try:
-                owners = list(fn() or ())
-            except Exception:
-                log.exception("register_attachment_owners failed", extra={"plugin": plugin_id})
-                continue
-            for owner in owners:
-                if not isinstance(owner, AttachmentOwner) or not KIND.match(owner.kind) \
-                        or not owner.kind.startswith(f"{plugin_id}."):
-                    log.error("ignored attachment owner: not an AttachmentOwner named '<plugin id>.<kind>'",
-                              extra={"plugin": plugin_id, "kind": getattr(owner, "kind", None)})
-                    continue
-                self.kinds.setdefault(owner.kind, (plugin_id, owner))
+        self.kinds: dict[str, tuple[str | None, AttachmentOwner]] = {
+            kind: (None if c.plugin_id == "core" else c.plugin_id, c.item)
+            for kind, c in runtime.registry.contributions.attachment_owners.items()}
 
     def get(self, kind: str, tenant: Tenant | None = None) -> AttachmentOwner | None:
         """The kind, if it exists and (for a plugin's kind) its plugin runs for ``tenant``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from core.errors import InvalidInput
@@ -164,7 +165,7 @@ async def visit_coverage(today: dt.date) -> dict[str, Any]:
 
 
 async def open_case_from_visit(
-    case_types: dict[str, Any], visit: dict[str, Any], case_type: str, title: str, description: str
+    case_types: Mapping[str, Any], visit: dict[str, Any], case_type: str, title: str, description: str
 ) -> dict[str, Any]:
     """Raise a case from a visit: requester the visited person, located at their home."""
     from core.cases.engine import open_case

@@ -37,11 +37,18 @@ async def prune_receipts() -> int:
 
 @job("core.jobs.fan_out", queue="default", tenant=False, atomic=False)
 async def fan_out(job_name: str) -> int:
-    """Send ``job_name`` once for every active community (a per-community schedule firing)."""
+    """Send ``job_name`` once for every active community where its plugin is on (a
+    per-community schedule firing); the core's own jobs go to every active community."""
+    from core.jobs.catalog import job_owners
     from core.jobs.queue import current_queue
+    from core.plugins.dispatch import active_for
 
+    runtime = current()
     queue, sent = current_queue(), 0
-    for tenant in await current().tenants.all_active():
+    owner = job_owners(runtime.registry).get(job_name, "core")
+    for tenant in await runtime.tenants.all_active():
+        if owner not in active_for(runtime.registry, tenant):
+            continue
         await queue.send(job_name, {}, tenant=tenant)
         sent += 1
     return sent

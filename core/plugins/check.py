@@ -152,11 +152,8 @@ async def _check_one(h: Any, plugin: LoadedPlugin) -> list[Result]:
 
 
 def _plugin_tables(h: Any, pid: str) -> list[Any]:
-    for plugin_id, fn in h.runtime.registry.impls("register_tables", [pid]):
-        app = fn()
-        if app is not None and plugin_id == pid:
-            return list(app.table_classes)
-    return []
+    app = h.runtime.registry.contributions.tables.get(pid)
+    return list(app.table_classes) if app is not None else []
 
 
 def _first_get_route(h: Any, pid: str, slug: str) -> str | None:

@@ -20,7 +20,9 @@ from typing import Any
 import pluggy
 
 from core import __version__ as CORE_VERSION
-from core.plugins import hookspecs
+from core.plugins import defaults, hookspecs
+from core.plugins.contributions import CORE_ID, REGISTRATION_HOOKS, Contributions, collect
+from core.plugins.dispatch import PluginHealth
 from core.plugins.manifest import Manifest, ManifestError, validate_manifest
 
 log = logging.getLogger("linli.plugins")
@@ -50,7 +52,10 @@ class PluginRegistry:
     pm: pluggy.PluginManager
     plugins: dict[str, LoadedPlugin] = field(default_factory=dict)
     quarantined: list[Quarantined] = field(default_factory=list)
-    _hooks: dict[frozenset[str], _TenantHooks] = field(default_factory=dict, repr=False)
+    contributions: Contributions = field(default_factory=Contributions)
+    health: PluginHealth = field(default_factory=PluginHealth, repr=False)
+    _impls: dict[tuple[str, frozenset[str] | None], list[tuple[str, Any]]] = field(
+        default_factory=dict, repr=False)
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -67,34 +72,21 @@ class PluginRegistry:
 
     # -- calling ---------------------------------------------------------------------------
 
-    def hook_for(self, enabled: frozenset[str]) -> _TenantHooks:
-        """Hook callers that reach only the plugins active for this enabled set (cached)."""
-        active = self.active_ids(enabled)
-        hooks = self._hooks.get(active)
-        if hooks is None:
-            hooks = self._hooks[active] = _TenantHooks(self, active)
-        return hooks
-
     def impls(self, hook_name: str, plugin_ids: Iterable[str] | None = None) -> list[tuple[str, Any]]:
-        """(plugin id, function) pairs for one hook, so each can be called and fail on its own."""
-        wanted = None if plugin_ids is None else set(plugin_ids)
-        caller = getattr(self.pm.hook, hook_name)
-        pairs = [(impl.plugin_name, impl.function) for impl in caller.get_hookimpls()]
-        pairs.reverse()  # pluggy lists last-registered first; we want load order
-        return [(pid, fn) for pid, fn in pairs if wanted is None or pid in wanted]
-
-
-class _TenantHooks:
-    def __init__(self, registry: PluginRegistry, active: frozenset[str]):
-        self._registry = registry
-        self._active = active
-        self._remove = [registry.plugins[pid].module for pid in registry.plugins
-                        if pid not in active]
-
-    def __getattr__(self, name: str) -> Any:
-        caller = self._registry.pm.subset_hook_caller(name, remove_plugins=self._remove)
-        setattr(self, name, caller)
-        return caller
+        """(plugin id, function) pairs for one hook in load order, the core's first, so each can
+        be called and fail on its own (``core.plugins.dispatch``). With ``plugin_ids``, only
+        those plugins (and the core). Cached per hook and set of ids."""
+        wanted = None if plugin_ids is None else frozenset(plugin_ids) | {CORE_ID}
+        key = (hook_name, wanted)
+        pairs = self._impls.get(key)
+        if pairs is None:
+            caller = getattr(self.pm.hook, hook_name)
+            found = [(impl.plugin_name, impl.function) for impl in caller.get_hookimpls()]
+            found.reverse()  # pluggy lists last-registered first; we want load order
+            pairs = [(pid, fn) for pid, fn in found if wanted is None or pid in wanted]
+            if len(self._impls) < 4096:  # enabled sets are few; never grow without bound
+                self._impls[key] = pairs
+        return pairs
 
 
 async def maybe_await(value: Any) -> Any:
@@ -115,6 +107,7 @@ def load_plugins(extra_modules: Iterable[str] = (), *, strict: bool = False,
                  only: Iterable[str] | None = None) -> PluginRegistry:
     """Load every plugin; ``only`` keeps just those ids (tests choose their plugins)."""
     registry = PluginRegistry(pm=new_plugin_manager())
+    registry.pm.register(defaults, name=CORE_ID)  # the core's own contributions come first
     candidates: list[tuple[str, str, Any]] = []  # (name, source, loader)
     if include_entry_points:
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -154,6 +147,7 @@ def load_plugins(extra_modules: Iterable[str] = (), *, strict: bool = False,
         registry.plugins[manifest.id] = LoadedPlugin(manifest.id, manifest, module, source)
 
     _quarantine_missing_requirements(registry)
+    _collect_contributions(registry)
     for q in registry.quarantined:
         log.warning("plugin quarantined: %s: %s", q.name, q.reason)
     if strict and registry.quarantined:
@@ -181,6 +175,30 @@ def _check_hooks(pm: pluggy.PluginManager, module: ModuleType) -> str | None:
     return None
 
 
+def _collect_contributions(registry: PluginRegistry) -> None:
+    """Call every registration hook once; a plugin whose contributions are refused is
+    quarantined (and so is any plugin requiring it)."""
+
+    def hooks_of(pid: str) -> dict[str, Any]:
+        hooks = {name: fn for name in REGISTRATION_HOOKS for p, fn in registry.impls(name, [pid])
+                 if p == pid}
+        plugin = registry.plugins.get(pid)
+        if plugin is not None and plugin.manifest.permissions:
+            declared, hook = list(plugin.manifest.permissions), hooks.get("register_permissions")
+            hooks["register_permissions"] = lambda: [*declared, *((hook() or []) if hook else [])]
+        return hooks
+
+    contributions, refused = collect((pid, hooks_of(pid)) for pid in [CORE_ID, *registry.plugins])
+    before = set(registry.plugins)
+    for pid, reason in refused:
+        registry.pm.unregister(registry.plugins[pid].module)
+        del registry.plugins[pid]
+        registry.quarantined.append(Quarantined(pid, f"registration refused: {reason}"))
+    registry._impls.clear()
+    _quarantine_missing_requirements(registry)
+    registry.contributions = contributions.without(before - set(registry.plugins))
+
+
 def _quarantine_missing_requirements(registry: PluginRegistry) -> None:
     changed = True
     while changed:
@@ -190,6 +208,7 @@ def _quarantine_missing_requirements(registry: PluginRegistry) -> None:
             if missing:
                 registry.pm.unregister(plugin.module)
                 del registry.plugins[pid]
+                registry._impls.clear()
                 registry.quarantined.append(
                     Quarantined(pid, f"requires missing plugin(s): {', '.join(missing)}"))
                 changed = True

@@ -80,10 +80,14 @@ class Panel(msgspec.Struct, frozen=True):
 
 
 class ReportFigure(msgspec.Struct, frozen=True):
+    """One figure of a report section. ``value`` is a number, or ``None`` when there is no data
+    (shown as "no data", never as 0); ``percent`` shows a 0-1 rate as a percentage."""
+
     key: str
     label_zh: str
     label_en: str
-    value: float | int | str
+    value: float | int | None
+    percent: bool = False
 
 
 class ReportSection(msgspec.Struct, frozen=True):

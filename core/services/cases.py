@@ -3,12 +3,13 @@ through the core case engine, so SLA, escalation and feedback work as for any ca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from core.plugins.types import CaseType
 
 
-def _case_types() -> dict[str, CaseType]:
+def _case_types() -> Mapping[str, CaseType]:
     from core.cases.routes import case_types
     from core.runtime import current
 

@@ -13,8 +13,8 @@ from typing import Any
 from core.audit import audit
 from core.db.engine import as_tenant
 from core.errors import Conflict, InvalidInput, NotFound
+from core.plugins.dispatch import call_each
 from core.plugins.manifest import ManifestError, validate_settings
-from core.plugins.registry import maybe_await
 from core.runtime import Runtime
 from core.tenancy.context import Tenant
 from core.tenancy.directory import POLICIES, effective_enabled
@@ -211,8 +211,8 @@ async def set_plugin_enabled(runtime: Runtime, slug: str, plugin_id: str, *,
         tenant = await runtime.tenants.by_slug(slug)
         if tenant is not None and now_on:
             async with as_tenant(runtime.engine, tenant):
-                for _pid, fn in runtime.registry.impls("on_tenant_settings_changed", [plugin_id]):
-                    await maybe_await(fn(tenant=tenant, old=state["settings"], new=new_settings))
+                await call_each(runtime.registry, "on_tenant_settings_changed", [plugin_id],
+                                tenant=tenant, old=state["settings"], new=new_settings)
     return {"plugin_id": plugin_id, "policy": state["policy"], "enabled": now_on,
             "settings": new_settings}
 
@@ -222,6 +222,6 @@ async def _lifecycle(runtime: Runtime, slug: str, plugin_id: str, enabled: bool)
     if tenant is None:
         return
     hook = "on_tenant_enabled" if enabled else "on_tenant_disabled"
+    # Isolated: a plugin whose lifecycle hook fails is logged and counted, and the switch stands.
     async with as_tenant(runtime.engine, tenant):
-        for _pid, fn in runtime.registry.impls(hook, [plugin_id]):
-            await maybe_await(fn(tenant=tenant))
+        await call_each(runtime.registry, hook, [plugin_id], tenant=tenant)

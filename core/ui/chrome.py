@@ -9,7 +9,9 @@ from typing import Any
 from litestar import Request
 
 from core.auth.guards import principal_of
-from core.plugins.types import UserRef
+from core.plugins.contributions import CORE_ID
+from core.plugins.dispatch import active_for, call_each, gather, items_of
+from core.plugins.types import DashboardCard, NavItem, UserRef
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 
@@ -22,31 +24,22 @@ async def chrome(request: Request) -> dict[str, Any]:
                             if any(runtime.roles.has(r, p) for r in roles))
     user = UserRef(id=principal.user_id, display_name=principal.display_name or principal.username,
                    role=next(iter(sorted(roles)), None), permissions=permissions)
-    # Residents start at their home; staff at the community's figures.
-    resident = "household.view_own" in permissions and "residents.view" not in permissions
-    start = {"label": ("My home", "我的家"), "path": f"/c/{tenant.slug}/home", "permission": None} \
-        if resident else {"label": ("Dashboard", "概览"), "path": f"/c/{tenant.slug}/", "permission": None}
-    nav: list[dict[str, Any]] = [
-           start,
-           {"label": ("Residents", "居民"), "path": f"/c/{tenant.slug}/residents",
-            "permission": "residents.view"},
-           {"label": ("Buildings", "楼栋"), "path": f"/c/{tenant.slug}/register",
-            "permission": "residents.view"},
-           {"label": ("My requests", "我的诉求") if resident else ("Cases", "诉求"),
-            "path": f"/c/{tenant.slug}/cases", "permission": "cases.view"},
-           {"label": ("Visits", "走访"), "path": f"/c/{tenant.slug}/visits", "permission": "visits.record"},
-           {"label": ("Modules", "功能模块"), "path": f"/c/{tenant.slug}/modules",
-            "permission": "plugins.view"},
-           {"label": ("Users and roles", "用户和角色"), "path": f"/c/{tenant.slug}/members",
-            "permission": "members.view"}]
-    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for items in hooks.ui_navigation(tenant=tenant, user=user):
-        for item in items or ():
-            nav.append({"label": (item.label_en, item.label_zh), "path": item.path,
-                        "permission": item.permission, "plugin": True})
+    parts = await call_each(runtime.registry, "ui_navigation", active_for(runtime.registry, tenant),
+                            check=items_of(NavItem), tenant=tenant, user=user)
+    entries = sorted(((item, part.plugin_id) for part in parts for item in part.value or ()),
+                     key=lambda pair: pair[0].order)
+    nav = [{"label": (item.label_en, item.label_zh), "path": item.path, "permission": item.permission,
+            "plugin": plugin_id != CORE_ID} for item, plugin_id in entries]
     nav = [n for n in nav if n["permission"] is None or n["permission"] in permissions]
     return {"nav": nav, "user_ref": user, "permissions": permissions,
             "places": await switchable_places(principal)}
+
+
+async def dashboard_cards(runtime: Any, tenant: Any, user: UserRef) -> list[DashboardCard]:
+    """Cards of the modules switched on here, in their order; a failing module shows none."""
+    cards = await gather(runtime.registry, "ui_dashboard_cards", active_for(runtime.registry, tenant),
+                         DashboardCard, tenant=tenant, user=user)
+    return sorted(cards, key=lambda c: c.order)
 
 
 async def switchable_places(principal: Any) -> list[dict[str, str]]:

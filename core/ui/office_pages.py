@@ -43,7 +43,8 @@ def side_by_side(communities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]
         for section in c["sections"]:
             for f in section.get("figures", []):
                 row = figures.setdefault(f"{section['plugin_id']}.{f['key']}", {
-                    "label": (f["label_en"], f["label_zh"]), "values": {}})
+                    "label": (f["label_en"], f["label_zh"]), "values": {},
+                    "percent": f.get("percent", False)})
                 row["values"][c["slug"]] = f["value"]
     return figures
 
@@ -132,6 +133,8 @@ async def drill_down(request: Request, office: FromPath[str], community: FromPat
             Case.due_at).limit(200).run()
     return page(request, "office_community.html", office=await service.office_by_slug(office),
                 sections=sections, cases=cases, now=dt.datetime.now(dt.UTC),
+                module_names={p.id: p.manifest.name_zh if lang_of(request) == "zh-CN" else p.manifest.name_en
+                              for p in runtime.registry.plugins.values()},
                 places=await switchable_places(principal_of(request)))
 
 

@@ -14,7 +14,8 @@ from litestar.response import Redirect
 
 from core.auth.guards import principal_of, requires
 from core.errors import Conflict, InvalidInput, NotFound
-from core.plugins.registry import maybe_await
+from core.plugins.dispatch import active_for, gather
+from core.plugins.types import Panel
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.chrome import chrome
@@ -39,11 +40,8 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
         Residency.dwelling.number.as_alias("dwelling_number"),
         Residency.dwelling._.building._.name.as_alias("building_name"),
     ).where(Residency.person == person_id).order_by(Residency.start_date).run()
-    panels: list[Any] = []
-    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for result in hooks.ui_panels(tenant=tenant, user=ui["user_ref"], page="resident",
-                                  subject_id=person_id):
-        panels.extend(await maybe_await(result) or ())
+    panels = await gather(runtime.registry, "ui_panels", active_for(runtime.registry, tenant), Panel,
+                          tenant=tenant, user=ui["user_ref"], page="resident", subject_id=person_id)
     account = invitations = None
     if "residents.accounts" in ui["permissions"]:
         from core.residents.accounts import account_of_person, open_invitations

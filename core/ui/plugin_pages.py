@@ -19,9 +19,8 @@ from core.ui.render import add_plugin_templates, page
 
 def plugin_page_routers(runtime: Runtime) -> list[Router]:
     routers = []
-    for plugin_id, fn in runtime.registry.impls("register_pages"):
-        pages = fn()
-        if pages is None or not pages.handlers:
+    for plugin_id, pages in runtime.registry.contributions.pages.items():
+        if not pages.handlers:
             continue
         if pages.templates is not None:
             add_plugin_templates(plugin_id, Path(pages.templates))

@@ -8,7 +8,7 @@ an account that is not (yet) linked still sees its own requests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
@@ -19,11 +19,10 @@ from core.auth.guards import principal_of, requires
 from core.auth.login import log_in, set_session_cookie
 from core.db.engine import write_transaction
 from core.errors import Conflict, InvalidInput
-from core.plugins.registry import maybe_await
 from core.residents.categories import RESIDENCY_ROLES
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.ui.chrome import chrome
+from core.ui.chrome import chrome, dashboard_cards
 from core.ui.render import page
 
 PUBLIC_FORM = {"public": True, "csrf_exempt": True, "transaction": False}
@@ -78,13 +77,10 @@ async def my_home(request: Request) -> Response:
     requests = await Case.select(Case.id, Case.number, Case.title, Case.state, Case.hold_reason,
                                  Case.reject_reason, Case.created_at).where(
         Case.requester_user_id == user_id).order_by(Case.id, ascending=False).limit(10).run()
-    cards: list[Any] = []
-    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for result in hooks.ui_dashboard_cards(tenant=tenant, user=ui["user_ref"]):
-        cards.extend(await maybe_await(result) or ())
+    cards = await dashboard_cards(runtime, tenant, ui["user_ref"])
     modules = [n for n in ui["nav"] if n.get("plugin")]
     return page(request, "home.html", **ui, person_id=person_id, home=home, requests=requests,
-                cards=sorted(cards, key=lambda c: c.order), modules=modules, roles=RESIDENCY_ROLES)
+                cards=cards, modules=modules, roles=RESIDENCY_ROLES)
 
 
 PORTAL_PAGES = [join_form, join_submit, my_home]

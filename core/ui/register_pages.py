@@ -27,14 +27,13 @@ async def _scope(request: Request) -> VisiblePlaces | None:
 
 async def panels_for(request: Request, ui: dict[str, Any], kind: str, subject_id: int) -> list[Any]:
     """Panels the modules switched on here add to a ``building`` or ``dwelling`` page."""
-    from core.plugins.registry import maybe_await
+    from core.plugins.dispatch import active_for, gather
+    from core.plugins.types import Panel
     from core.runtime import state_of
 
     runtime, tenant = state_of(request.app), current_tenant()
-    panels: list[Any] = []
-    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for result in hooks.ui_panels(tenant=tenant, user=ui["user_ref"], page=kind, subject_id=subject_id):
-        panels.extend(await maybe_await(result) or ())
+    panels = await gather(runtime.registry, "ui_panels", active_for(runtime.registry, tenant), Panel,
+                          tenant=tenant, user=ui["user_ref"], page=kind, subject_id=subject_id)
     return sorted(panels, key=lambda p: p.order)
 
 

@@ -28,13 +28,12 @@ from litestar.static_files import create_static_files_router
 from core.auth.guards import authenticated, principal_of, requires
 from core.auth.login import log_in, set_session_cookie
 from core.errors import NotFound
-from core.plugins.registry import maybe_await
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.account_pages import ACCOUNT_PAGES
 from core.ui.care_pages import CARE_PAGES
 from core.ui.case_pages import CASE_PAGES
-from core.ui.chrome import chrome
+from core.ui.chrome import chrome, dashboard_cards
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
 from core.ui.member_pages import MEMBER_PAGES
@@ -193,12 +192,9 @@ async def dashboard(request: Request) -> Response:
 
         zh = lang_of(request) == "zh-CN"
         charts = [c for c in (await open_cases_by_kind(runtime, zh), await visits_by_week(today, zh)) if c]
-    cards: list[Any] = []
-    hooks = runtime.registry.hook_for(runtime.registry.active_ids(tenant.enabled_plugins))
-    for result in hooks.ui_dashboard_cards(tenant=tenant, user=ui["user_ref"]):
-        cards.extend(await maybe_await(result) or ())
+    cards = await dashboard_cards(runtime, tenant, ui["user_ref"])
     return page(request, "dashboard.html", **ui, figures=figures, residents=residents,
-                moved_in=moved_in, visits_due=visits_due, cards=sorted(cards, key=lambda c: c.order),
+                moved_in=moved_in, visits_due=visits_due, cards=cards,
                 charts=charts)
 
 

@@ -277,19 +277,19 @@ async def oversight_sections(tenant: Tenant, period_start: str, period_end: str)
             "median_hours_to_fix",
             "修复时长中位数（小时）",
             "Median hours to fix",
-            f["median_hours_to_fix"] if f["median_hours_to_fix"] is not None else "—",
+            f["median_hours_to_fix"],
         ),
         ReportFigure(
             "on_time_rate",
             "按时修复率",
             "Fixed on time",
-            f["on_time_rate"] if f["on_time_rate"] is not None else "—",
+            f["on_time_rate"],
         ),
         ReportFigure(
             "satisfaction",
             "满意度（1–5）",
             "Satisfaction (1-5)",
-            f["satisfaction"] if f["satisfaction"] is not None else "—",
+            f["satisfaction"],
         ),
         ReportFigure("volunteer_hours", "志愿服务时长（小时）", "Volunteer hours", f["volunteer_hours"]),
     ]

@@ -11,7 +11,7 @@ import datetime as dt
 from core.api import Schedule, emit, job
 from plugins.repairs.settings import settings
 
-REMIND_SCHEDULE = Schedule("repairs-remind-due", "*/5 * * * *", "repairs.remind_due")
+REMIND_SCHEDULE = Schedule("repairs.remind_due", "*/5 * * * *", "repairs.remind_due")
 
 
 async def remind_due_repairs(at: dt.datetime) -> int:

@@ -81,7 +81,7 @@ async def expire_notices() -> int:
 
 @hookimpl
 def register_schedules() -> list[Schedule]:
-    return [Schedule("noticeboard-expire", "0 3 * * *", "noticeboard.expire")]
+    return [Schedule("noticeboard.expire", "0 3 * * *", "noticeboard.expire")]
 
 
 @click.command("noticeboard-expire")
