@@ -8,13 +8,13 @@ from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
 from core.audit import AuditEntry
-from core.auth.tables import ApiToken, Membership, User, UserSession
+from core.auth.tables import ApiToken, LoginFailure, Membership, User, UserSession
 from core.events.tables import EventDelivery, OutboxEvent
 from core.tenancy.tables import Community, CommunityPlugin, PluginPolicy, StreetOffice
 
 CORE_TABLES: list[type[Table]] = [
     StreetOffice, Community, PluginPolicy, CommunityPlugin,
-    User, Membership, ApiToken, UserSession,
+    User, Membership, ApiToken, UserSession, LoginFailure,
     AuditEntry, OutboxEvent, EventDelivery,
 ]
 

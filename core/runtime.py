@@ -16,7 +16,7 @@ from piccolo.engine.base import Engine
 from piccolo.table import Table
 
 from core.auth.credentials import CredentialCache
-from core.auth.ratelimit import SlidingWindowLimiter
+from core.auth.ratelimit import DatabaseAttempts, RedisAttempts, attempt_limiter
 from core.auth.roles import RoleTable
 from core.cases.piccolo_app import APP_CONFIG as CASES_APP
 from core.db.engine import make_engine
@@ -43,7 +43,7 @@ class Runtime:
     tenants: TenantDirectory
     credentials: CredentialCache
     apps: list[AppConfig]
-    login_limiter: SlidingWindowLimiter
+    login_limiter: RedisAttempts | DatabaseAttempts
 
     @cached_property
     def field_keys(self) -> FieldKeys:
@@ -81,7 +81,7 @@ def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
         tenants=TenantDirectory(registry, settings.tenant_cache_seconds),
         credentials=CredentialCache(settings.tenant_cache_seconds),
         apps=apps,
-        login_limiter=SlidingWindowLimiter(settings.login_attempts_per_address, 300),
+        login_limiter=attempt_limiter(settings.broker_url, settings.login_attempts_per_address, 300),
     )
     bind_tables(runtime)
     return runtime

@@ -21,6 +21,8 @@ from core.auth.tables import User
 from core.db.engine import write_transaction
 from core.runtime import Runtime
 
+WRONG_LOGIN = "wrong username or password"
+
 
 @dataclass(frozen=True)
 class LoggedIn:
@@ -36,15 +38,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
 async def log_in(runtime: Runtime, username: str, password: str, client: str) -> LoggedIn:
     """Raise NotAuthorized / TooManyRequests with a message fit to show, or open a session."""
     settings = runtime.settings
-    if not runtime.login_limiter.allow(client):
-        raise TooManyRequestsException("too many login attempts from this address; wait a few minutes")
+    if await runtime.login_limiter.blocked(client):
+        raise TooManyRequestsException("too many failed attempts from this address; wait a few minutes")
     field = User.phone if username.isdigit() else User.username
     user = await User.select().where(field == username).first().run()
     stamp = now()
     locked_until = user["locked_until"] if user else None
+    # A locked account answers like a wrong password, so the answer never confirms that a
+    # username exists; the lockout itself is in the audit log.
     if locked_until is not None and _aware(locked_until) > stamp:
-        raise NotAuthorizedException("account locked after repeated failures; try again later")
+        await runtime.login_limiter.failed(client)
+        raise NotAuthorizedException(WRONG_LOGIN)
     if user is None or not user["active"] or not verify_password(user["password_hash"], password):
+        await runtime.login_limiter.failed(client)
         if user is not None:
             async with write_transaction(runtime.engine):
                 failures = user["failed_logins"] + 1
@@ -55,7 +61,7 @@ async def log_in(runtime: Runtime, username: str, password: str, client: str) ->
                 await User.update(values).where(User.id == user["id"]).run()
                 await audit("auth.login_failed", actor_id=user["id"], subject=user["username"],
                             detail={"client": client, "locked": failures >= settings.login_max_failures})
-        raise NotAuthorizedException("wrong username or password")
+        raise NotAuthorizedException(WRONG_LOGIN)
     async with write_transaction(runtime.engine):
         await User.update({User.failed_logins: 0, User.locked_until: None}).where(
             User.id == user["id"]).run()

@@ -55,3 +55,10 @@ class UserSession(LinliTable, tablename="user_session"):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     last_seen_at = Timestamptz()
+
+
+class LoginFailure(LinliTable, tablename="login_failure"):
+    """One failed attempt from a client address (``core.auth.ratelimit.DatabaseAttempts``)."""
+
+    key = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)

@@ -43,15 +43,55 @@ async def allocate_ids(table: type[Table], count: int) -> list[int]:
 
 
 async def insert_rows(table: type[Table], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) in the current transaction."""
+    """Insert ``rows`` (tuples in ``columns`` order) in the current transaction.
+
+    On a tenant table every row belongs to the current tenant, as with piccolo's own inserts:
+    rows without ``community_id`` are stamped with it, and rows naming another community are
+    refused whole (on SQLite this is the only wall). Domain events go through
+    ``core.events.outbox.emit_many``, never through here.
+    """
+    from core.db.tenant import TenantTable
+    from core.events.tables import OutboxEvent
+
     if not rows:
         return
+    if table is OutboxEvent:
+        raise ValueError("events are written with core.events.outbox.emit / emit_many")
+    if issubclass(table, TenantTable):
+        columns, rows = stamp_tenant(columns, rows)
+    await _insert(table, columns, rows)
+
+
+def stamp_tenant(columns: Sequence[str], rows: Sequence[Sequence[Any]]
+                 ) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+    """The rows with the current tenant's ``community_id``: added when missing, checked when given."""
+    from core.tenancy.context import current_tenant_id
+
+    tid = current_tenant_id()
+    if tid is None:
+        raise NoTenantError("bulk writes to a tenant table need a tenant")
+    if "community_id" not in columns:
+        return (*columns, "community_id"), [(*row, tid) for row in rows]
+    at = list(columns).index("community_id")
+    if any(row[at] != tid for row in rows):
+        raise NoTenantError("bulk rows name another community than the current tenant")
+    return columns, rows
+
+
+async def _insert(table: type[Table], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     tx = _transaction(table)
     cols = ", ".join(f'"{c}"' for c in columns)
     name = table._meta.tablename
     if isinstance(table._meta.db, PostgresEngine):
         marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-        await tx.connection.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', rows)
     else:
         marks = ", ".join("?" for _ in columns)
-        await tx.connection.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', rows)
+    await tx.connection.executemany(f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', rows)
+
+
+async def insert_events(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """The outbox's own fast path (``emit_many``): the tenant stamped and checked the same way."""
+    from core.events.tables import OutboxEvent
+
+    columns, rows = stamp_tenant(columns, rows)
+    await _insert(OutboxEvent, columns, rows)

@@ -10,7 +10,7 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 
 from core.auth.guards import principal_of, requires
-from core.errors import NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.residents import accounts
 from core.runtime import state_of
 from core.web.bodies import Body
@@ -58,10 +58,15 @@ class ResidentAccountsController(Controller):
     async def join(self, request: Request, data: JSONBody[JoinIn]) -> dict[str, Any]:
         """Redeem an invitation code; then log in with the phone number and password."""
         runtime = state_of(request.app)
-        if not runtime.login_limiter.allow(request.client.host if request.client else "?"):
-            raise TooManyRequestsException("too many attempts from this address; wait a few minutes")
-        linked = await accounts.redeem_invitation(runtime.roles, data.code, phone=data.phone,
-                                                  password=data.password)
+        client = request.client.host if request.client else "?"
+        if await runtime.login_limiter.blocked(client):
+            raise TooManyRequestsException("too many failed attempts from this address; wait a few minutes")
+        try:
+            linked = await accounts.redeem_invitation(runtime.roles, data.code, phone=data.phone,
+                                                      password=data.password)
+        except (InvalidInput, Conflict, NotFound):
+            await runtime.login_limiter.failed(client)
+            raise
         return {"username": linked["username"], "linked": True}
 
     @get("/me/household", guards=[requires("household.view_own")])

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 
 from core.db.bulk import allocate_ids, insert_rows
 from core.errors import InvalidInput
-from core.events.tables import OutboxEvent
+from core.events.outbox import emit_many
 from core.plugins.types import Event
 from core.residents.categories import RESIDENCY_ROLES, VULNERABILITY_CATEGORIES
 from core.residents.identity import FieldKeys, birth_date_of, check_id_number, gender_of
@@ -540,10 +539,6 @@ async def _apply(
         )
         for (r, d, p), rid in zip(moves, residency_ids, strict=True)
     ]
-    event_rows = [
-        (cid, e.id, e.type, json.dumps(e.payload, ensure_ascii=False), actor_id, e.occurred_at)
-        for e in events
-    ]
     for start in range(0, len(moves), BATCH):
         await insert_rows(
             Residency,
@@ -560,11 +555,7 @@ async def _apply(
             ),
             residency_rows[start : start + BATCH],
         )
-        await insert_rows(
-            OutboxEvent,
-            ("community_id", "event_id", "type", "payload", "actor_id", "occurred_at"),
-            event_rows[start : start + BATCH],
-        )
+        await emit_many(events[start : start + BATCH])
     report.moved_in = len(moves)
     moved = {p for _r, _d, p in moves}
 

@@ -42,10 +42,11 @@ async def password_submit(request: Request,
     ui = await chrome(request)
     client = request.client.host if request.client else "?"
     try:
-        if not runtime.login_limiter.allow(client):
+        if await runtime.login_limiter.blocked(client):
             raise InvalidInput("Too many attempts from this device. Wait a few minutes.", field="current")
         row = await User.select(User.password_hash).where(User.id == principal.user_id).first().run()
         if row is None or not verify_password(row["password_hash"], data.current):
+            await runtime.login_limiter.failed(client)
             raise InvalidInput("this is not your current password", field="current")
         if data.new != data.repeat:
             raise InvalidInput("the two new passwords differ", field="repeat")

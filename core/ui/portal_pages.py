@@ -50,13 +50,14 @@ async def join_submit(request: Request,
     runtime = state_of(request.app)
     client = request.client.host if request.client else "?"
     kept = JoinForm(code=data.code, phone=data.phone)  # never the password
-    if not runtime.login_limiter.allow(client):
+    if await runtime.login_limiter.blocked(client):
         return page(request, "join.html", status=429, form=kept, error="throttled", field=None)
     try:
         async with write_transaction(runtime.engine):
             await redeem_invitation(runtime.roles, data.code, phone=data.phone.strip(),
                                     password=data.password)
     except (InvalidInput, Conflict) as exc:
+        await runtime.login_limiter.failed(client)
         return page(request, "join.html", status=400, form=kept, error=str(exc), field=exc.field)
     done = await log_in(runtime, data.phone.strip(), data.password, client)
     response: Response = Redirect(f"/c/{current_tenant().slug}/home", status_code=303)

@@ -16,6 +16,7 @@ request instead of three): the hot path of every tenant read goes through it.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -104,7 +105,8 @@ async def _authenticate(scope: Scope, runtime: Runtime) -> Principal | None:
         and not scope["route_handler"].opt.get("csrf_exempt")
     ):
         sent = _header(scope, b"x-csrf-token")
-        if not sent or sent != principal.csrf_token:
+        expected = (principal.csrf_token or "").encode()
+        if not sent or not expected or not hmac.compare_digest(sent.encode(), expected):
             raise PermissionDeniedException("missing or wrong CSRF token (X-CSRF-Token)")
     return principal
 
