@@ -26,13 +26,26 @@ class AuditEntry(LinliTable, tablename="audit_entry"):
     detail = JSON(default="{}")
 
 
-async def audit(action: str, *, actor_id: int | None, subject: str = "", purpose: str = "",
-                community_id: int | None = None, office_id: int | None = None,
-                detail: dict[str, Any] | None = None) -> None:
+async def audit(
+    action: str,
+    *,
+    actor_id: int | None,
+    subject: str = "",
+    purpose: str = "",
+    community_id: int | None = None,
+    office_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
     """Record one entry, in the caller's transaction when there is one."""
-    await AuditEntry.insert(AuditEntry(
-        at=dt.datetime.now(dt.UTC), actor_id=actor_id,
-        community_id=community_id if community_id is not None else current_tenant_id(),
-        office_id=office_id, action=action, subject=subject, purpose=purpose,
-        detail=detail or {},
-    )).run()
+    await AuditEntry.insert(
+        AuditEntry(
+            at=dt.datetime.now(dt.UTC),
+            actor_id=actor_id,
+            community_id=community_id if community_id is not None else current_tenant_id(),
+            office_id=office_id,
+            action=action,
+            subject=subject,
+            purpose=purpose,
+            detail=detail or {},
+        )
+    ).run()

@@ -19,6 +19,7 @@ from core.errors import InvalidInput, LinliError
 
 T = TypeVar("T")
 
+
 class LinliGroup(click.Group):
     """The core's commands, plus those plugins add through ``register_cli_commands``."""
 
@@ -267,8 +268,13 @@ def residents_import(file: Path, community: str, partial: bool) -> None:
 
                 with tenant_scope(tenant):
                     async with write_transaction(runtime.engine):
-                        return await import_register(runtime.field_keys, file.name, file.read_bytes(),
-                                                     partial=partial, progress=advance)
+                        return await import_register(
+                            runtime.field_keys,
+                            file.name,
+                            file.read_bytes(),
+                            partial=partial,
+                            progress=advance,
+                        )
         finally:
             await stop_engine(runtime.engine)
 
@@ -280,9 +286,11 @@ def residents_import(file: Path, community: str, partial: bool) -> None:
         more = len(refused.report.errors) - 50
         err.print((f"… and {more} more\n" if more > 0 else "") + "nothing was imported")
         sys.exit(1)
-    console.print(f"{report.rows} rows: {report.persons_created} new, {report.persons_updated} updated, "
-                  f"{report.unchanged} unchanged, {report.moved_in} moved in, "
-                  f"{report.vulnerabilities_added} vulnerability records, {report.places_created} places")
+    console.print(
+        f"{report.rows} rows: {report.persons_created} new, {report.persons_updated} updated, "
+        f"{report.unchanged} unchanged, {report.moved_in} moved in, "
+        f"{report.vulnerabilities_added} vulnerability records, {report.places_created} places"
+    )
     if report.rejects_xlsx:
         rejects = file.with_name(file.stem + ".rejects.xlsx")
         rejects.write_bytes(report.rejects_xlsx)

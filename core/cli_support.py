@@ -72,8 +72,9 @@ async def started(runtime: Any, *, migrate: bool = True) -> list[str]:
     return log
 
 
-async def in_transaction(runtime: Any, action: Callable[[Any], Awaitable[T]], *, migrate: bool = True,
-                         community: str | None = None) -> T:
+async def in_transaction(
+    runtime: Any, action: Callable[[Any], Awaitable[T]], *, migrate: bool = True, community: str | None = None
+) -> T:
     """Start the engine, run ``action(runtime)`` in one write transaction (as ``community`` when
     given: ``--community`` naming no active community is an input error), stop the engine."""
     from core.db.engine import stop_engine, write_transaction

@@ -58,15 +58,28 @@ COMMUNITY = click.option("--community", required=True, help="The community's slu
 @click.option("--max-age", type=int, default=None)
 @click.option("--limit", type=int, default=50, show_default=True)
 @guarded
-def residents_search(community: str, name: str | None, phone: str | None, id_number: str | None,
-                     categories: tuple[str, ...], min_age: int | None, max_age: int | None,
-                     limit: int) -> None:
+def residents_search(
+    community: str,
+    name: str | None,
+    phone: str | None,
+    id_number: str | None,
+    categories: tuple[str, ...],
+    min_age: int | None,
+    max_age: int | None,
+    limit: int,
+) -> None:
     """Find residents (phone and ID numbers masked, as for staff without 'view sensitive')."""
     from core.residents.search import ResidentQuery, search_residents
     from core.residents.views import person_out
 
-    query = ResidentQuery(name_prefix=name, phone=phone, id_number=id_number,
-                          categories=list(categories), min_age=min_age, max_age=max_age)
+    query = ResidentQuery(
+        name_prefix=name,
+        phone=phone,
+        id_number=id_number,
+        categories=list(categories),
+        min_age=min_age,
+        max_age=max_age,
+    )
 
     async def action(runtime: Any) -> list[dict[str, Any]]:
         rows, _cursor = await search_residents(runtime.field_keys, query, limit=limit)
@@ -79,8 +92,13 @@ def residents_search(community: str, name: str | None, phone: str | None, id_num
 
 @click.command("export")
 @COMMUNITY
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The .xlsx file to write.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write.",
+)
 @guarded
 def residents_export(community: str, out: Path) -> None:
     """Export the register to .xlsx (masked; re-importable)."""
@@ -90,8 +108,12 @@ def residents_export(community: str, out: Path) -> None:
     async def action(runtime: Any) -> int:
         data, count = await export_register(runtime.field_keys, reveal=False)
         out.write_bytes(data)
-        await audit("register.exported", actor_id=None, subject=f"{count} rows",
-                    detail={"unmasked": False, "via": "cli"})
+        await audit(
+            "register.exported",
+            actor_id=None,
+            subject=f"{count} rows",
+            detail={"unmasked": False, "via": "cli"},
+        )
         return count
 
     count = in_community(community, action)
@@ -141,8 +163,11 @@ def grids_due(community: str, grid_id: int | None) -> None:
     async def action(_runtime: Any) -> list[dict[str, Any]]:
         return await due_visits(dt.date.today(), None if grid_id is None else [grid_id])
 
-    show(in_community(community, action),
-         ["person_id", "name", "tier", "last_visit", "due_on", "overdue_days"], "no visits due")
+    show(
+        in_community(community, action),
+        ["person_id", "name", "tier", "last_visit", "due_on", "overdue_days"],
+        "no visits due",
+    )
 
 
 # -- cases ---------------------------------------------------------------------------------------
@@ -169,16 +194,20 @@ def cases_list(community: str, state: str | None, overdue: bool, limit: int) -> 
         raise InvalidInput(f"unknown state; one of {', '.join(TRANSITIONS)}", field="--state")
 
     async def action(_runtime: Any) -> list[dict[str, Any]]:
-        query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level,
-                            Case.due_at, Case.breached)
+        query = Case.select(
+            Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at, Case.breached
+        )
         if state:
             query = query.where(Case.state == state)
         if overdue:
             query = query.where(Case.due_at.is_not_null() & (Case.due_at < dt.datetime.now(dt.UTC)))
         return await query.order_by(Case.id, ascending=False).limit(limit).run()
 
-    show(in_community(community, action), ["number", "type", "title", "state", "level", "due_at", "breached"],
-         "no cases")
+    show(
+        in_community(community, action),
+        ["number", "type", "title", "state", "level", "due_at", "breached"],
+        "no cases",
+    )
 
 
 @cases.command("figures")
@@ -201,6 +230,7 @@ def cases_escalate(community: str) -> None:
     from core.cases.engine import escalate_overdue
     from core.cases.routes import case_types
 
-    escalated = in_community(community, lambda runtime: escalate_overdue(case_types(runtime),
-                                                                        dt.datetime.now(dt.UTC)))
+    escalated = in_community(
+        community, lambda runtime: escalate_overdue(case_types(runtime), dt.datetime.now(dt.UTC))
+    )
     console.print(f"{escalated} case(s) escalated")

@@ -91,7 +91,7 @@ async def _demo_grids(runtime: Runtime, slug: str, password: str) -> None:
     for g in range(grids):
         grid = Grid(name=f"第{g + 1}网格")
         await grid.save().run()
-        chunk = buildings[g * per:(g + 1) * per]
+        chunk = buildings[g * per : (g + 1) * per]
         if chunk:
             await GridPlace.insert(*[GridPlace(grid=grid.id, building=b) for b in chunk]).run()
         username = f"{slug}-grid{g + 1}"
@@ -100,8 +100,11 @@ async def _demo_grids(runtime: Runtime, slug: str, password: str) -> None:
         await grant_role(runtime.roles, username, "grid_worker", community=slug)
         user = await User.select(User.id).where(User.username == username).first().run()
         assert user is not None  # created just above
-        await GridAssignment.insert(GridAssignment(grid=grid.id, user_id=user["id"], role="grid_worker",
-                                                   valid_from=dt.date(2026, 1, 1))).run()
+        await GridAssignment.insert(
+            GridAssignment(
+                grid=grid.id, user_id=user["id"], role="grid_worker", valid_from=dt.date(2026, 1, 1)
+            )
+        ).run()
     await generate_visit_plans()
 
 
@@ -111,8 +114,13 @@ async def demo_resident(runtime: Runtime, slug: str, password: str) -> str | Non
     from core.residents.tables import Residency, ResidentAccount
 
     username = f"{slug}-resident"
-    home = await Residency.select(Residency.person, Residency.person.name.as_alias("name")).where(
-        Residency.end_date.is_null()).order_by(Residency.id).first().run()
+    home = (
+        await Residency.select(Residency.person, Residency.person.name.as_alias("name"))
+        .where(Residency.end_date.is_null())
+        .order_by(Residency.id)
+        .first()
+        .run()
+    )
     if home is None or await ResidentAccount.exists().run():
         return None
     if not await User.exists().where(User.username == username).run():
@@ -121,4 +129,3 @@ async def demo_resident(runtime: Runtime, slug: str, password: str) -> str | Non
     assert user is not None  # created just above
     await link_user(runtime.roles, home["person"], user, actor_id=None)
     return username
-

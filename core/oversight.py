@@ -31,9 +31,14 @@ async def community_sections(
     with tenant_scope(tenant):
         async with _read_transaction(runtime.engine):
             parts = await call_each(
-                runtime.registry, "oversight_sections", active,
+                runtime.registry,
+                "oversight_sections",
+                active,
                 check=items_of(ReportSection, _figures_are_numbers),
-                tenant=tenant, period_start=start.isoformat(), period_end=end.isoformat())
+                tenant=tenant,
+                period_start=start.isoformat(),
+                period_end=end.isoformat(),
+            )
     sections = [msgspec.to_builtins(s) for part in parts for s in part.value or ()]
     answered = {part.plugin_id for part in parts}
     for plugin_id, _fn in runtime.registry.impls("oversight_sections", active):
@@ -42,22 +47,31 @@ async def community_sections(
     return sections
 
 
-async def office_report(runtime: Runtime, office_id: int, start: dt.date,
-                        end: dt.date) -> list[dict[str, Any]]:
+async def office_report(
+    runtime: Runtime, office_id: int, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
     """Every active community of the office with its modules and sections, by slug."""
     from core.tenancy.tables import Community
 
-    rows = await Community.select(Community.slug).where(
-        (Community.office == office_id) & Community.archived.eq(False)).order_by(Community.slug).run()
+    rows = (
+        await Community.select(Community.slug)
+        .where((Community.office == office_id) & Community.archived.eq(False))
+        .order_by(Community.slug)
+        .run()
+    )
     communities = []
     for row in rows:
         tenant = await runtime.tenants.by_slug(row["slug"])
         if tenant is None:
             continue
-        communities.append({
-            "slug": tenant.slug, "name": tenant.name, "modules": sorted(tenant.enabled_plugins),
-            "sections": await community_sections(runtime, tenant, start, end),
-        })
+        communities.append(
+            {
+                "slug": tenant.slug,
+                "name": tenant.name,
+                "modules": sorted(tenant.enabled_plugins),
+                "sections": await community_sections(runtime, tenant, start, end),
+            }
+        )
     return communities
 
 

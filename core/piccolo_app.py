@@ -13,9 +13,18 @@ from core.events.tables import EventDelivery, OutboxEvent
 from core.tenancy.tables import Community, CommunityPlugin, PluginPolicy, StreetOffice
 
 CORE_TABLES: list[type[Table]] = [
-    StreetOffice, Community, PluginPolicy, CommunityPlugin,
-    User, Membership, ApiToken, UserSession, LoginFailure,
-    AuditEntry, OutboxEvent, EventDelivery,
+    StreetOffice,
+    Community,
+    PluginPolicy,
+    CommunityPlugin,
+    User,
+    Membership,
+    ApiToken,
+    UserSession,
+    LoginFailure,
+    AuditEntry,
+    OutboxEvent,
+    EventDelivery,
 ]
 
 APP_CONFIG = AppConfig(

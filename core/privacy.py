@@ -24,8 +24,9 @@ async def export_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dic
     says so instead of silently missing a part."""
     holders = _holders(runtime)
     async with as_tenant(runtime.engine, tenant):
-        parts = await call_each(runtime.registry, "privacy_export", holders, tenant=tenant,
-                                person_id=person_id)
+        parts = await call_each(
+            runtime.registry, "privacy_export", holders, tenant=tenant, person_id=person_id
+        )
     out: dict[str, Any] = {part.plugin_id: part.value for part in parts}
     for plugin_id, _fn in runtime.registry.impls("privacy_export", holders):
         out.setdefault(plugin_id, {"error": "unavailable"})
@@ -40,6 +41,12 @@ async def erase_person(runtime: Runtime, tenant: Tenant, person_id: int) -> dict
     is worse than a refused erasure.
     """
     async with as_tenant(runtime.engine, tenant):
-        parts = await call_each(runtime.registry, "privacy_erase", _holders(runtime), isolate=False,
-                                tenant=tenant, person_id=person_id)
+        parts = await call_each(
+            runtime.registry,
+            "privacy_erase",
+            _holders(runtime),
+            isolate=False,
+            tenant=tenant,
+            person_id=person_id,
+        )
     return {part.plugin_id: int(part.value or 0) for part in parts}

@@ -40,8 +40,9 @@ def cmdline(pid: int) -> list[str]:
         if Path("/proc/self").exists():
             return []
     try:
-        out = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True,
-                             text=True, timeout=5, check=False).stdout.strip()
+        out = subprocess.run(
+            ["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return []
     return out.split()

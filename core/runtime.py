@@ -67,16 +67,20 @@ def build_role_table(registry: PluginRegistry) -> RoleTable:
     return roles
 
 
-def build_runtime(settings: Settings, *, registry: PluginRegistry | None = None,
-                  engine: Engine | None = None) -> Runtime:
+def build_runtime(
+    settings: Settings, *, registry: PluginRegistry | None = None, engine: Engine | None = None
+) -> Runtime:
     settings = resolve_secret_key(settings)
     if registry is None:
-        registry = load_plugins(settings.extra_plugins, strict=settings.strict_plugins,
-                                only=settings.only_plugins)
+        registry = load_plugins(
+            settings.extra_plugins, strict=settings.strict_plugins, only=settings.only_plugins
+        )
     engine = engine or make_engine(settings)
     apps = [*CORE_APPS, *plugin_apps(registry)]
     runtime = Runtime(
-        settings=settings, engine=engine, registry=registry,
+        settings=settings,
+        engine=engine,
+        registry=registry,
         roles=build_role_table(registry),
         tenants=TenantDirectory(registry, settings.tenant_cache_seconds),
         credentials=CredentialCache(settings.tenant_cache_seconds),

@@ -123,7 +123,7 @@ def _from_env(environ: dict[str, str]) -> dict[str, Any]:
     for key, value in environ.items():
         if not key.startswith(_ENV_PREFIX):
             continue
-        name = key[len(_ENV_PREFIX):].lower()
+        name = key[len(_ENV_PREFIX) :].lower()
         if name == "settings_file" or name not in fields:
             continue
         if name in ("extra_plugins", "only_plugins"):
@@ -161,8 +161,11 @@ def _complete(settings: Settings) -> Settings:
     """Fill derived defaults and check what can be checked without touching a server."""
     var = Path(settings.var_dir)
     changes: dict[str, Any] = {}
-    if settings.profile == "production" and settings.log_format == "text" and \
-            "LINLI_LOG_FORMAT" not in os.environ:
+    if (
+        settings.profile == "production"
+        and settings.log_format == "text"
+        and "LINLI_LOG_FORMAT" not in os.environ
+    ):
         changes["log_format"] = "json"
     url = settings.database_url
     if not url:
@@ -174,22 +177,22 @@ def _complete(settings: Settings) -> Settings:
     if scheme not in ("sqlite", "postgres", "postgresql"):
         raise ConfigError(
             f"LINLI_DATABASE_URL: unsupported or malformed URL {redact_url(url)!r} "
-            "(expected sqlite:///path or postgresql://user@host/db)")
+            "(expected sqlite:///path or postgresql://user@host/db)"
+        )
     if settings.profile == "production" and scheme == "sqlite":
         raise ConfigError("LINLI_DATABASE_URL: the production profile needs PostgreSQL, not SQLite")
     if scheme != "sqlite":
         parts = urlsplit(url)
         if not parts.hostname or not parts.path.strip("/"):
-            raise ConfigError(
-                f"LINLI_DATABASE_URL: {redact_url(url)!r} must name a host and a database")
-    if settings.db_pool_max < 1 or settings.db_pool_min < 0 or \
-            settings.db_pool_min > settings.db_pool_max:
+            raise ConfigError(f"LINLI_DATABASE_URL: {redact_url(url)!r} must name a host and a database")
+    if settings.db_pool_max < 1 or settings.db_pool_min < 0 or settings.db_pool_min > settings.db_pool_max:
         raise ConfigError("LINLI_DB_POOL_MIN/MAX: need 0 <= min <= max and max >= 1")
     broker = settings.broker_url
     if broker and broker.split("://", 1)[0] not in ("redis", "rediss", "unix", "amqp", "amqps"):
         raise ConfigError(
             f"LINLI_BROKER_URL: unsupported URL {redact_url(broker)!r} "
-            "(expected redis://host:6379/0, unix:///path/redis.sock or amqp://user@host:5672/)")
+            "(expected redis://host:6379/0, unix:///path/redis.sock or amqp://user@host:5672/)"
+        )
     if settings.profile == "production" and not broker:
         raise ConfigError("LINLI_BROKER_URL: the production profile needs a Redis or RabbitMQ URL")
     if settings.job_heartbeat_seconds < 2 or settings.worker_processes < 1 or settings.worker_threads < 1:
@@ -210,13 +213,18 @@ def _check_s3(settings: Settings) -> None:
         if value and not _HOST_PORT.match(value):
             raise ConfigError(
                 f"LINLI_{name.upper()}: {value!r} must be host or host:port, without a scheme or path "
-                "(use LINLI_S3_SECURE=true for https)")
+                "(use LINLI_S3_SECURE=true for https)"
+            )
     if settings.s3_endpoint and not (settings.s3_access_key and settings.s3_secret_key):
-        raise ConfigError("LINLI_S3_ACCESS_KEY / LINLI_S3_SECRET_KEY: required with LINLI_S3_ENDPOINT "
-                          "(anonymous storage access is not supported)")
+        raise ConfigError(
+            "LINLI_S3_ACCESS_KEY / LINLI_S3_SECRET_KEY: required with LINLI_S3_ENDPOINT "
+            "(anonymous storage access is not supported)"
+        )
     if not _BUCKET.match(settings.s3_bucket):
-        raise ConfigError(f"LINLI_S3_BUCKET: {settings.s3_bucket!r} is not a valid bucket name "
-                          "(3-63 characters of a-z, 0-9, '.' and '-')")
+        raise ConfigError(
+            f"LINLI_S3_BUCKET: {settings.s3_bucket!r} is not a valid bucket name "
+            "(3-63 characters of a-z, 0-9, '.' and '-')"
+        )
     if settings.storage_quota_bytes < 0:
         raise ConfigError("LINLI_STORAGE_QUOTA_BYTES: must be 0 or more")
 

@@ -55,16 +55,24 @@ class Supervisor:
         run.mkdir(parents=True, exist_ok=True)
         for name in CHILDREN:
             clean_stale_child(run / f"{name}.pid", name)
-        env = {**os.environ, **{f"LINLI_{k.upper()}": str(v) for k, v in overrides.items()},
-               "LINLI_VAR_DIR": str(self.var)}
+        env = {
+            **os.environ,
+            **{f"LINLI_{k.upper()}": str(v) for k, v in overrides.items()},
+            "LINLI_VAR_DIR": str(self.var),
+        }
         if self.settings.database_url:
             env["LINLI_DATABASE_URL"] = self.settings.database_url
         env["LINLI_SECRET_KEY"] = self.settings.secret_key
         for name in CHILDREN:
             with open(run / f"{name}.log", "ab") as out:
-                proc = subprocess.Popen([sys.executable, "-m", "core.cli", name], env=env,
-                                        stdout=out, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "core.cli", name],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
             (run / f"{name}.pid").write_text(str(proc.pid))
             self.children[name] = proc
             log.info("started %s (pid %s, log var/run/%s.log)", name, proc.pid, name)

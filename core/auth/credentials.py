@@ -70,29 +70,49 @@ class CredentialCache:
 
 
 async def _load_token(key_id: str) -> tuple[Principal | None, str]:
-    row = await ApiToken.select(
-        ApiToken.secret_hash, ApiToken.community.id, ApiToken.role, ApiToken.expires_at,
-        ApiToken.revoked_at, ApiToken.user.id, ApiToken.user.username,
-        ApiToken.user.display_name, ApiToken.user.active,
-    ).where(ApiToken.key_id == key_id).first().run()
+    row = (
+        await ApiToken.select(
+            ApiToken.secret_hash,
+            ApiToken.community.id,
+            ApiToken.role,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.user.id,
+            ApiToken.user.username,
+            ApiToken.user.display_name,
+            ApiToken.user.active,
+        )
+        .where(ApiToken.key_id == key_id)
+        .first()
+        .run()
+    )
     if row is None or row["revoked_at"] is not None or not row["user.active"]:
         return None, ""
     if row["expires_at"] is not None and _aware(row["expires_at"]) <= now():
         return None, ""
     principal = Principal(
-        user_id=row["user.id"], username=row["user.username"],
-        display_name=row["user.display_name"], via="token",
+        user_id=row["user.id"],
+        username=row["user.username"],
+        display_name=row["user.display_name"],
+        via="token",
         community_roles={row["community.id"]: frozenset({row["role"]})},
         token_key_id=key_id,
     )
     return principal, row["secret_hash"]
 
 
-async def principal_for_user(user: dict[str, Any], *, via: str = "session",
-                             csrf_token: str | None = None) -> Principal:
-    memberships = await Membership.select(
-        Membership.community, Membership.office, Membership.role,
-    ).where(Membership.user == user["id"]).run()
+async def principal_for_user(
+    user: dict[str, Any], *, via: str = "session", csrf_token: str | None = None
+) -> Principal:
+    memberships = (
+        await Membership.select(
+            Membership.community,
+            Membership.office,
+            Membership.role,
+        )
+        .where(Membership.user == user["id"])
+        .run()
+    )
     community_roles: dict[int, set[str]] = defaultdict(set)
     office_roles: dict[int, set[str]] = defaultdict(set)
     for m in memberships:
@@ -101,7 +121,9 @@ async def principal_for_user(user: dict[str, Any], *, via: str = "session",
         elif m["office"] is not None:
             office_roles[m["office"]].add(m["role"])
     return Principal(
-        user_id=user["id"], username=user["username"], display_name=user["display_name"],
+        user_id=user["id"],
+        username=user["username"],
+        display_name=user["display_name"],
         via=via,  # type: ignore[arg-type]
         is_platform_admin=bool(user["is_platform_admin"]),
         community_roles={k: frozenset(v) for k, v in community_roles.items()},
@@ -111,16 +133,29 @@ async def principal_for_user(user: dict[str, Any], *, via: str = "session",
 
 
 async def from_session(session_id: str) -> Principal | None:
-    row = await UserSession.select(
-        UserSession.id, UserSession.csrf_token, UserSession.expires_at,
-        UserSession.user.id, UserSession.user.username, UserSession.user.display_name,
-        UserSession.user.is_platform_admin, UserSession.user.active,
-    ).where(UserSession.id_hash == _sha256(session_id)).first().run()
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.csrf_token,
+            UserSession.expires_at,
+            UserSession.user.id,
+            UserSession.user.username,
+            UserSession.user.display_name,
+            UserSession.user.is_platform_admin,
+            UserSession.user.active,
+        )
+        .where(UserSession.id_hash == _sha256(session_id))
+        .first()
+        .run()
+    )
     if row is None or not row["user.active"] or _aware(row["expires_at"]) <= now():
         return None
-    user = {"id": row["user.id"], "username": row["user.username"],
-            "display_name": row["user.display_name"],
-            "is_platform_admin": row["user.is_platform_admin"]}
+    user = {
+        "id": row["user.id"],
+        "username": row["user.username"],
+        "display_name": row["user.display_name"],
+        "is_platform_admin": row["user.is_platform_admin"],
+    }
     return await principal_for_user(user, csrf_token=row["csrf_token"])
 
 
@@ -129,10 +164,16 @@ async def open_session(user_id: int, ttl_hours: int) -> tuple[str, str]:
     session_id = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     stamp = now()
-    await UserSession.insert(UserSession(
-        id_hash=_sha256(session_id), user=user_id, csrf_token=csrf, created_at=stamp,
-        expires_at=stamp + dt.timedelta(hours=ttl_hours), last_seen_at=stamp,
-    )).run()
+    await UserSession.insert(
+        UserSession(
+            id_hash=_sha256(session_id),
+            user=user_id,
+            csrf_token=csrf,
+            created_at=stamp,
+            expires_at=stamp + dt.timedelta(hours=ttl_hours),
+            last_seen_at=stamp,
+        )
+    ).run()
     return session_id, csrf
 
 
@@ -152,5 +193,12 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-__all__ = ["SESSION_COOKIE", "CredentialCache", "User", "close_session", "from_session",
-           "open_session", "principal_for_user"]
+__all__ = [
+    "SESSION_COOKIE",
+    "CredentialCache",
+    "User",
+    "close_session",
+    "from_session",
+    "open_session",
+    "principal_for_user",
+]

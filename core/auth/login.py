@@ -59,12 +59,15 @@ async def log_in(runtime: Runtime, username: str, password: str, client: str) ->
                     values[User.locked_until] = stamp + dt.timedelta(minutes=settings.lockout_minutes)
                     values[User.failed_logins] = 0
                 await User.update(values).where(User.id == user["id"]).run()
-                await audit("auth.login_failed", actor_id=user["id"], subject=user["username"],
-                            detail={"client": client, "locked": failures >= settings.login_max_failures})
+                await audit(
+                    "auth.login_failed",
+                    actor_id=user["id"],
+                    subject=user["username"],
+                    detail={"client": client, "locked": failures >= settings.login_max_failures},
+                )
         raise NotAuthorizedException(WRONG_LOGIN)
     async with write_transaction(runtime.engine):
-        await User.update({User.failed_logins: 0, User.locked_until: None}).where(
-            User.id == user["id"]).run()
+        await User.update({User.failed_logins: 0, User.locked_until: None}).where(User.id == user["id"]).run()
         session_id, csrf = await open_session(user["id"], settings.session_ttl_hours)
         await audit("auth.login", actor_id=user["id"], subject=user["username"], detail={"client": client})
     return LoggedIn(user, session_id, csrf)
@@ -72,6 +75,12 @@ async def log_in(runtime: Runtime, username: str, password: str, client: str) ->
 
 def set_session_cookie(response: Response, runtime: Runtime, session_id: str) -> None:
     settings = runtime.settings
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
-                        secure=settings.profile == "production", path="/",
-                        max_age=settings.session_ttl_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="lax",
+        secure=settings.profile == "production",
+        path="/",
+        max_age=settings.session_ttl_hours * 3600,
+    )

@@ -81,8 +81,11 @@ class DatabaseAttempts:
     async def blocked(self, key: str) -> bool:
         from core.auth.tables import LoginFailure
 
-        count = await LoginFailure.count().where(
-            (LoginFailure.key == key[:64]) & (LoginFailure.at > self._since())).run()
+        count = (
+            await LoginFailure.count()
+            .where((LoginFailure.key == key[:64]) & (LoginFailure.at > self._since()))
+            .run()
+        )
         return count >= self.max_failures
 
     async def failed(self, key: str) -> None:
@@ -97,8 +100,9 @@ class DatabaseAttempts:
         return None
 
 
-def attempt_limiter(broker_url: str, max_failures: int, window_seconds: float = 300
-                    ) -> RedisAttempts | DatabaseAttempts:
+def attempt_limiter(
+    broker_url: str, max_failures: int, window_seconds: float = 300
+) -> RedisAttempts | DatabaseAttempts:
     scheme = broker_url.split("://", 1)[0] if broker_url else ""
     if scheme in ("redis", "rediss", "unix"):
         return RedisAttempts(broker_url, max_failures, window_seconds)

@@ -52,8 +52,13 @@ class AuthController(Controller):
         runtime = state_of(request.app)
         client = request.client.host if request.client else "?"
         done = await log_in(runtime, data.username, data.password, client)
-        response = Response({"username": done.user["username"], "display_name": done.user["display_name"],
-                             "csrf_token": done.csrf_token})
+        response = Response(
+            {
+                "username": done.user["username"],
+                "display_name": done.user["display_name"],
+                "csrf_token": done.csrf_token,
+            }
+        )
         set_session_cookie(response, runtime, done.session_id)
         return response
 

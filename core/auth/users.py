@@ -21,9 +21,15 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def create_user(username: str, password: str, *, display_name: str = "",
-                      phone: str | None = None, is_platform_admin: bool = False,
-                      actor_id: int | None = None) -> dict[str, Any]:
+async def create_user(
+    username: str,
+    password: str,
+    *,
+    display_name: str = "",
+    phone: str | None = None,
+    is_platform_admin: bool = False,
+    actor_id: int | None = None,
+) -> dict[str, Any]:
     if not USERNAME.match(username or ""):
         raise InvalidInput("3-64 characters of letters, digits, _ . @ -", field="username")
     weak = check_password_strength(password or "")
@@ -35,9 +41,14 @@ async def create_user(username: str, password: str, *, display_name: str = "",
         raise Conflict("this username is taken", field="username")
     if phone is not None and await User.exists().where(User.phone == phone).run():
         raise Conflict("that phone number already has an account", field="phone")
-    user = User(username=username, display_name=display_name or username, phone=phone,
-                password_hash=hash_password(password), is_platform_admin=is_platform_admin,
-                created_at=_now())
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        phone=phone,
+        password_hash=hash_password(password),
+        is_platform_admin=is_platform_admin,
+        created_at=_now(),
+    )
     await user.save().run()
     await audit("user.created", actor_id=actor_id, subject=username)
     return {"id": user.id, "username": username, "display_name": user.display_name}
@@ -55,13 +66,25 @@ async def set_password(username: str, password: str, *, actor_id: int | None = N
     if weak:
         raise InvalidInput(f"password {weak}", field="password")
     user = await user_by_username(username)
-    await User.update({User.password_hash: hash_password(password), User.failed_logins: 0,
-                       User.locked_until: None}).where(User.id == user["id"]).run()
+    await (
+        User.update(
+            {User.password_hash: hash_password(password), User.failed_logins: 0, User.locked_until: None}
+        )
+        .where(User.id == user["id"])
+        .run()
+    )
     await audit("user.password_set", actor_id=actor_id, subject=username)
 
 
-async def grant_role(roles: RoleTable, username: str, role: str, *, community: str | None = None,
-                     office: str | None = None, actor_id: int | None = None) -> dict[str, Any]:
+async def grant_role(
+    roles: RoleTable,
+    username: str,
+    role: str,
+    *,
+    community: str | None = None,
+    office: str | None = None,
+    actor_id: int | None = None,
+) -> dict[str, Any]:
     """Give ``username`` the ``role`` in one community or one street office (idempotent)."""
     if (community is None) == (office is None):
         raise InvalidInput("name exactly one of community or office", field="community")
@@ -73,31 +96,49 @@ async def grant_role(roles: RoleTable, username: str, role: str, *, community: s
         target = await Community.select(Community.id).where(Community.slug == community).first().run()
         if target is None:
             raise NotFound(f"no such community: {community}")
-        where = (Membership.user == user["id"]) & (Membership.community == target["id"]) & \
-            (Membership.role == role)
+        where = (
+            (Membership.user == user["id"])
+            & (Membership.community == target["id"])
+            & (Membership.role == role)
+        )
         membership = Membership(user=user["id"], community=target["id"], role=role, created_at=_now())
     else:
         target = await StreetOffice.select(StreetOffice.id).where(StreetOffice.slug == office).first().run()
         if target is None:
             raise NotFound(f"no such street office: {office}")
-        where = (Membership.user == user["id"]) & (Membership.office == target["id"]) & \
-            (Membership.role == role)
+        where = (
+            (Membership.user == user["id"]) & (Membership.office == target["id"]) & (Membership.role == role)
+        )
         membership = Membership(user=user["id"], office=target["id"], role=role, created_at=_now())
     existing = await Membership.select(Membership.id).where(where).first().run()
     if existing:
         return {"id": existing["id"], "username": username, "role": role, "created": False}
     await membership.save().run()
-    await audit("role.granted", actor_id=actor_id, subject=username,
-                community_id=target["id"] if community else None,
-                office_id=target["id"] if office else None, detail={"role": role})
+    await audit(
+        "role.granted",
+        actor_id=actor_id,
+        subject=username,
+        community_id=target["id"] if community else None,
+        office_id=target["id"] if office else None,
+        detail={"role": role},
+    )
     return {"id": membership.id, "username": username, "role": role, "created": True}
 
 
 async def revoke_membership(membership_id: int, community_id: int, *, actor_id: int | None) -> None:
-    row = await Membership.select(Membership.id, Membership.role, Membership.user.username).where(
-        (Membership.id == membership_id) & (Membership.community == community_id)).first().run()
+    row = (
+        await Membership.select(Membership.id, Membership.role, Membership.user.username)
+        .where((Membership.id == membership_id) & (Membership.community == community_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such membership")
     await Membership.delete().where(Membership.id == membership_id).run()
-    await audit("role.revoked", actor_id=actor_id, community_id=community_id,
-                subject=row["user.username"], detail={"role": row["role"]})
+    await audit(
+        "role.revoked",
+        actor_id=actor_id,
+        community_id=community_id,
+        subject=row["user.username"],
+        detail={"role": row["role"]},
+    )

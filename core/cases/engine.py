@@ -55,14 +55,21 @@ async def next_case_number() -> int:
     counter row on PostgreSQL until commit, so two concurrent filings never get the same one."""
     from core.cases.tables import CaseCounter
 
-    rows = await CaseCounter.update({CaseCounter.last: CaseCounter.last + 1}, force=True).returning(
-        CaseCounter.last).run()
+    rows = (
+        await CaseCounter.update({CaseCounter.last: CaseCounter.last + 1}, force=True)
+        .returning(CaseCounter.last)
+        .run()
+    )
     if rows:
         return int(rows[0]["last"])
     # A community's first case: its counter starts after any cases it already has.
     start = await Case.count().run()
-    inserted = await CaseCounter.insert(CaseCounter(last=start + 1)).on_conflict(
-        action="DO NOTHING").returning(CaseCounter.id).run()
+    inserted = (
+        await CaseCounter.insert(CaseCounter(last=start + 1))
+        .on_conflict(action="DO NOTHING")
+        .returning(CaseCounter.id)
+        .run()
+    )
     if inserted:
         return start + 1
     return await next_case_number()  # another filing created the counter first: take the next

@@ -145,8 +145,9 @@ class CasesController(Controller):
         before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
-        query = await scope_cases(Case.select(), principal_of(request), current_tenant(),
-                                  manager=_is_manager(request))
+        query = await scope_cases(
+            Case.select(), principal_of(request), current_tenant(), manager=_is_manager(request)
+        )
         if in_state:
             query = query.where(Case.state == in_state)
         if case_type:

@@ -92,5 +92,12 @@ class CaseCounter(TenantTable, tablename="case_counter"):
     last = Integer(default=0)
 
 
-CASE_TABLES: list[type[Table]] = [Case, CaseTransition, CaseNote, CaseEscalation, CaseFeedback, SlaPolicy,
-                                   CaseCounter]
+CASE_TABLES: list[type[Table]] = [
+    Case,
+    CaseTransition,
+    CaseNote,
+    CaseEscalation,
+    CaseFeedback,
+    SlaPolicy,
+    CaseCounter,
+]

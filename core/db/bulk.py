@@ -62,8 +62,9 @@ async def insert_rows(table: type[Table], columns: Sequence[str], rows: Sequence
     await _insert(table, columns, rows)
 
 
-def stamp_tenant(columns: Sequence[str], rows: Sequence[Sequence[Any]]
-                 ) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+def stamp_tenant(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
     """The rows with the current tenant's ``community_id``: added when missing, checked when given."""
     from core.tenancy.context import current_tenant_id
 

@@ -49,7 +49,8 @@ class SafePostgresTransaction(PostgresTransaction):
         else:
             # int() makes the interpolation safe; the simple protocol allows two statements.
             await self.connection.execute(
-                f"BEGIN; SELECT set_config('app.tenant_id', '{int(tenant_id)}', true)")
+                f"BEGIN; SELECT set_config('app.tenant_id', '{int(tenant_id)}', true)"
+            )
 
     async def commit(self) -> None:
         await self.connection.execute("COMMIT")
@@ -112,11 +113,12 @@ async def start_engine(engine: Engine, settings: Settings) -> None:
     if isinstance(engine, PostgresEngine):
         try:
             await engine.start_connection_pool(
-                min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeout=10)
+                min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeout=10
+            )
         except Exception as exc:  # asyncpg raises many types; all mean "cannot connect"
             raise ConfigError(
-                f"LINLI_DATABASE_URL: cannot connect to {redact_url(settings.database_url)}: "
-                f"{_reason(exc)}") from None
+                f"LINLI_DATABASE_URL: cannot connect to {redact_url(settings.database_url)}: {_reason(exc)}"
+            ) from None
     try:
         await engine.run_ddl("SELECT 1")
     except Exception as exc:

@@ -79,11 +79,13 @@ def ordered_apps(apps: list[AppConfig]) -> list[AppConfig]:
         except Exception as exc:
             raise MigrationFailed(
                 f"app {app.app_name}: cannot import its migration dependencies "
-                f"{app.migration_dependencies}: {exc}") from exc
+                f"{app.migration_dependencies}: {exc}"
+            ) from exc
         for dep in deps:
             if dep.app_name not in by_name:
                 raise MigrationFailed(
-                    f"app {app.app_name} depends on app {dep.app_name}, which is not installed")
+                    f"app {app.app_name} depends on app {dep.app_name}, which is not installed"
+                )
             visit(by_name[dep.app_name], (*chain, app.app_name))
         state[app.app_name] = "done"
         result.append(app)
@@ -104,7 +106,8 @@ def migration_modules(app: AppConfig) -> list[tuple[str, ModuleType]]:
             continue
         try:
             spec = importlib.util.spec_from_file_location(
-                f"linli_migrations.{app.app_name}.{path.stem}", path)
+                f"linli_migrations.{app.app_name}.{path.stem}", path
+            )
             if spec is None or spec.loader is None:
                 continue
             module = importlib.util.module_from_spec(spec)
@@ -133,8 +136,9 @@ async def _start_owner_engine(settings: Settings) -> Engine:
         await engine.run_ddl("SELECT 1")
     except Exception as exc:  # asyncpg and sqlite raise many types; all mean "cannot connect"
         await stop_engine(engine)
-        raise ConfigError(f"{which}: cannot connect to {redact_url(owner.database_url)} for migrations: "
-                          f"{_reason(exc)}") from None
+        raise ConfigError(
+            f"{which}: cannot connect to {redact_url(owner.database_url)} for migrations: {_reason(exc)}"
+        ) from None
     return engine
 
 
@@ -142,8 +146,9 @@ def _check_piccolo_conf() -> None:
     """Migration files (and piccolo's managers) find the engine through ``PICCOLO_CONF``."""
     current = os.environ.setdefault("PICCOLO_CONF", piccolo_conf.MODULE)
     if current != piccolo_conf.MODULE:
-        raise ConfigError(f"PICCOLO_CONF is {current!r}; linli migrate needs {piccolo_conf.MODULE!r} "
-                          "(or leave it unset)")
+        raise ConfigError(
+            f"PICCOLO_CONF is {current!r}; linli migrate needs {piccolo_conf.MODULE!r} (or leave it unset)"
+        )
 
 
 @contextlib.asynccontextmanager
@@ -197,8 +202,9 @@ async def _secure(engine: Engine, runtime: Runtime) -> list[str]:
     except LinliError:
         raise
     except Exception as exc:
-        raise MigrationFailed(f"granting {role!r} and applying row-level security failed: {_reason(exc)}; "
-                              "nothing was applied") from exc
+        raise MigrationFailed(
+            f"granting {role!r} and applying row-level security failed: {_reason(exc)}; nothing was applied"
+        ) from exc
     return lines
 
 
@@ -229,8 +235,10 @@ async def _run_one(module: ModuleType, migration_id: str, app_name: str, *, back
                 await manager.run(backwards=backwards)
     except Exception as exc:
         direction = "backwards" if backwards else "forwards"
-        raise MigrationFailed(f"migration {app_name} {migration_id} ({direction}) failed: {_reason(exc)}; "
-                              "nothing of this run was applied") from exc
+        raise MigrationFailed(
+            f"migration {app_name} {migration_id} ({direction}) failed: {_reason(exc)}; "
+            "nothing of this run was applied"
+        ) from exc
 
 
 def _reason(exc: BaseException) -> str:
@@ -247,7 +255,8 @@ async def check_app_role(engine: Engine) -> None:
     if not isinstance(engine, PostgresEngine):
         return
     rows = await engine.run_ddl(
-        "SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        "SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    )
     if not rows:
         raise ConfigError("LINLI_DATABASE_URL: cannot read the connected role's attributes")
     me = rows[0]
@@ -256,14 +265,17 @@ async def check_app_role(engine: Engine) -> None:
         raise ConfigError(
             f"LINLI_DATABASE_URL: the app connects as {me['name']!r}, {kind}; row-level security would "
             "not apply. Connect as the app role (LINLI_DATABASE_APP_ROLE) and give the owner to "
-            "LINLI_DATABASE_OWNER_URL for migrations")
+            "LINLI_DATABASE_OWNER_URL for migrations"
+        )
     owned = await engine.run_ddl(
         "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY(current_schemas(false)) "
-        "AND pg_has_role(current_user, c.relowner, 'MEMBER') ORDER BY c.relname")
+        "AND pg_has_role(current_user, c.relowner, 'MEMBER') ORDER BY c.relname"
+    )
     if owned:
         names = ", ".join(r["name"] for r in owned[:5]) + (", …" if len(owned) > 5 else "")
         raise ConfigError(
             f"LINLI_DATABASE_URL: the app role {me['name']!r} owns tables ({names}); it could switch "
             "row-level security off. Connect as the app role (LINLI_DATABASE_APP_ROLE) and keep the "
-            "owner for migrations (LINLI_DATABASE_OWNER_URL)")
+            "owner for migrations (LINLI_DATABASE_OWNER_URL)"
+        )

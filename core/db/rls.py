@@ -49,8 +49,10 @@ def _array(names: list[str]) -> str:
 
 
 def _in_transaction(engine: Engine) -> bool:
-    return getattr(engine, "current_transaction", None) is not None and \
-        engine.current_transaction.get() is not None  # type: ignore[attr-defined]
+    return (
+        getattr(engine, "current_transaction", None) is not None
+        and engine.current_transaction.get() is not None
+    )  # type: ignore[attr-defined]
 
 
 async def ensure_app_role(engine: Engine, role: str) -> list[str]:
@@ -76,7 +78,8 @@ async def ensure_app_role(engine: Engine, role: str) -> list[str]:
         if _sqlstate(exc) == "42501":
             raise ConfigError(
                 f"LINLI_DATABASE_APP_ROLE: role {role!r} does not exist and the owner connection may "
-                f"not create it; run as a superuser: CREATE ROLE {r} LOGIN NOSUPERUSER NOBYPASSRLS") from None
+                f"not create it; run as a superuser: CREATE ROLE {r} LOGIN NOSUPERUSER NOBYPASSRLS"
+            ) from None
         raise
     if savepoint:
         await engine.run_ddl("RELEASE SAVEPOINT linli_create_role")
@@ -115,8 +118,9 @@ async def _table_state(engine: Engine, names: list[str], role: str) -> dict[str,
     return {row["name"]: dict(row) for row in rows}
 
 
-async def apply_policies(engine: Engine, tenant_tables: Iterable[type[Table]],
-                         all_tables: Iterable[type[Table]], app_role: str) -> list[str]:
+async def apply_policies(
+    engine: Engine, tenant_tables: Iterable[type[Table]], all_tables: Iterable[type[Table]], app_role: str
+) -> list[str]:
     """Grants, RLS and community foreign keys, only what is missing; returns what it did."""
     role = _ident(app_role)
     tenant_names = _names(tenant_tables)
@@ -153,12 +157,18 @@ async def apply_policies(engine: Engine, tenant_tables: Iterable[type[Table]],
     if missing:
         raise LinliError(
             f"tables missing after the migrations ran: {', '.join(missing)} "
-            "(each table of an app needs a migration that creates it)")
+            "(each table of an app needs a migration that creates it)"
+        )
 
     for name in names:
         have = set(tables[name]["privileges"])
-        want = ("SELECT",) if name == "migration" else \
-            APPEND_ONLY_PRIVILEGES if name in APPEND_ONLY else APP_PRIVILEGES
+        want = (
+            ("SELECT",)
+            if name == "migration"
+            else APPEND_ONLY_PRIVILEGES
+            if name in APPEND_ONLY
+            else APP_PRIVILEGES
+        )
         lacking = [p for p in want if p not in have]
         if lacking:
             await engine.run_ddl(f"GRANT {', '.join(lacking)} ON {_ident(name)} TO {role}")
@@ -183,12 +193,15 @@ async def apply_policies(engine: Engine, tenant_tables: Iterable[type[Table]],
             done.append(f"RLS forced on {name}")
         if not t["has_policy"]:
             await engine.run_ddl(
-                f"CREATE POLICY {POLICY} ON {quoted} USING ({TENANT_EXPR}) WITH CHECK ({TENANT_EXPR})")
+                f"CREATE POLICY {POLICY} ON {quoted} USING ({TENANT_EXPR}) WITH CHECK ({TENANT_EXPR})"
+            )
             done.append(f"RLS policy on {name}")
         if not t["has_fk"] and name != "community":
             fk = _ident(f"{name}_community_fk"[:63])
-            await engine.run_ddl(f"ALTER TABLE {quoted} ADD CONSTRAINT {fk} FOREIGN KEY (community_id) "
-                                 "REFERENCES community(id) ON DELETE RESTRICT")
+            await engine.run_ddl(
+                f"ALTER TABLE {quoted} ADD CONSTRAINT {fk} FOREIGN KEY (community_id) "
+                "REFERENCES community(id) ON DELETE RESTRICT"
+            )
             done.append(f"foreign key {name}.community_id -> community")
     return done
 

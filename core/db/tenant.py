@@ -38,8 +38,7 @@ class TenantTable(LinliTable):
     @classmethod
     def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select:
         tid = _require_tenant_id()
-        return super().select(*columns, exclude_secrets=exclude_secrets).where(
-            cls.community_id == tid)
+        return super().select(*columns, exclude_secrets=exclude_secrets).where(cls.community_id == tid)
 
     @classmethod
     def objects(cls, *prefetch: Any) -> Objects:  # type: ignore[override]
@@ -57,15 +56,19 @@ class TenantTable(LinliTable):
         return super().exists().where(cls.community_id == tid)
 
     @classmethod
-    def update(cls, values: Any = None, force: bool = False, use_auto_update: bool = True,
-               **kwargs: Any) -> Update:
+    def update(
+        cls, values: Any = None, force: bool = False, use_auto_update: bool = True, **kwargs: Any
+    ) -> Update:
         tid = _require_tenant_id()
         if values is not None:
             keys = {k if isinstance(k, str) else k._meta.name for k in values}
             if "community_id" in keys:
                 raise NoTenantError("community_id cannot be changed")
-        return super().update(values, force=force, use_auto_update=use_auto_update,
-                              **kwargs).where(cls.community_id == tid)
+        return (
+            super()
+            .update(values, force=force, use_auto_update=use_auto_update, **kwargs)
+            .where(cls.community_id == tid)
+        )
 
     @classmethod
     def delete(cls, force: bool = False) -> Delete:
@@ -88,8 +91,7 @@ class TenantTable(LinliTable):
 
     @classmethod
     def raw(cls, sql: str, *args: Any) -> Any:
-        raise NoTenantError(
-            f"{cls.__name__}.raw() would bypass tenant scoping; use the query builder")
+        raise NoTenantError(f"{cls.__name__}.raw() would bypass tenant scoping; use the query builder")
 
 
 class _TenantInsert(Insert):

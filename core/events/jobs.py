@@ -45,12 +45,17 @@ async def dispatch() -> int:
     return len(pairs)
 
 
-@job("core.events.deliver", queue="events", atomic=False, max_retries=delivery.MAX_ATTEMPTS + 3,
-     min_backoff_ms=500, max_backoff_ms=60_000)
+@job(
+    "core.events.deliver",
+    queue="events",
+    atomic=False,
+    max_retries=delivery.MAX_ATTEMPTS + 3,
+    min_backoff_ms=500,
+    max_backoff_ms=60_000,
+)
 async def deliver(event_id: str, plugin_id: str) -> str:
     runtime = current()
-    outcome = await delivery.deliver(runtime.engine, runtime.registry, current_tenant(),
-                                     event_id, plugin_id)
+    outcome = await delivery.deliver(runtime.engine, runtime.registry, current_tenant(), event_id, plugin_id)
     if outcome == "failed":
         raise DeliveryFailed(f"plugin {plugin_id} failed event {event_id}; will retry")
     return outcome
@@ -68,9 +73,14 @@ async def sweep() -> dict[str, int]:
                 waiting = await OutboxEvent.exists().where(OutboxEvent.dispatched_at.is_null()).run()
                 stale = await delivery.stale_pending(STALE_AFTER)
                 if stale:
-                    await EventDelivery.update({EventDelivery.updated_at: delivery.now()}).where(
-                        (EventDelivery.status == "pending")
-                        & EventDelivery.event_id.is_in([e for e, _ in stale])).run()
+                    await (
+                        EventDelivery.update({EventDelivery.updated_at: delivery.now()})
+                        .where(
+                            (EventDelivery.status == "pending")
+                            & EventDelivery.event_id.is_in([e for e, _ in stale])
+                        )
+                        .run()
+                    )
             if waiting:
                 await current_queue().send(dispatch, {})
                 woken += 1
@@ -84,7 +94,8 @@ async def _send_all(pairs: list[tuple[str, str]]) -> None:
 
     if pairs:
         await current_queue().send_many(
-            deliver, [{"event_id": event_id, "plugin_id": plugin_id} for event_id, plugin_id in pairs])
+            deliver, [{"event_id": event_id, "plugin_id": plugin_id} for event_id, plugin_id in pairs]
+        )
 
 
 async def redeliver_after_commit(event_id: str, plugin_id: str) -> None:

@@ -27,15 +27,21 @@ log = logging.getLogger("linli.events")
 MAX_ATTEMPTS = delivery.MAX_ATTEMPTS
 
 
-async def emit(event_type: str, payload: dict[str, Any] | None = None, *,
-               actor_id: int | None = None) -> Event:
+async def emit(
+    event_type: str, payload: dict[str, Any] | None = None, *, actor_id: int | None = None
+) -> Event:
     """Record a domain event for the current tenant, in the current transaction."""
     tenant = current_tenant()
-    event = Event(type=event_type, community_id=tenant.community_id, payload=payload or {},
-                  actor_id=actor_id)
-    await OutboxEvent.insert(OutboxEvent(
-        event_id=event.id, type=event.type, payload=event.payload, actor_id=actor_id,
-        occurred_at=event.occurred_at)).run()
+    event = Event(type=event_type, community_id=tenant.community_id, payload=payload or {}, actor_id=actor_id)
+    await OutboxEvent.insert(
+        OutboxEvent(
+            event_id=event.id,
+            type=event.type,
+            payload=event.payload,
+            actor_id=actor_id,
+            occurred_at=event.occurred_at,
+        )
+    ).run()
     _wake_dispatcher(tenant)
     return event
 
@@ -50,12 +56,14 @@ async def emit_many(events: list[Event]) -> None:
         raise ValueError("events of another community")
     from core.db.bulk import insert_events
 
-    rows = [(e.id, e.type, json.dumps(e.payload, ensure_ascii=False), e.actor_id, e.occurred_at)
-            for e in events]
+    rows = [
+        (e.id, e.type, json.dumps(e.payload, ensure_ascii=False), e.actor_id, e.occurred_at) for e in events
+    ]
     # Chunks keep memory flat for imports of tens of thousands of rows.
     for start in range(0, len(rows), INSERT_CHUNK):
-        await insert_events(("event_id", "type", "payload", "actor_id", "occurred_at"),
-                            rows[start:start + INSERT_CHUNK])
+        await insert_events(
+            ("event_id", "type", "payload", "actor_id", "occurred_at"), rows[start : start + INSERT_CHUNK]
+        )
     if events:
         _wake_dispatcher(tenant)
 
@@ -94,8 +102,9 @@ class _Once:
         await self.fn()
 
 
-async def deliver_pending(engine: Engine, registry: PluginRegistry, tenants: Iterable[Tenant],
-                          *, limit: int = 500) -> int:
+async def deliver_pending(
+    engine: Engine, registry: PluginRegistry, tenants: Iterable[Tenant], *, limit: int = 500
+) -> int:
     """In-process delivery: one attempt for every pending (event, plugin). Returns deliveries made."""
     delivered = 0
     for tenant in tenants:
@@ -103,12 +112,17 @@ async def deliver_pending(engine: Engine, registry: PluginRegistry, tenants: Ite
             pairs = await delivery.prepare(engine, registry, tenant, limit=limit)
             await _mark(engine, sorted({event_id for event_id, _ in pairs}))
             async with engine.transaction():  # on PostgreSQL, RLS sees the tenant only in one
-                pending = await EventDelivery.select(
-                    EventDelivery.event_id, EventDelivery.plugin_id).where(
-                    EventDelivery.status == "pending").order_by(EventDelivery.id).limit(limit).run()
+                pending = (
+                    await EventDelivery.select(EventDelivery.event_id, EventDelivery.plugin_id)
+                    .where(EventDelivery.status == "pending")
+                    .order_by(EventDelivery.id)
+                    .limit(limit)
+                    .run()
+                )
             for row in pending:
-                outcome = await delivery.deliver(engine, registry, tenant, row["event_id"],
-                                                 row["plugin_id"], batch=False)
+                outcome = await delivery.deliver(
+                    engine, registry, tenant, row["event_id"], row["plugin_id"], batch=False
+                )
                 delivered += outcome == "delivered"
     return delivered
 

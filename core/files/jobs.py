@@ -8,8 +8,14 @@ from core.jobs.spec import job
 from core.runtime import current
 
 
-@job("core.files.collect_orphans", queue="default", tenant=False, atomic=False, max_retries=3,
-     min_backoff_ms=60_000)
+@job(
+    "core.files.collect_orphans",
+    queue="default",
+    tenant=False,
+    atomic=False,
+    max_retries=3,
+    min_backoff_ms=60_000,
+)
 async def collect_orphans() -> dict[str, Any]:
     from core.files.orphans import collect_orphans as collect
 

@@ -32,12 +32,16 @@ class MultipartReader:
     def __init__(self, request: Request, file_field: str = "file"):
         content_type, options = request.content_type
         if content_type != "multipart/form-data" or not options.get("boundary"):
-            raise InvalidInput("send the upload as multipart/form-data with a 'file' part / "
-                               "请以 multipart/form-data 上传，文件字段为 file", field="file")
+            raise InvalidInput(
+                "send the upload as multipart/form-data with a 'file' part / "
+                "请以 multipart/form-data 上传，文件字段为 file",
+                field="file",
+            )
         self.file_field = file_field
         self._stream = request.stream()
-        self._parser = PushMultipartParser(options["boundary"], max_segment_count=MAX_PARTS,
-                                           max_header_count=8)
+        self._parser = PushMultipartParser(
+            options["boundary"], max_segment_count=MAX_PARTS, max_header_count=8
+        )
         self._events: list[object] = []
         self.file: FilePart | None = None
 
@@ -61,16 +65,19 @@ class MultipartReader:
         while True:
             event = await self._next_event()
             if event == "eof":
-                raise InvalidInput("no file part: send the file as the multipart field 'file' / "
-                                   "缺少文件字段 file", field="file")
+                raise InvalidInput(
+                    "no file part: send the file as the multipart field 'file' / 缺少文件字段 file",
+                    field="file",
+                )
             if not isinstance(event, MultipartSegment):
                 raise InvalidInput("malformed multipart body", field="file")
             if event.name == self.file_field and event.filename is not None:
                 self.file = FilePart(event.name, event.filename or "", event.content_type or "")
                 return fields
             if event.filename is not None:
-                raise InvalidInput(f"unexpected file part {event.name!r}; only 'file' takes a file",
-                                   field=event.name)
+                raise InvalidInput(
+                    f"unexpected file part {event.name!r}; only 'file' takes a file", field=event.name
+                )
             value = bytearray()
             while (chunk := await self._next_event()) is not None:
                 if not isinstance(chunk, bytes | bytearray):
@@ -96,5 +103,8 @@ class MultipartReader:
     async def finish(self) -> None:
         """Read what follows the file part: nothing but the closing boundary is accepted."""
         if await self._next_event() != "eof":
-            raise InvalidInput("the file must be the last part of the upload (send owner_kind, "
-                               "owner_id and purpose before it)", field="file")
+            raise InvalidInput(
+                "the file must be the last part of the upload (send owner_kind, "
+                "owner_id and purpose before it)",
+                field="file",
+            )

@@ -34,14 +34,22 @@ log = logging.getLogger("linli.files.orphans")
 GRACE = dt.timedelta(hours=1)
 
 
-async def collect_orphans(runtime: Runtime, *, older_than: dt.timedelta = GRACE,
-                          now: dt.datetime | None = None) -> dict[str, Any]:
+async def collect_orphans(
+    runtime: Runtime, *, older_than: dt.timedelta = GRACE, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Remove what is no longer needed; returns counts (and the keys of removed objects)."""
     now = now or dt.datetime.now(dt.UTC)
     storage = storage_for(runtime.settings)
     kinds = owner_kinds(runtime)
-    report: dict[str, Any] = {"objects_without_row": 0, "deleted_rows": 0, "owner_gone": 0,
-                              "missing_objects": 0, "kept_in_flight": 0, "failed": 0, "removed_keys": []}
+    report: dict[str, Any] = {
+        "objects_without_row": 0,
+        "deleted_rows": 0,
+        "owner_gone": 0,
+        "missing_objects": 0,
+        "kept_in_flight": 0,
+        "failed": 0,
+        "removed_keys": [],
+    }
 
     by_community: dict[int, list[StoredObject]] = defaultdict(list)
     foreign: list[StoredObject] = []
@@ -54,8 +62,12 @@ async def collect_orphans(runtime: Runtime, *, older_than: dt.timedelta = GRACE,
     if foreign:
         log.warning("objects outside the {community}/ layout left alone", extra={"count": len(foreign)})
 
-    communities: dict[int, dict[str, Any]] = {r["id"]: r for r in await Community.select(
-        Community.id, Community.slug, Community.name, Community.office.id, Community.office.slug).run()}
+    communities: dict[int, dict[str, Any]] = {
+        r["id"]: r
+        for r in await Community.select(
+            Community.id, Community.slug, Community.name, Community.office.id, Community.office.slug
+        ).run()
+    }
 
     def old(obj: StoredObject) -> bool:
         return obj.last_modified is not None and now - obj.last_modified >= older_than
@@ -71,20 +83,35 @@ async def collect_orphans(runtime: Runtime, *, older_than: dt.timedelta = GRACE,
             report["failed"] += len(failed)
             report["removed_keys"] += [k for k in doomed if k not in failed]
             continue
-        tenant = Tenant(community_id=community_id, slug=row["slug"], name=row["name"],
-                        office_id=row["office.id"], office_slug=row["office.slug"])
+        tenant = Tenant(
+            community_id=community_id,
+            slug=row["slug"],
+            name=row["name"],
+            office_id=row["office.id"],
+            office_slug=row["office.slug"],
+        )
         with tenant_scope(tenant):
             await _collect_community(runtime, storage, kinds, objects, old, report)
     log.info("orphan collection", extra={k: v for k, v in report.items() if k != "removed_keys"})
     return report
 
 
-async def _collect_community(runtime: Runtime, storage: Any, kinds: Any, objects: dict[str, StoredObject],
-                             old: Any, report: dict[str, Any]) -> None:
+async def _collect_community(
+    runtime: Runtime,
+    storage: Any,
+    kinds: Any,
+    objects: dict[str, StoredObject],
+    old: Any,
+    report: dict[str, Any],
+) -> None:
     async with runtime.engine.transaction():  # a read under RLS on PostgreSQL
         rows = await Attachment.select(
-            Attachment.id, Attachment.object_key, Attachment.owner_kind, Attachment.owner_id,
-            Attachment.deleted_at).run()
+            Attachment.id,
+            Attachment.object_key,
+            Attachment.owner_kind,
+            Attachment.owner_id,
+            Attachment.deleted_at,
+        ).run()
         doomed_rows: dict[int, str] = {}
         owner_gone: set[int] = set()
         checked: dict[tuple[str, int], bool | None] = {}
@@ -105,8 +132,11 @@ async def _collect_community(runtime: Runtime, storage: Any, kinds: Any, objects
     without_row = [k for k in objects if k not in keys_with_rows]
     doomed_objects = [k for k in without_row if old(objects[k])]
     report["kept_in_flight"] += len(without_row) - len(doomed_objects)
-    report["missing_objects"] += sum(1 for r in rows if r["deleted_at"] is None
-                                     and r["id"] not in owner_gone and r["object_key"] not in objects)
+    report["missing_objects"] += sum(
+        1
+        for r in rows
+        if r["deleted_at"] is None and r["id"] not in owner_gone and r["object_key"] not in objects
+    )
 
     to_remove = doomed_objects + [k for k in doomed_rows.values() if k in objects]
     failed = set(await storage.remove_many(to_remove)) if to_remove else set()

@@ -27,8 +27,12 @@ IMAGES = ("image/jpeg", "image/png", "image/webp")
 async def _case_row(case_id: int) -> dict[str, Any] | None:
     from core.cases.tables import Case
 
-    row: dict[str, Any] | None = await Case.select(
-        Case.id, Case.requester_user_id, Case.grid_id).where(Case.id == case_id).first().run()
+    row: dict[str, Any] | None = (
+        await Case.select(Case.id, Case.requester_user_id, Case.grid_id)
+        .where(Case.id == case_id)
+        .first()
+        .run()
+    )
     return row
 
 
@@ -39,7 +43,8 @@ async def _case_visible(access: OwnerAccess) -> bool:
         return False
     case = await _case_row(access.owner_id)
     return case is not None and await may_see_case(
-        access.principal, access.tenant, case, manager=access.has("cases.manage"))
+        access.principal, access.tenant, case, manager=access.has("cases.manage")
+    )
 
 
 async def _case_exists(case_id: int) -> bool:
@@ -64,7 +69,8 @@ class OwnerKinds:
         self.runtime = runtime
         self.kinds: dict[str, tuple[str | None, AttachmentOwner]] = {
             kind: (None if c.plugin_id == "core" else c.plugin_id, c.item)
-            for kind, c in runtime.registry.contributions.attachment_owners.items()}
+            for kind, c in runtime.registry.contributions.attachment_owners.items()
+        }
 
     def get(self, kind: str, tenant: Tenant | None = None) -> AttachmentOwner | None:
         """The kind, if it exists and (for a plugin's kind) its plugin runs for ``tenant``."""
@@ -72,8 +78,11 @@ class OwnerKinds:
         if entry is None:
             return None
         plugin_id, owner = entry
-        if plugin_id is not None and tenant is not None and \
-                plugin_id not in self.runtime.registry.active_ids(tenant.enabled_plugins):
+        if (
+            plugin_id is not None
+            and tenant is not None
+            and plugin_id not in self.runtime.registry.active_ids(tenant.enabled_plugins)
+        ):
             return None
         return owner
 
@@ -95,8 +104,9 @@ def access_for(runtime: Runtime, principal: Principal, tenant: Tenant, owner_id:
     permissions: set[str] = set()
     for role in principal.roles_in(tenant):
         permissions |= runtime.roles.permissions_of(role)
-    return OwnerAccess(principal=principal, tenant=tenant, owner_id=owner_id,
-                       permissions=frozenset(permissions))
+    return OwnerAccess(
+        principal=principal, tenant=tenant, owner_id=owner_id, permissions=frozenset(permissions)
+    )
 
 
 async def _answer(check: Callable[..., bool | Awaitable[bool]], *args: Any) -> bool:
@@ -127,8 +137,9 @@ async def still_exists(owner: AttachmentOwner, owner_id: int) -> bool | None:
 async def _run_row(run_id: int) -> dict[str, Any] | None:
     from core.jobs.tables import JobRun
 
-    row: dict[str, Any] | None = await JobRun.select(JobRun.id, JobRun.requested_by).where(
-        JobRun.id == run_id).first().run()
+    row: dict[str, Any] | None = (
+        await JobRun.select(JobRun.id, JobRun.requested_by).where(JobRun.id == run_id).first().run()
+    )
     return row
 
 
@@ -149,9 +160,17 @@ JOB_RESULT_OWNER = AttachmentOwner(
     can_see=_run_visible,
     can_attach=lambda _access: False,  # only the platform writes results
     exists=_run_exists,
-    purposes=(AttachmentPurpose("result", 500 * MB, (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
-        "application/pdf")),),
+    purposes=(
+        AttachmentPurpose(
+            "result",
+            500 * MB,
+            (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "text/csv",
+                "application/pdf",
+            ),
+        ),
+    ),
 )
 
 # The core's kinds (read when a runtime's OwnerKinds is built).

@@ -64,16 +64,26 @@ def _mb(n: int) -> str:
 
 def too_large(owner: AttachmentOwner, purpose: AttachmentPurpose) -> FileProblem:
     return FileProblem(
-        413, f"文件超过 {_mb(purpose.max_bytes)} 的上限 / the file is larger than the "
-             f"{_mb(purpose.max_bytes)} allowed for {owner.kind} {purpose.name}",
-        field="file", reason="too_large", limit_bytes=purpose.max_bytes)
+        413,
+        f"文件超过 {_mb(purpose.max_bytes)} 的上限 / the file is larger than the "
+        f"{_mb(purpose.max_bytes)} allowed for {owner.kind} {purpose.name}",
+        field="file",
+        reason="too_large",
+        limit_bytes=purpose.max_bytes,
+    )
 
 
 def quota_exceeded(used: int, size: int, quota: int) -> FileProblem:
     return FileProblem(
-        413, f"社区存储空间已满（已用 {_mb(used)}，上限 {_mb(quota)}）/ the community's storage "
-             f"quota is exceeded: {_mb(used)} used of {_mb(quota)}, this file needs {_mb(size)}",
-        field="file", reason="quota_exceeded", used_bytes=used, quota_bytes=quota, file_bytes=size)
+        413,
+        f"社区存储空间已满（已用 {_mb(used)}，上限 {_mb(quota)}）/ the community's storage "
+        f"quota is exceeded: {_mb(used)} used of {_mb(quota)}, this file needs {_mb(size)}",
+        field="file",
+        reason="quota_exceeded",
+        used_bytes=used,
+        quota_bytes=quota,
+        file_bytes=size,
+    )
 
 
 def clean_file_name(name: str) -> str:
@@ -103,8 +113,12 @@ async def used_bytes() -> int:
 async def usage(runtime: Runtime) -> dict[str, Any]:
     count = await Attachment.count().where(Attachment.deleted_at.is_null()).run()
     used, quota = await used_bytes(), await quota_of(runtime)
-    return {"used_bytes": used, "quota_bytes": quota, "attachments": count,
-            "default_quota": not await StorageQuota.exists().run()}
+    return {
+        "used_bytes": used,
+        "quota_bytes": quota,
+        "attachments": count,
+        "default_quota": not await StorageQuota.exists().run(),
+    }
 
 
 async def set_quota(runtime: Runtime, quota_bytes: int | None, actor_id: int) -> dict[str, Any]:
@@ -115,11 +129,18 @@ async def set_quota(runtime: Runtime, quota_bytes: int | None, actor_id: int) ->
             raise InvalidInput("must be 0 or more", field="quota_bytes")
         now = dt.datetime.now(dt.UTC)
         if await StorageQuota.exists().run():
-            await StorageQuota.update({StorageQuota.quota_bytes: quota_bytes, StorageQuota.updated_at: now,
-                                       StorageQuota.updated_by: actor_id}, force=True).run()
+            await StorageQuota.update(
+                {
+                    StorageQuota.quota_bytes: quota_bytes,
+                    StorageQuota.updated_at: now,
+                    StorageQuota.updated_by: actor_id,
+                },
+                force=True,
+            ).run()
         else:
-            await StorageQuota.insert(StorageQuota(quota_bytes=quota_bytes, updated_at=now,
-                                                   updated_by=actor_id)).run()
+            await StorageQuota.insert(
+                StorageQuota(quota_bytes=quota_bytes, updated_at=now, updated_by=actor_id)
+            ).run()
     await audit("storage.quota_set", actor_id=actor_id, detail={"quota_bytes": quota_bytes})
     return await usage(runtime)
 
@@ -145,8 +166,13 @@ def _prepare(spool: IO[bytes], declared: str) -> tuple[IO[bytes], int, str, str]
     return final, size, sha.hexdigest(), md5.hexdigest()
 
 
-async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
-                         reader: MultipartReader, content_length: int | None) -> dict[str, Any]:
+async def receive_upload(
+    runtime: Runtime,
+    tenant: Tenant,
+    principal: Principal,
+    reader: MultipartReader,
+    content_length: int | None,
+) -> dict[str, Any]:
     storage = storage_for(runtime.settings)  # 503 before reading a byte when there is none
     fields = await reader.fields()
     assert reader.file is not None
@@ -170,7 +196,9 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
     if declared not in purpose.content_types:
         raise InvalidInput(
             f"type {declared or '(none)'} is not accepted for {owner.kind} {purpose.name}; send one of "
-            f"{', '.join(purpose.content_types)} / 不接受此文件类型", field="file")
+            f"{', '.join(purpose.content_types)} / 不接受此文件类型",
+            field="file",
+        )
     access = access_for(runtime, principal, tenant, owner_id)
     async with runtime.engine.transaction():  # on PostgreSQL, RLS needs the tenant transaction
         allowed = await may_attach(owner, access)
@@ -202,19 +230,44 @@ async def receive_upload(runtime: Runtime, tenant: Tenant, principal: Principal,
             raise quota_exceeded(used, size, quota)
         key = f"{tenant.community_id}/{owner.kind}/{uuid.uuid4()}"
         return await _store_and_record(
-            runtime, storage, key, prepared, size=size, sha256=sha256, md5=md5, content_type=declared,
-            owner=owner, owner_id=owner_id, purpose=purpose.name,
-            file_name=clean_file_name(reader.file.filename), uploaded_by=principal.user_id, tenant=tenant)
+            runtime,
+            storage,
+            key,
+            prepared,
+            size=size,
+            sha256=sha256,
+            md5=md5,
+            content_type=declared,
+            owner=owner,
+            owner_id=owner_id,
+            purpose=purpose.name,
+            file_name=clean_file_name(reader.file.filename),
+            uploaded_by=principal.user_id,
+            tenant=tenant,
+        )
     finally:
         spool.close()
         if final is not None and final is not spool:
             final.close()
 
 
-async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: IO[bytes], *,
-                            size: int, sha256: str, md5: str, content_type: str,
-                            owner: AttachmentOwner, owner_id: int, purpose: str, file_name: str,
-                            uploaded_by: int | None, tenant: Tenant) -> dict[str, Any]:
+async def _store_and_record(
+    runtime: Runtime,
+    storage: Storage,
+    key: str,
+    data: IO[bytes],
+    *,
+    size: int,
+    sha256: str,
+    md5: str,
+    content_type: str,
+    owner: AttachmentOwner,
+    owner_id: int,
+    purpose: str,
+    file_name: str,
+    uploaded_by: int | None,
+    tenant: Tenant,
+) -> dict[str, Any]:
     disposition = None if content_type in content.INLINE_TYPES else "attachment"
     try:
         etag = await storage.put(key, data, size, content_type, content_disposition=disposition)
@@ -222,20 +275,32 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
         async with write_transaction(runtime.engine):
             if is_postgres(runtime.engine):  # uploads of one community check the quota in turn
                 await runtime.engine.run_ddl(
-                    f"SELECT pg_advisory_xact_lock({_QUOTA_LOCK}, {int(tenant.community_id)})")
+                    f"SELECT pg_advisory_xact_lock({_QUOTA_LOCK}, {int(tenant.community_id)})"
+                )
             used, quota = await used_bytes(), await quota_of(runtime)
             if used + size > quota:
                 raise quota_exceeded(used, size, quota)
             values: dict[str, Any] = {
-                "owner_kind": owner.kind, "owner_id": owner_id, "purpose": purpose,
-                "content_type": content_type, "file_name": file_name, "size": size, "sha256": sha256,
-                "uploaded_by": uploaded_by, "uploaded_at": dt.datetime.now(dt.UTC)}
-            inserted = await Attachment.insert(Attachment(object_key=key, **values)).returning(
-                Attachment.id).run()
+                "owner_kind": owner.kind,
+                "owner_id": owner_id,
+                "purpose": purpose,
+                "content_type": content_type,
+                "file_name": file_name,
+                "size": size,
+                "sha256": sha256,
+                "uploaded_by": uploaded_by,
+                "uploaded_at": dt.datetime.now(dt.UTC),
+            }
+            inserted = (
+                await Attachment.insert(Attachment(object_key=key, **values)).returning(Attachment.id).run()
+            )
             attachment_id = inserted[0]["id"]
-            await audit("attachment.added", actor_id=uploaded_by,
-                        subject=f"{owner.kind}:{owner_id}",
-                        detail={"attachment_id": attachment_id, "purpose": purpose, "size": size})
+            await audit(
+                "attachment.added",
+                actor_id=uploaded_by,
+                subject=f"{owner.kind}:{owner_id}",
+                detail={"attachment_id": attachment_id, "purpose": purpose, "size": size},
+            )
         return {"id": attachment_id, **values}
     except Exception:
         # No row: take the object away again (also after a put that failed half-way). When the
@@ -245,9 +310,18 @@ async def _store_and_record(runtime: Runtime, storage: Storage, key: str, data: 
         raise
 
 
-async def store_generated(runtime: Runtime, tenant: Tenant, *, owner_kind: str, owner_id: int,
-                          purpose: str, data: bytes, content_type: str, file_name: str,
-                          made_for: int | None) -> dict[str, Any]:
+async def store_generated(
+    runtime: Runtime,
+    tenant: Tenant,
+    *,
+    owner_kind: str,
+    owner_id: int,
+    purpose: str,
+    data: bytes,
+    content_type: str,
+    file_name: str,
+    made_for: int | None,
+) -> dict[str, Any]:
     """Store a file the platform made (an export, a report) as an attachment of a record.
 
     Same path as an upload — checked size and checksum before the row, the community's quota —
@@ -260,9 +334,21 @@ async def store_generated(runtime: Runtime, tenant: Tenant, *, owner_kind: str, 
     sha, md5 = hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest()
     key = f"{tenant.community_id}/{owner.kind}/{uuid.uuid4()}"
     return await _store_and_record(
-        runtime, storage, key, io.BytesIO(data), size=len(data), sha256=sha, md5=md5,
-        content_type=content_type, owner=owner, owner_id=owner_id, purpose=purpose,
-        file_name=clean_file_name(file_name), uploaded_by=made_for, tenant=tenant)
+        runtime,
+        storage,
+        key,
+        io.BytesIO(data),
+        size=len(data),
+        sha256=sha,
+        md5=md5,
+        content_type=content_type,
+        owner=owner,
+        owner_id=owner_id,
+        purpose=purpose,
+        file_name=clean_file_name(file_name),
+        uploaded_by=made_for,
+        tenant=tenant,
+    )
 
 
 async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: str, etag: str = "") -> None:
@@ -276,8 +362,10 @@ async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: st
         return
     stat = await storage.stat(key)
     if stat is None or stat.size != size:
-        log.error("stored object failed verification", extra={
-            "key": key, "expected": size, "stored": None if stat is None else stat.size})
+        log.error(
+            "stored object failed verification",
+            extra={"key": key, "expected": size, "stored": None if stat is None else stat.size},
+        )
         raise StorageUnavailable(reason="size mismatch after storing")
     ok = stat.etag == md5 if _MD5.match(stat.etag) else await storage.sha256(key) == sha256
     if not ok:
@@ -289,20 +377,38 @@ async def _verify(storage: Storage, key: str, *, size: int, sha256: str, md5: st
 
 
 async def _row(attachment_id: int) -> dict[str, Any]:
-    row: dict[str, Any] | None = await Attachment.select().where(
-        (Attachment.id == attachment_id) & Attachment.deleted_at.is_null()).first().run()
+    row: dict[str, Any] | None = (
+        await Attachment.select()
+        .where((Attachment.id == attachment_id) & Attachment.deleted_at.is_null())
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such attachment")
     return row
 
 
 def public(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "owner_kind", "owner_id", "purpose", "content_type", "file_name",
-                                "size", "sha256", "uploaded_by", "uploaded_at")}
+    return {
+        k: row[k]
+        for k in (
+            "id",
+            "owner_kind",
+            "owner_id",
+            "purpose",
+            "content_type",
+            "file_name",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        )
+    }
 
 
-async def visible_attachment(runtime: Runtime, tenant: Tenant, principal: Principal,
-                             attachment_id: int) -> tuple[dict[str, Any], AttachmentOwner]:
+async def visible_attachment(
+    runtime: Runtime, tenant: Tenant, principal: Principal, attachment_id: int
+) -> tuple[dict[str, Any], AttachmentOwner]:
     """The attachment, if its record is one the caller may see; NotFound exactly like a missing one."""
     row = await _row(attachment_id)
     owner = owner_kinds(runtime).get(row["owner_kind"], tenant)
@@ -311,48 +417,76 @@ async def visible_attachment(runtime: Runtime, tenant: Tenant, principal: Princi
     return row, owner
 
 
-async def list_attachments(runtime: Runtime, tenant: Tenant, principal: Principal,
-                           owner_kind: str, owner_id: int) -> list[dict[str, Any]]:
+async def list_attachments(
+    runtime: Runtime, tenant: Tenant, principal: Principal, owner_kind: str, owner_id: int
+) -> list[dict[str, Any]]:
     owner = owner_kinds(runtime).get(owner_kind, tenant)
     if owner is None:
-        raise InvalidInput(f"unknown owner kind; one of {', '.join(owner_kinds(runtime).names(tenant))}",
-                           field="owner_kind")
+        raise InvalidInput(
+            f"unknown owner kind; one of {', '.join(owner_kinds(runtime).names(tenant))}", field="owner_kind"
+        )
     if not await may_see(owner, access_for(runtime, principal, tenant, owner_id)):
         raise NotFound(f"no such {owner_kind}")
-    rows = await Attachment.select().where(
-        (Attachment.owner_kind == owner_kind) & (Attachment.owner_id == owner_id)
-        & Attachment.deleted_at.is_null()).order_by(Attachment.id).run()
+    rows = (
+        await Attachment.select()
+        .where(
+            (Attachment.owner_kind == owner_kind)
+            & (Attachment.owner_id == owner_id)
+            & Attachment.deleted_at.is_null()
+        )
+        .order_by(Attachment.id)
+        .run()
+    )
     return [public(r) for r in rows]
 
 
-def download_link(storage: Storage, row: dict[str, Any], *,
-                  lifetime: dt.timedelta = LINK_LIFETIME) -> dict[str, Any]:
+def download_link(
+    storage: Storage, row: dict[str, Any], *, lifetime: dt.timedelta = LINK_LIFETIME
+) -> dict[str, Any]:
     """A presigned URL; images and PDF open in the browser, everything else only downloads."""
     lifetime = min(lifetime, LINK_LIFETIME)
     name = row["file_name"] or "file"
     ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in name)
     inline = row["content_type"] in content.INLINE_TYPES
-    disposition = f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; " \
-                  f"filename*=UTF-8''{quote(name, safe='')}"
-    headers = {"response-content-disposition": disposition,
-               "response-content-type": row["content_type"] if inline else "application/octet-stream",
-               "response-cache-control": "private, max-age=900"}
+    disposition = (
+        f'{"inline" if inline else "attachment"}; filename="{ascii_name}"; '
+        f"filename*=UTF-8''{quote(name, safe='')}"
+    )
+    headers = {
+        "response-content-disposition": disposition,
+        "response-content-type": row["content_type"] if inline else "application/octet-stream",
+        "response-cache-control": "private, max-age=900",
+    }
     url = storage.presigned_get(row["object_key"], lifetime, headers)
-    return {"url": url, "expires_at": dt.datetime.now(dt.UTC) + lifetime,
-            "disposition": "inline" if inline else "attachment"}
+    return {
+        "url": url,
+        "expires_at": dt.datetime.now(dt.UTC) + lifetime,
+        "disposition": "inline" if inline else "attachment",
+    }
 
 
-async def remove_attachment(runtime: Runtime, tenant: Tenant, principal: Principal,
-                            attachment_id: int) -> dict[str, Any]:
+async def remove_attachment(
+    runtime: Runtime, tenant: Tenant, principal: Principal, attachment_id: int
+) -> dict[str, Any]:
     """Soft removal: the row is marked now, the object goes with the next orphan collection."""
     row, owner = await visible_attachment(runtime, tenant, principal, attachment_id)
     access = access_for(runtime, principal, tenant, row["owner_id"])
     if row["uploaded_by"] != principal.user_id and not (
-            access.has("attachments.manage") and await may_attach(owner, access)):
-        raise PermissionDeniedException("只有上传者或工作人员可以删除此文件 / only the uploader or "
-                                        "staff (attachments.manage) may remove this file")
-    await Attachment.update({Attachment.deleted_at: dt.datetime.now(dt.UTC)}).where(
-        Attachment.id == attachment_id).run()
-    await audit("attachment.removed", actor_id=principal.user_id,
-                subject=f"{row['owner_kind']}:{row['owner_id']}", detail={"attachment_id": attachment_id})
+        access.has("attachments.manage") and await may_attach(owner, access)
+    ):
+        raise PermissionDeniedException(
+            "只有上传者或工作人员可以删除此文件 / only the uploader or "
+            "staff (attachments.manage) may remove this file"
+        )
+    await (
+        Attachment.update({Attachment.deleted_at: dt.datetime.now(dt.UTC)})
+        .where(Attachment.id == attachment_id)
+        .run()
+    )
+    await audit(
+        "attachment.removed",
+        actor_id=principal.user_id,
+        subject=f"{row['owner_kind']}:{row['owner_id']}",
+        detail={"attachment_id": attachment_id},
+    )
     return {"id": attachment_id, "removed": True}

@@ -54,10 +54,15 @@ class S3Config:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3Config:
-        return cls(endpoint=settings.s3_endpoint, access_key=settings.s3_access_key,
-                   secret_key=settings.s3_secret_key, bucket=settings.s3_bucket,
-                   secure=settings.s3_secure, region=settings.s3_region or "us-east-1",
-                   public_endpoint=settings.s3_public_endpoint)
+        return cls(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            bucket=settings.s3_bucket,
+            secure=settings.s3_secure,
+            region=settings.s3_region or "us-east-1",
+            public_endpoint=settings.s3_public_endpoint,
+        )
 
     def __repr__(self) -> str:
         return f"S3Config(endpoint={self.endpoint!r}, bucket={self.bucket!r}, secret=***)"
@@ -74,10 +79,15 @@ class StoredObject:
 def _http_client() -> urllib3.PoolManager:
     # minio's default retries five times with backoff; an unreachable store should answer 503
     # within a second or two, not keep the request hanging.
-    retry = urllib3.Retry(total=2, connect=1, read=1, backoff_factor=0.1,
-                          status_forcelist=(500, 502, 503, 504), allowed_methods=None)
-    return urllib3.PoolManager(timeout=urllib3.Timeout(connect=3.0, read=60.0),
-                               retries=retry, maxsize=32)
+    retry = urllib3.Retry(
+        total=2,
+        connect=1,
+        read=1,
+        backoff_factor=0.1,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=None,
+    )
+    return urllib3.PoolManager(timeout=urllib3.Timeout(connect=3.0, read=60.0), retries=retry, maxsize=32)
 
 
 class Storage:
@@ -86,14 +96,27 @@ class Storage:
     def __init__(self, config: S3Config):
         self.config = config
         self.bucket = config.bucket
-        self.client = Minio(config.endpoint, access_key=config.access_key,
-                            secret_key=config.secret_key, secure=config.secure,
-                            region=config.region, http_client=_http_client())
+        self.client = Minio(
+            config.endpoint,
+            access_key=config.access_key,
+            secret_key=config.secret_key,
+            secure=config.secure,
+            region=config.region,
+            http_client=_http_client(),
+        )
         public = config.public_endpoint or config.endpoint
         # Presigning is local computation (the region is given): no request to the server.
-        self.presigner = self.client if public == config.endpoint else Minio(
-            public, access_key=config.access_key, secret_key=config.secret_key,
-            secure=config.secure, region=config.region)
+        self.presigner = (
+            self.client
+            if public == config.endpoint
+            else Minio(
+                public,
+                access_key=config.access_key,
+                secret_key=config.secret_key,
+                secure=config.secure,
+                region=config.region,
+            )
+        )
 
     # -- the calls, each on a worker thread -------------------------------------------------
 
@@ -112,12 +135,27 @@ class Storage:
             log.warning("object storage unreachable", extra={"op": what, "error": type(exc).__name__})
             raise StorageUnavailable(reason=type(exc).__name__) from None
 
-    async def put(self, key: str, data: IO[bytes], length: int, content_type: str,
-                  *, content_disposition: str | None = None) -> str:
+    async def put(
+        self,
+        key: str,
+        data: IO[bytes],
+        length: int,
+        content_type: str,
+        *,
+        content_disposition: str | None = None,
+    ) -> str:
         """Store ``length`` bytes read from ``data``; returns the server's ETag."""
         metadata = {"Content-Disposition": content_disposition} if content_disposition else None
-        result = await self._call("put", self.client.put_object, self.bucket, key, data, length,
-                                  content_type=content_type, metadata=metadata)
+        result = await self._call(
+            "put",
+            self.client.put_object,
+            self.bucket,
+            key,
+            data,
+            length,
+            content_type=content_type,
+            metadata=metadata,
+        )
         return str(result.etag or "").strip('"')
 
     async def stat(self, key: str) -> StoredObject | None:
@@ -172,14 +210,17 @@ class Storage:
         failed: list[str] = []
         keys = list(keys)
         for start in range(0, len(keys), 1000):
-            failed += await self._call("remove", run, keys[start:start + 1000])
+            failed += await self._call("remove", run, keys[start : start + 1000])
         return failed
 
     async def list(self, prefix: str = "") -> list[StoredObject]:
         def run() -> list[StoredObject]:
-            return [StoredObject(o.object_name or "", int(o.size or 0), str(o.etag or "").strip('"'),
-                                 o.last_modified)
-                    for o in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)]
+            return [
+                StoredObject(
+                    o.object_name or "", int(o.size or 0), str(o.etag or "").strip('"'), o.last_modified
+                )
+                for o in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            ]
 
         result: list[StoredObject] = await self._call("list", run)
         return result
@@ -195,12 +236,14 @@ class Storage:
 
         await self._call("make_bucket", run)
 
-    def presigned_get(self, key: str, expires: dt.timedelta,
-                      response_headers: dict[str, str] | None = None) -> str:
+    def presigned_get(
+        self, key: str, expires: dt.timedelta, response_headers: dict[str, str] | None = None
+    ) -> str:
         """A download URL valid for ``expires``; computed locally, no request is made."""
         headers: dict[str, str | list[str] | tuple[str]] | None = dict(response_headers or {}) or None
         url: str = self.presigner.presigned_get_object(
-            self.bucket, key, expires=expires, response_headers=headers)
+            self.bucket, key, expires=expires, response_headers=headers
+        )
         return url
 
 

@@ -32,6 +32,7 @@ def all_schedules(registry: PluginRegistry, job_names: set[str] | None = None) -
     for s in schedules:
         parse(s.cron, s.name)
         if job_names is not None and s.actor_name not in job_names:
-            raise ConfigError(f"schedule {s.name}: no job named {s.actor_name!r} is declared "
-                              "(register_actors)")
+            raise ConfigError(
+                f"schedule {s.name}: no job named {s.actor_name!r} is declared (register_actors)"
+            )
     return schedules

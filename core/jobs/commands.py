@@ -19,10 +19,10 @@ def register(main: click.Group) -> None:
 
 
 @click.command()
-@click.option("--processes", type=int, default=None,
-              help="Worker processes (default LINLI_WORKER_PROCESSES).")
-@click.option("--threads", type=int, default=None,
-              help="Threads per process (default LINLI_WORKER_THREADS).")
+@click.option(
+    "--processes", type=int, default=None, help="Worker processes (default LINLI_WORKER_PROCESSES)."
+)
+@click.option("--threads", type=int, default=None, help="Threads per process (default LINLI_WORKER_THREADS).")
 @click.option("--queues", multiple=True, help="Only these queues (default: all).")
 @guarded
 def worker(processes: int | None, threads: int | None, queues: tuple[str, ...]) -> None:
@@ -38,8 +38,14 @@ def worker(processes: int | None, threads: int | None, queues: tuple[str, ...]) 
     settings = load_settings()
     if not settings.broker_url:
         raise ConfigError("LINLI_BROKER_URL: a worker needs a broker (redis://… or amqp://…)")
-    args = ["core.jobs.boot", "--processes", str(processes or settings.worker_processes),
-            "--threads", str(threads or settings.worker_threads), "--skip-logging"]
+    args = [
+        "core.jobs.boot",
+        "--processes",
+        str(processes or settings.worker_processes),
+        "--threads",
+        str(threads or settings.worker_threads),
+        "--skip-logging",
+    ]
     if queues:
         args += ["--queues", *queues]
     sys.exit(dramatiq_main(make_argument_parser().parse_args(args)))
@@ -102,8 +108,14 @@ def jobs_dead(community: str | None, include_retried: bool) -> None:
         return
     table = Table("id", "job", "community", "attempts", "failed at", "error")
     for r in rows:
-        table.add_row(str(r["id"]), r["actor"], str(r["community_id"] or "-"), str(r["attempts"]),
-                      str(r["failed_at"])[:19], r["error"][:80])
+        table.add_row(
+            str(r["id"]),
+            r["actor"],
+            str(r["community_id"] or "-"),
+            str(r["attempts"]),
+            str(r["failed_at"])[:19],
+            r["error"][:80],
+        )
     console.print(table)
 
 

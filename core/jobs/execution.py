@@ -55,8 +55,9 @@ def actor_function(job: Job) -> Callable[..., Any]:
         if message is None or loop is None:
             raise RuntimeError("Linli jobs need the CurrentMessage and AsyncIO middleware")
         try:
-            result = loop.run_coroutine(execute(job, message.message_id,
-                                                message.options.get("linli_community"), kwargs))
+            result = loop.run_coroutine(
+                execute(job, message.message_id, message.options.get("linli_community"), kwargs)
+            )
             log.debug("job %s %s returned %r", job.name, message.message_id, result)
             return None  # results are logged, not stored (no result backend)
         except Exception as exc:
@@ -85,10 +86,19 @@ async def execute(job: Job, message_id: str, community_id: int | None, kwargs: d
             result = await job.fn(**kwargs)
         else:
             async with write_transaction(runtime.engine):
-                claimed = await JobReceipt.insert(JobReceipt(
-                    message_id=message_id, actor=job.name, community_id=community_id,
-                    finished_at=dt.datetime.now(dt.UTC),
-                )).on_conflict(action="DO NOTHING").returning(JobReceipt.id).run()
+                claimed = (
+                    await JobReceipt.insert(
+                        JobReceipt(
+                            message_id=message_id,
+                            actor=job.name,
+                            community_id=community_id,
+                            finished_at=dt.datetime.now(dt.UTC),
+                        )
+                    )
+                    .on_conflict(action="DO NOTHING")
+                    .returning(JobReceipt.id)
+                    .run()
+                )
                 if not claimed:
                     log.info("job %s message %s already done; duplicate ignored", job.name, message_id)
                     return None

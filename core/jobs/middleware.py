@@ -52,14 +52,12 @@ class DeadLetters(Middleware):
 
         loop = get_event_loop_thread()
         if loop is None:
-            log.error("dead job %s (%s) not recorded: no event loop", message.message_id,
-                      message.actor_name)
+            log.error("dead job %s (%s) not recorded: no event loop", message.message_id, message.actor_name)
             return
         try:
             loop.run_coroutine(record_dead(message))
         except Exception:
-            log.exception("dead job %s (%s) could not be recorded", message.message_id,
-                          message.actor_name)
+            log.exception("dead job %s (%s) could not be recorded", message.message_id, message.actor_name)
 
 
 async def record_dead(message: Any) -> None:
@@ -72,9 +70,21 @@ async def record_dead(message: Any) -> None:
     options = data.get("options") or {}
     error = str(options.get("traceback") or "")[-4000:]
     async with write_transaction(runtime.engine):
-        await DeadJob.insert(DeadJob(
-            message_id=message.message_id, actor=message.actor_name, queue=message.queue_name,
-            community_id=options.get("linli_community"), message=data, error=error,
-            attempts=int(options.get("retries", 0)), failed_at=dt.datetime.now(dt.UTC))).run()
-    log.warning("job %s (%s) is dead after %s attempt(s)", message.message_id, message.actor_name,
-                options.get("retries", 0))
+        await DeadJob.insert(
+            DeadJob(
+                message_id=message.message_id,
+                actor=message.actor_name,
+                queue=message.queue_name,
+                community_id=options.get("linli_community"),
+                message=data,
+                error=error,
+                attempts=int(options.get("retries", 0)),
+                failed_at=dt.datetime.now(dt.UTC),
+            )
+        ).run()
+    log.warning(
+        "job %s (%s) is dead after %s attempt(s)",
+        message.message_id,
+        message.actor_name,
+        options.get("retries", 0),
+    )

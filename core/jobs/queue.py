@@ -39,14 +39,18 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
     if scheme in ("redis", "rediss", "unix"):
         import redis
 
-        pool = redis.ConnectionPool.from_url(url, socket_connect_timeout=5, socket_timeout=30,
-                                             health_check_interval=30)
-        return RedisBroker(client=redis.Redis(connection_pool=pool), middleware=middleware,
-                           heartbeat_timeout=settings.job_heartbeat_seconds * 1000,
-                           # maintenance (requeueing a dead worker's jobs) on ~20% of fetches:
-                           # an idle worker fetches about once a second per queue, so a dead
-                           # worker's jobs come back within seconds of its heartbeat expiring
-                           maintenance_chance=200_000)
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30
+        )
+        return RedisBroker(
+            client=redis.Redis(connection_pool=pool),
+            middleware=middleware,
+            heartbeat_timeout=settings.job_heartbeat_seconds * 1000,
+            # maintenance (requeueing a dead worker's jobs) on ~20% of fetches:
+            # an idle worker fetches about once a second per queue, so a dead
+            # worker's jobs come back within seconds of its heartbeat expiring
+            maintenance_chance=200_000,
+        )
     if scheme in ("amqp", "amqps"):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
@@ -83,23 +87,43 @@ class JobQueue:
             raise ConfigError(f"two jobs are named {job.name!r}")
         self.jobs[job.name] = job
         self.actors[job.name] = dramatiq.Actor(
-            actor_function(job), broker=self.broker, actor_name=job.name, queue_name=job.queue,
+            actor_function(job),
+            broker=self.broker,
+            actor_name=job.name,
+            queue_name=job.queue,
             priority=0,
-            options={"max_retries": job.max_retries, "min_backoff": job.min_backoff_ms,
-                     "max_backoff": job.max_backoff_ms, "time_limit": job.time_limit_ms,
-                     "linli_tenant": job.tenant,
-                     "throws": (RefusedJob,)})
+            options={
+                "max_retries": job.max_retries,
+                "min_backoff": job.min_backoff_ms,
+                "max_backoff": job.max_backoff_ms,
+                "time_limit": job.time_limit_ms,
+                "linli_tenant": job.tenant,
+                "throws": (RefusedJob,),
+            },
+        )
 
     def queues(self) -> set[str]:
         return {job.queue for job in self.jobs.values()}
 
-    async def send(self, job: Job | str, kwargs: dict[str, Any], *, tenant: Tenant | None = _UNSET,
-                   delay_ms: int | None = None) -> str:
+    async def send(
+        self,
+        job: Job | str,
+        kwargs: dict[str, Any],
+        *,
+        tenant: Tenant | None = _UNSET,
+        delay_ms: int | None = None,
+    ) -> str:
         """Enqueue; raises :class:`Unavailable` when the broker cannot take the message."""
         return (await self.send_many(job, [kwargs], tenant=tenant, delay_ms=delay_ms))[0]
 
-    async def send_many(self, job: Job | str, many: list[dict[str, Any]], *,
-                        tenant: Tenant | None = _UNSET, delay_ms: int | None = None) -> list[str]:
+    async def send_many(
+        self,
+        job: Job | str,
+        many: list[dict[str, Any]],
+        *,
+        tenant: Tenant | None = _UNSET,
+        delay_ms: int | None = None,
+    ) -> list[str]:
         """Enqueue one message per kwargs in one thread hop (the dispatcher's fan-out).
 
         The community is the current one unless ``tenant`` is given; a tenant job with none is
@@ -127,20 +151,27 @@ class JobQueue:
             raise
         except Exception as exc:
             log.warning("job %s not sent: broker unavailable: %s", name, exc)
-            raise Unavailable("后台任务队列暂时不可用，请稍后再试 / the job queue is unavailable; "
-                              "try again shortly") from exc
+            raise Unavailable(
+                "后台任务队列暂时不可用，请稍后再试 / the job queue is unavailable; try again shortly"
+            ) from exc
 
     async def requeue(self, message: dict[str, Any]) -> str:
         """Enqueue a stored message again (a dead letter being retried), as a fresh attempt."""
-        options = {k: v for k, v in (message.get("options") or {}).items()
-                   if k not in ("retries", "traceback", "requeue_timestamp", "redis_message_id",
-                                "eta", "dead_letter")}
+        options = {
+            k: v
+            for k, v in (message.get("options") or {}).items()
+            if k
+            not in ("retries", "traceback", "requeue_timestamp", "redis_message_id", "eta", "dead_letter")
+        }
         fresh: dramatiq.Message[Any] = dramatiq.Message(
-                                 queue_name=message["queue_name"], actor_name=message["actor_name"],
-                                 args=tuple(message.get("args") or ()),
-                                 kwargs=message.get("kwargs") or {}, options=options,
-                                 message_id=message["message_id"],
-                                 message_timestamp=message.get("message_timestamp") or 0)
+            queue_name=message["queue_name"],
+            actor_name=message["actor_name"],
+            args=tuple(message.get("args") or ()),
+            kwargs=message.get("kwargs") or {},
+            options=options,
+            message_id=message["message_id"],
+            message_timestamp=message.get("message_timestamp") or 0,
+        )
         try:
             await asyncio.to_thread(self.broker.enqueue, fresh)
         except Exception as exc:
@@ -176,8 +207,9 @@ def current_queue_or_none() -> JobQueue | None:
     return _current
 
 
-def _enqueue_pipelined(broker: RedisBroker, actor: dramatiq.Actor[Any, Any],
-                       many: list[dict[str, Any]]) -> list[str]:
+def _enqueue_pipelined(
+    broker: RedisBroker, actor: dramatiq.Actor[Any, Any], many: list[dict[str, Any]]
+) -> list[str]:
     """``RedisBroker.enqueue`` for many messages in one round trip: the same middleware calls and
     the same dispatch script per message, sent through one pipeline (the dispatcher's fan-out of
     one message per (event, plugin) would otherwise wait for Redis once per message)."""
@@ -188,10 +220,22 @@ def _enqueue_pipelined(broker: RedisBroker, actor: dramatiq.Actor[Any, Any],
         message = actor.message_with_options(kwargs=kwargs)
         message = message.copy(options={"redis_message_id": str(uuid.uuid4())})
         broker.emit_before("enqueue", message, None)
-        dispatch(keys=[broker.namespace], client=pipe, args=[
-            "enqueue", current_millis(), message.queue_name, broker.broker_id, broker.heartbeat_timeout,
-            broker.dead_message_ttl, 0, broker._max_unpack_size(),
-            message.options["redis_message_id"], message.encode()])
+        dispatch(
+            keys=[broker.namespace],
+            client=pipe,
+            args=[
+                "enqueue",
+                current_millis(),
+                message.queue_name,
+                broker.broker_id,
+                broker.heartbeat_timeout,
+                broker.dead_message_ttl,
+                0,
+                broker._max_unpack_size(),
+                message.options["redis_message_id"],
+                message.encode(),
+            ],
+        )
         messages.append(message)
     pipe.execute()
     for message in messages:

@@ -28,12 +28,20 @@ INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 
 
 async def claim(runtime: Runtime, name: str, slot: dt.datetime, by: str = INSTANCE) -> bool:
-    await ScheduleSlot.insert(ScheduleSlot(name=name, last_fired_at=None, fired_by="")).on_conflict(
-        action="DO NOTHING").run()
-    won = await ScheduleSlot.update({ScheduleSlot.last_fired_at: slot, ScheduleSlot.fired_by: by}).where(
-        (ScheduleSlot.name == name)
-        & (ScheduleSlot.last_fired_at.is_null() | (ScheduleSlot.last_fired_at < slot))
-    ).returning(ScheduleSlot.id).run()
+    await (
+        ScheduleSlot.insert(ScheduleSlot(name=name, last_fired_at=None, fired_by=""))
+        .on_conflict(action="DO NOTHING")
+        .run()
+    )
+    won = (
+        await ScheduleSlot.update({ScheduleSlot.last_fired_at: slot, ScheduleSlot.fired_by: by})
+        .where(
+            (ScheduleSlot.name == name)
+            & (ScheduleSlot.last_fired_at.is_null() | (ScheduleSlot.last_fired_at < slot))
+        )
+        .returning(ScheduleSlot.id)
+        .run()
+    )
     return bool(won)
 
 
@@ -50,8 +58,9 @@ async def fire(runtime: Runtime, queue: JobQueue, schedule: Schedule, slot: dt.d
     return True
 
 
-async def tick(runtime: Runtime, queue: JobQueue, schedules: list[Schedule],
-               now: dt.datetime | None = None) -> list[str]:
+async def tick(
+    runtime: Runtime, queue: JobQueue, schedules: list[Schedule], now: dt.datetime | None = None
+) -> list[str]:
     now = now or dt.datetime.now(dt.UTC)
     fired = []
     for schedule in schedules:
@@ -63,8 +72,9 @@ async def tick(runtime: Runtime, queue: JobQueue, schedules: list[Schedule],
     return fired
 
 
-async def run_scheduler(runtime: Runtime, queue: JobQueue, stop: asyncio.Event,
-                        every_seconds: float = 5.0) -> None:
+async def run_scheduler(
+    runtime: Runtime, queue: JobQueue, stop: asyncio.Event, every_seconds: float = 5.0
+) -> None:
     schedules = all_schedules(runtime.registry, set(queue.jobs))
     log.info("scheduler %s running %d schedules", INSTANCE, len(schedules))
     while not stop.is_set():

@@ -61,9 +61,17 @@ class Job:
         on_commit(later)
 
 
-def job(name: str, *, queue: str = "default", tenant: bool = True, atomic: bool = True,
-        max_retries: int = 5, min_backoff_ms: int = 1_000, max_backoff_ms: int = 300_000,
-        time_limit_ms: int = 600_000) -> Callable[[JobFn], Job]:
+def job(
+    name: str,
+    *,
+    queue: str = "default",
+    tenant: bool = True,
+    atomic: bool = True,
+    max_retries: int = 5,
+    min_backoff_ms: int = 1_000,
+    max_backoff_ms: int = 300_000,
+    time_limit_ms: int = 600_000,
+) -> Callable[[JobFn], Job]:
     """Declare ``fn`` as the job ``name`` (dotted, starting with the plugin id or ``core``)."""
     if not JOB_NAME.match(name):
         raise ValueError(f"job name {name!r}: use dotted lowercase names such as 'repairs.remind'")
@@ -71,8 +79,16 @@ def job(name: str, *, queue: str = "default", tenant: bool = True, atomic: bool 
         raise ValueError(f"queue {queue!r}: lowercase letters, digits and underscores")
 
     def wrap(fn: JobFn) -> Job:
-        return Job(name=name, fn=fn, queue=queue, tenant=tenant, atomic=atomic,
-                   max_retries=max_retries, min_backoff_ms=min_backoff_ms,
-                   max_backoff_ms=max_backoff_ms, time_limit_ms=time_limit_ms)
+        return Job(
+            name=name,
+            fn=fn,
+            queue=queue,
+            tenant=tenant,
+            atomic=atomic,
+            max_retries=max_retries,
+            min_backoff_ms=min_backoff_ms,
+            max_backoff_ms=max_backoff_ms,
+            time_limit_ms=time_limit_ms,
+        )
 
     return wrap

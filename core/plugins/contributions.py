@@ -52,8 +52,7 @@ class Contributions:
     schedules: tuple[Contributed[Any], ...] = ()
     cli_commands: tuple[Contributed[Any], ...] = ()
     case_types: Mapping[str, Contributed[Any]] = field(default_factory=lambda: MappingProxyType({}))
-    attachment_owners: Mapping[str, Contributed[Any]] = field(
-        default_factory=lambda: MappingProxyType({}))
+    attachment_owners: Mapping[str, Contributed[Any]] = field(default_factory=lambda: MappingProxyType({}))
 
     def without(self, plugin_ids: set[str]) -> Contributions:
         """The same, less what ``plugin_ids`` contributed (plugins quarantined after collection)."""
@@ -64,15 +63,22 @@ class Contributions:
             return tuple(c for c in items if c.plugin_id not in plugin_ids)
 
         def keep_map(items: Mapping[str, Any], by_key: bool = False) -> Mapping[str, Any]:
-            return MappingProxyType({k: v for k, v in items.items()
-                                     if (k if by_key else v.plugin_id) not in plugin_ids})
+            return MappingProxyType(
+                {k: v for k, v in items.items() if (k if by_key else v.plugin_id) not in plugin_ids}
+            )
 
         return Contributions(
-            routes=keep_map(self.routes, True), pages=keep_map(self.pages, True),
-            tables=keep_map(self.tables, True), permissions=keep(self.permissions),
-            roles=keep(self.roles), jobs=keep(self.jobs), schedules=keep(self.schedules),
-            cli_commands=keep(self.cli_commands), case_types=keep_map(self.case_types),
-            attachment_owners=keep_map(self.attachment_owners))
+            routes=keep_map(self.routes, True),
+            pages=keep_map(self.pages, True),
+            tables=keep_map(self.tables, True),
+            permissions=keep(self.permissions),
+            roles=keep(self.roles),
+            jobs=keep(self.jobs),
+            schedules=keep(self.schedules),
+            cli_commands=keep(self.cli_commands),
+            case_types=keep_map(self.case_types),
+            attachment_owners=keep_map(self.attachment_owners),
+        )
 
     @cached_property
     def case_type_map(self) -> Mapping[str, Any]:
@@ -133,12 +139,17 @@ class _Collector:
 
     def freeze(self) -> Contributions:
         return Contributions(
-            routes=MappingProxyType(dict(self.routes)), pages=MappingProxyType(dict(self.pages)),
-            tables=MappingProxyType(dict(self.tables)), permissions=tuple(self.permissions),
-            roles=tuple(self.roles), jobs=tuple(self.jobs), schedules=tuple(self.schedules),
+            routes=MappingProxyType(dict(self.routes)),
+            pages=MappingProxyType(dict(self.pages)),
+            tables=MappingProxyType(dict(self.tables)),
+            permissions=tuple(self.permissions),
+            roles=tuple(self.roles),
+            jobs=tuple(self.jobs),
+            schedules=tuple(self.schedules),
             cli_commands=tuple(self.cli_commands),
             case_types=MappingProxyType(dict(self.case_types)),
-            attachment_owners=MappingProxyType(dict(self.attachment_owners)))
+            attachment_owners=MappingProxyType(dict(self.attachment_owners)),
+        )
 
 
 def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Collector) -> _Collector:
@@ -193,8 +204,10 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
         if not _owns(pid, schedule.name):
             raise ContributionError(f"schedule {schedule.name!r} must start with '{pid}.'")
         if schedule.actor_name not in job_names:
-            raise ContributionError(f"schedule {schedule.name}: no job named {schedule.actor_name!r}"
-                                    " is declared (register_actors)")
+            raise ContributionError(
+                f"schedule {schedule.name}: no job named {schedule.actor_name!r}"
+                " is declared (register_actors)"
+            )
         mine.schedules.append(Contributed(pid, schedule))
     for command in _items(pid, "register_cli_commands", call("register_cli_commands"), click.Command):
         mine.cli_commands.append(Contributed(pid, command))
@@ -206,8 +219,9 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
         if case_type.name in so_far.case_types or case_type.name in mine.case_types:
             raise ContributionError(f"case type {case_type.name!r} is already declared")
         mine.case_types[case_type.name] = Contributed(pid, case_type)
-    for owner in _items(pid, "register_attachment_owners", call("register_attachment_owners"),
-                        AttachmentOwner):
+    for owner in _items(
+        pid, "register_attachment_owners", call("register_attachment_owners"), AttachmentOwner
+    ):
         if not _KIND.match(owner.kind) or (pid != CORE_ID and not owner.kind.startswith(f"{pid}.")):
             raise ContributionError(f"attachment owner {owner.kind!r} must be named '{pid}.<kind>'")
         if owner.kind in so_far.attachment_owners or owner.kind in mine.attachment_owners:
@@ -217,14 +231,22 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
 
 
 REGISTRATION_HOOKS = (
-    "register_routes", "register_pages", "register_tables", "register_permissions",
-    "register_roles", "register_actors", "register_schedules", "register_cli_commands",
-    "register_case_types", "register_attachment_owners",
+    "register_routes",
+    "register_pages",
+    "register_tables",
+    "register_permissions",
+    "register_roles",
+    "register_actors",
+    "register_schedules",
+    "register_cli_commands",
+    "register_case_types",
+    "register_attachment_owners",
 )
 
 
-def collect(impls_by_plugin: Iterator[tuple[str, Mapping[str, Callable[[], Any]]]]
-            ) -> tuple[Contributions, list[tuple[str, str]]]:
+def collect(
+    impls_by_plugin: Iterator[tuple[str, Mapping[str, Callable[[], Any]]]],
+) -> tuple[Contributions, list[tuple[str, str]]]:
     """Collect every plugin's contributions in order; returns them and the (plugin, reason)
     pairs of plugins refused. A refused core contribution is a bug and raises."""
     total = _Collector()

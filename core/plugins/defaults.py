@@ -70,16 +70,29 @@ def register_actors() -> list[Any]:
 def register_schedules() -> list[Schedule]:
     # Per-community schedules are fanned out by `core.jobs.fan_out`.
     return [
-        Schedule(name="core.events.sweep", cron="* * * * *", actor_name="core.events.sweep",
-                 per_tenant=False),
-        Schedule(name="core.cases.escalate_overdue", cron="*/5 * * * *",
-                 actor_name="core.cases.escalate_overdue"),
-        Schedule(name="core.grids.generate_visit_plans", cron="30 2 * * *",
-                 actor_name="core.grids.generate_visit_plans"),
-        Schedule(name="core.jobs.prune_receipts", cron="15 3 * * *",
-                 actor_name="core.jobs.prune_receipts", per_tenant=False),
-        Schedule(name="core.files.collect_orphans", cron="40 * * * *",
-                 actor_name="core.files.collect_orphans", per_tenant=False),
+        Schedule(
+            name="core.events.sweep", cron="* * * * *", actor_name="core.events.sweep", per_tenant=False
+        ),
+        Schedule(
+            name="core.cases.escalate_overdue", cron="*/5 * * * *", actor_name="core.cases.escalate_overdue"
+        ),
+        Schedule(
+            name="core.grids.generate_visit_plans",
+            cron="30 2 * * *",
+            actor_name="core.grids.generate_visit_plans",
+        ),
+        Schedule(
+            name="core.jobs.prune_receipts",
+            cron="15 3 * * *",
+            actor_name="core.jobs.prune_receipts",
+            per_tenant=False,
+        ),
+        Schedule(
+            name="core.files.collect_orphans",
+            cron="40 * * * *",
+            actor_name="core.files.collect_orphans",
+            per_tenant=False,
+        ),
     ]
 
 
@@ -91,8 +104,11 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
     base = f"/c/{tenant.slug}"
     # Residents start at their home; staff at the community's figures.
     resident = "household.view_own" in user.permissions and "residents.view" not in user.permissions
-    start = NavItem("我的家", "My home", f"{base}/home", order=0) if resident \
+    start = (
+        NavItem("我的家", "My home", f"{base}/home", order=0)
+        if resident
         else NavItem("概览", "Dashboard", f"{base}/", order=0)
+    )
     cases = ("我的诉求", "My requests") if resident else ("诉求", "Cases")
     return [
         start,

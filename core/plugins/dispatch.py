@@ -48,8 +48,11 @@ class PluginHealth:
         with self._lock:
             entry = self._failures.setdefault(plugin_id, {"failures": 0})
             entry["failures"] += 1
-            entry["last"] = {"hook": hook, "error": error[:300],
-                             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+            entry["last"] = {
+                "hook": hook,
+                "error": error[:300],
+                "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            }
 
     def failures(self, plugin_id: str) -> int:
         with self._lock:
@@ -68,9 +71,15 @@ class Part:
     value: Any
 
 
-async def call_each(registry: PluginRegistry, hook: str, plugin_ids: Iterable[str], *,
-                    check: Callable[[Any], str | None] | None = None, isolate: bool = True,
-                    **kwargs: Any) -> list[Part]:
+async def call_each(
+    registry: PluginRegistry,
+    hook: str,
+    plugin_ids: Iterable[str],
+    *,
+    check: Callable[[Any], str | None] | None = None,
+    isolate: bool = True,
+    **kwargs: Any,
+) -> list[Part]:
     """Call ``hook`` in each of ``plugin_ids`` (and the core's own implementation), in load
     order, awaiting async ones. ``check(value)`` returns a reason to refuse a plugin's value."""
     parts: list[Part] = []
@@ -86,16 +95,21 @@ async def call_each(registry: PluginRegistry, hook: str, plugin_ids: Iterable[st
             if not isolate:
                 log.exception("%s failed in plugin %s", hook, plugin_id)
                 raise PluginFailure(plugin_id, hook, exc) from exc
-            log.exception("%s failed in plugin %s; its part is left out", hook, plugin_id,
-                          extra={"plugin": plugin_id, "hook": hook})
+            log.exception(
+                "%s failed in plugin %s; its part is left out",
+                hook,
+                plugin_id,
+                extra={"plugin": plugin_id, "hook": hook},
+            )
             registry.health.failed(plugin_id, hook, f"{type(exc).__name__}: {exc}")
             continue
         parts.append(Part(plugin_id, value))
     return parts
 
 
-def items_of(kind: type | tuple[type, ...], extra: Callable[[Any], str | None] | None = None
-             ) -> Callable[[Any], str | None]:
+def items_of(
+    kind: type | tuple[type, ...], extra: Callable[[Any], str | None] | None = None
+) -> Callable[[Any], str | None]:
     """A check for hooks that return a list of ``kind``: anything else refuses the plugin's part."""
 
     def check(value: Any) -> str | None:
@@ -114,9 +128,15 @@ def items_of(kind: type | tuple[type, ...], extra: Callable[[Any], str | None] |
     return check
 
 
-async def gather(registry: PluginRegistry, hook: str, plugin_ids: Iterable[str],
-                 kind: type | tuple[type, ...], *, extra: Callable[[Any], str | None] | None = None,
-                 **kwargs: Any) -> list[Any]:
+async def gather(
+    registry: PluginRegistry,
+    hook: str,
+    plugin_ids: Iterable[str],
+    kind: type | tuple[type, ...],
+    *,
+    extra: Callable[[Any], str | None] | None = None,
+    **kwargs: Any,
+) -> list[Any]:
     """Flatten the lists that each plugin's ``hook`` returns, leaving out any plugin that fails."""
     out: list[Any] = []
     for part in await call_each(registry, hook, plugin_ids, check=items_of(kind, extra), **kwargs):

@@ -13,10 +13,28 @@ from core.plugins.types import Permission
 
 PLUGIN_ID = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 # Path segments of the core's own tenant routes: a plugin id may not shadow them.
-RESERVED_IDS = frozenset({
-    "plugins", "members", "tokens", "audit", "events", "settings", "residents", "grids",
-    "cases", "files", "jobs", "api", "admin", "static", "health", "auth", "office", "core",
-})
+RESERVED_IDS = frozenset(
+    {
+        "plugins",
+        "members",
+        "tokens",
+        "audit",
+        "events",
+        "settings",
+        "residents",
+        "grids",
+        "cases",
+        "files",
+        "jobs",
+        "api",
+        "admin",
+        "static",
+        "health",
+        "auth",
+        "office",
+        "core",
+    }
+)
 
 
 class Manifest(msgspec.Struct, frozen=True, kw_only=True):
@@ -45,8 +63,7 @@ def validate_manifest(manifest: Any, core_version: str) -> Manifest:
     if not isinstance(manifest, Manifest):
         raise ManifestError("module has no `manifest` of type core.api.Manifest")
     if not PLUGIN_ID.match(manifest.id):
-        raise ManifestError(
-            f"id {manifest.id!r}: must be 2-32 chars of a-z, 0-9, _ and start with a letter")
+        raise ManifestError(f"id {manifest.id!r}: must be 2-32 chars of a-z, 0-9, _ and start with a letter")
     if manifest.id in RESERVED_IDS:
         raise ManifestError(f"id {manifest.id!r}: reserved for the core")
     try:
@@ -56,11 +73,11 @@ def validate_manifest(manifest: Any, core_version: str) -> Manifest:
     try:
         spec = SpecifierSet(manifest.requires_core)
     except InvalidSpecifier:
-        raise ManifestError(
-            f"requires_core {manifest.requires_core!r}: not a version range") from None
+        raise ManifestError(f"requires_core {manifest.requires_core!r}: not a version range") from None
     if Version(core_version) not in spec:
         raise ManifestError(
-            f"requires_core {manifest.requires_core!r}: core {core_version} is outside the range")
+            f"requires_core {manifest.requires_core!r}: core {core_version} is outside the range"
+        )
     if manifest.settings is not None:
         if not (isinstance(manifest.settings, type) and issubclass(manifest.settings, msgspec.Struct)):
             raise ManifestError("settings: must be a msgspec.Struct class")
@@ -70,8 +87,7 @@ def validate_manifest(manifest: Any, core_version: str) -> Manifest:
             raise ManifestError(f"settings: every field needs a default ({exc})") from None
     for perm in manifest.permissions:
         if not perm.name.startswith(f"{manifest.id}."):
-            raise ManifestError(
-                f"permissions: {perm.name!r} must start with the plugin id '{manifest.id}.'")
+            raise ManifestError(f"permissions: {perm.name!r} must start with the plugin id '{manifest.id}.'")
     return manifest
 
 

@@ -55,7 +55,8 @@ class PluginRegistry:
     contributions: Contributions = field(default_factory=Contributions)
     health: PluginHealth = field(default_factory=PluginHealth, repr=False)
     _impls: dict[tuple[str, frozenset[str] | None], list[tuple[str, Any]]] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False
+    )
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -102,9 +103,13 @@ def new_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def load_plugins(extra_modules: Iterable[str] = (), *, strict: bool = False,
-                 include_entry_points: bool = True,
-                 only: Iterable[str] | None = None) -> PluginRegistry:
+def load_plugins(
+    extra_modules: Iterable[str] = (),
+    *,
+    strict: bool = False,
+    include_entry_points: bool = True,
+    only: Iterable[str] | None = None,
+) -> PluginRegistry:
     """Load every plugin; ``only`` keeps just those ids (tests choose their plugins)."""
     registry = PluginRegistry(pm=new_plugin_manager())
     registry.pm.register(defaults, name=CORE_ID)  # the core's own contributions come first
@@ -132,8 +137,11 @@ def load_plugins(extra_modules: Iterable[str] = (), *, strict: bool = False,
             continue
         if manifest.id in registry.plugins:
             registry.quarantined.append(
-                Quarantined(name, f"duplicate id {manifest.id!r} (already from "
-                                  f"{registry.plugins[manifest.id].source})"))
+                Quarantined(
+                    name,
+                    f"duplicate id {manifest.id!r} (already from {registry.plugins[manifest.id].source})",
+                )
+            )
             continue
         problem = _check_hooks(registry.pm, module)
         if problem:
@@ -180,8 +188,7 @@ def _collect_contributions(registry: PluginRegistry) -> None:
     quarantined (and so is any plugin requiring it)."""
 
     def hooks_of(pid: str) -> dict[str, Any]:
-        hooks = {name: fn for name in REGISTRATION_HOOKS for p, fn in registry.impls(name, [pid])
-                 if p == pid}
+        hooks = {name: fn for name in REGISTRATION_HOOKS for p, fn in registry.impls(name, [pid]) if p == pid}
         plugin = registry.plugins.get(pid)
         if plugin is not None and plugin.manifest.permissions:
             declared, hook = list(plugin.manifest.permissions), hooks.get("register_permissions")
@@ -210,7 +217,8 @@ def _quarantine_missing_requirements(registry: PluginRegistry) -> None:
                 del registry.plugins[pid]
                 registry._impls.clear()
                 registry.quarantined.append(
-                    Quarantined(pid, f"requires missing plugin(s): {', '.join(missing)}"))
+                    Quarantined(pid, f"requires missing plugin(s): {', '.join(missing)}")
+                )
                 changed = True
 
 

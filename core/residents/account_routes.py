@@ -36,23 +36,30 @@ class ResidentAccountsController(Controller):
     tags = ["register"]
 
     @post("/persons/{person_id:int}/account", guards=[requires("residents.accounts")])
-    async def create_account(self, request: Request, person_id: FromPath[int],
-                             data: JSONBody[AccountIn]) -> dict[str, Any]:
+    async def create_account(
+        self, request: Request, person_id: FromPath[int], data: JSONBody[AccountIn]
+    ) -> dict[str, Any]:
         from core.residents.routes import _person_in_scope
 
         await _person_in_scope(request, person_id)
-        return await accounts.create_account(state_of(request.app).roles, person_id, phone=data.phone,
-                                             password=data.password,
-                                             actor_id=principal_of(request).user_id)
+        return await accounts.create_account(
+            state_of(request.app).roles,
+            person_id,
+            phone=data.phone,
+            password=data.password,
+            actor_id=principal_of(request).user_id,
+        )
 
     @post("/persons/{person_id:int}/invitations", guards=[requires("residents.accounts")])
-    async def invite(self, request: Request, person_id: FromPath[int],
-                     data: JSONBody[InvitationIn]) -> dict[str, Any]:
+    async def invite(
+        self, request: Request, person_id: FromPath[int], data: JSONBody[InvitationIn]
+    ) -> dict[str, Any]:
         from core.residents.routes import _person_in_scope
 
         await _person_in_scope(request, person_id)
-        return await accounts.create_invitation(person_id, actor_id=principal_of(request).user_id,
-                                                valid_days=data.valid_days)
+        return await accounts.create_invitation(
+            person_id, actor_id=principal_of(request).user_id, valid_days=data.valid_days
+        )
 
     @post("/join", opt={"public": True, "csrf_exempt": True})
     async def join(self, request: Request, data: JSONBody[JoinIn]) -> dict[str, Any]:
@@ -62,8 +69,9 @@ class ResidentAccountsController(Controller):
         if await runtime.login_limiter.blocked(client):
             raise TooManyRequestsException("too many failed attempts from this address; wait a few minutes")
         try:
-            linked = await accounts.redeem_invitation(runtime.roles, data.code, phone=data.phone,
-                                                      password=data.password)
+            linked = await accounts.redeem_invitation(
+                runtime.roles, data.code, phone=data.phone, password=data.password
+            )
         except (InvalidInput, Conflict, NotFound):
             await runtime.login_limiter.failed(client)
             raise

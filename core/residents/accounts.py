@@ -62,51 +62,73 @@ def _check_phone(phone: str) -> str:
 
 async def account_of_person(person_id: int) -> dict[str, Any] | None:
     """The account linked to a person here (user id, username, phone), or None."""
-    row = await ResidentAccount.select(
-        ResidentAccount.id, ResidentAccount.user.id.as_alias("user_id"),
-        ResidentAccount.user.username.as_alias("username"), ResidentAccount.user.phone.as_alias("phone"),
-        ResidentAccount.created_at,
-    ).where(ResidentAccount.person == person_id).first().run()
+    row = (
+        await ResidentAccount.select(
+            ResidentAccount.id,
+            ResidentAccount.user.id.as_alias("user_id"),
+            ResidentAccount.user.username.as_alias("username"),
+            ResidentAccount.user.phone.as_alias("phone"),
+            ResidentAccount.created_at,
+        )
+        .where(ResidentAccount.person == person_id)
+        .first()
+        .run()
+    )
     return row
 
 
 async def person_of_user(user_id: int) -> int | None:
     """The person this user is in the current community, or None (staff, unlinked residents)."""
-    row = await ResidentAccount.select(ResidentAccount.person).where(
-        ResidentAccount.user == user_id).first().run()
+    row = (
+        await ResidentAccount.select(ResidentAccount.person)
+        .where(ResidentAccount.user == user_id)
+        .first()
+        .run()
+    )
     return None if row is None else int(row["person"])
 
 
-async def link_user(roles: RoleTable, person_id: int, user: dict[str, Any], *,
-                actor_id: int | None) -> dict[str, Any]:
+async def link_user(
+    roles: RoleTable, person_id: int, user: dict[str, Any], *, actor_id: int | None
+) -> dict[str, Any]:
     if await ResidentAccount.exists().where(ResidentAccount.person == person_id).run():
         raise Conflict("this person already has an account")
     if await ResidentAccount.exists().where(ResidentAccount.user == user["id"]).run():
         raise Conflict("that account is already another person's in this community", field="phone")
-    await ResidentAccount.insert(ResidentAccount(person=person_id, user=user["id"], created_at=_now(),
-                                                 created_by=actor_id)).run()
-    await grant_role(roles, user["username"], "resident", community=current_tenant().slug,
-                     actor_id=actor_id)
-    await audit("resident.account_linked", actor_id=actor_id, subject=f"person:{person_id}",
-                detail={"user_id": user["id"]})
+    await ResidentAccount.insert(
+        ResidentAccount(person=person_id, user=user["id"], created_at=_now(), created_by=actor_id)
+    ).run()
+    await grant_role(roles, user["username"], "resident", community=current_tenant().slug, actor_id=actor_id)
+    await audit(
+        "resident.account_linked",
+        actor_id=actor_id,
+        subject=f"person:{person_id}",
+        detail={"user_id": user["id"]},
+    )
     return {"person_id": person_id, "user_id": user["id"], "username": user["username"]}
 
 
-async def create_account(roles: RoleTable, person_id: int, *, phone: str, password: str,
-                         actor_id: int | None) -> dict[str, Any]:
+async def create_account(
+    roles: RoleTable, person_id: int, *, phone: str, password: str, actor_id: int | None
+) -> dict[str, Any]:
     """Staff create a login for a registered person: username and login name are the phone."""
     person = await get_person(person_id)
     phone = _check_phone(phone)
     if await User.exists().where(User.phone == phone).run():
-        raise Conflict("that phone number already has an account; give the resident an invitation "
-                       "code instead, they link it with their own password", field="phone")
-    user = await create_user(f"p{phone}", password, display_name=person["name"], phone=phone,
-                             actor_id=actor_id)
+        raise Conflict(
+            "that phone number already has an account; give the resident an invitation "
+            "code instead, they link it with their own password",
+            field="phone",
+        )
+    user = await create_user(
+        f"p{phone}", password, display_name=person["name"], phone=phone, actor_id=actor_id
+    )
     return await link_user(roles, person_id, user, actor_id=actor_id)
 
 
-async def create_invitation(person_id: int, *, actor_id: int | None,
-                            valid_days: int = DEFAULT_VALID_DAYS) -> dict[str, Any]:
+async def create_invitation(
+    person_id: int, *, actor_id: int | None, valid_days: int = DEFAULT_VALID_DAYS
+) -> dict[str, Any]:
     """A new single-use code for a person; the code itself is returned once and never stored."""
     await get_person(person_id)
     if not 1 <= valid_days <= 90:
@@ -115,10 +137,21 @@ async def create_invitation(person_id: int, *, actor_id: int | None,
         raise Conflict("this person already has an account")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     expires = _now() + dt.timedelta(days=valid_days)
-    await Invitation.insert(Invitation(code_hash=_code_hash(code), person=person_id, created_by=actor_id,
-                                       created_at=_now(), expires_at=expires)).run()
-    await audit("resident.invited", actor_id=actor_id, subject=f"person:{person_id}",
-                detail={"expires_at": expires.isoformat()})
+    await Invitation.insert(
+        Invitation(
+            code_hash=_code_hash(code),
+            person=person_id,
+            created_by=actor_id,
+            created_at=_now(),
+            expires_at=expires,
+        )
+    ).run()
+    await audit(
+        "resident.invited",
+        actor_id=actor_id,
+        subject=f"person:{person_id}",
+        detail={"expires_at": expires.isoformat()},
+    )
     return {"code": f"{code[:4]}-{code[4:]}", "expires_at": expires, "person_id": person_id}
 
 
@@ -128,45 +161,71 @@ async def redeem_invitation(roles: RoleTable, code: str, *, phone: str, password
         raise InvalidInput("the code has 8 letters and digits, e.g. ABCD-EFGH", field="code")
     phone = _check_phone(phone)
     invitation = await Invitation.select().where(Invitation.code_hash == _code_hash(code)).first().run()
-    if invitation is None or invitation["used_at"] is not None \
-            or _aware(invitation["expires_at"]) <= _now():
-        raise InvalidInput("this code is not valid (wrong, used or expired); ask the community office",
-                           field="code")
-    person = await Person.select(Person.name, Person.erased_at).where(
-        Person.id == invitation["person"]).first().run()
+    if invitation is None or invitation["used_at"] is not None or _aware(invitation["expires_at"]) <= _now():
+        raise InvalidInput(
+            "this code is not valid (wrong, used or expired); ask the community office", field="code"
+        )
+    person = (
+        await Person.select(Person.name, Person.erased_at)
+        .where(Person.id == invitation["person"])
+        .first()
+        .run()
+    )
     if person is None or person["erased_at"] is not None:
-        raise InvalidInput("this code is not valid (wrong, used or expired); ask the community office",
-                           field="code")
+        raise InvalidInput(
+            "this code is not valid (wrong, used or expired); ask the community office", field="code"
+        )
     existing = await User.select().where(User.phone == phone).first().run()
     if existing is not None:
         if not existing["active"] or not verify_password(existing["password_hash"], password):
-            raise InvalidInput("this phone number already has an account: enter its password",
-                               field="password")
+            raise InvalidInput(
+                "this phone number already has an account: enter its password", field="password"
+            )
         user = existing
     else:
         user = await create_user(f"p{phone}", password, display_name=person["name"], phone=phone)
     linked = await link_user(roles, invitation["person"], user, actor_id=user["id"])
-    await Invitation.update({Invitation.used_at: _now(), Invitation.used_by: user["id"]}).where(
-        Invitation.id == invitation["id"]).run()
+    await (
+        Invitation.update({Invitation.used_at: _now(), Invitation.used_by: user["id"]})
+        .where(Invitation.id == invitation["id"])
+        .run()
+    )
     return linked
 
 
 async def open_invitations(person_id: int) -> list[dict[str, Any]]:
-    return await Invitation.select(Invitation.id, Invitation.created_at, Invitation.expires_at).where(
-        (Invitation.person == person_id) & Invitation.used_at.is_null()
-        & (Invitation.expires_at > _now())).order_by(Invitation.id).run()
+    return (
+        await Invitation.select(Invitation.id, Invitation.created_at, Invitation.expires_at)
+        .where(
+            (Invitation.person == person_id) & Invitation.used_at.is_null() & (Invitation.expires_at > _now())
+        )
+        .order_by(Invitation.id)
+        .run()
+    )
 
 
 async def cancel_invitation(person_id: int, invitation_id: int, *, actor_id: int | None) -> None:
     """Void an open code (a slip handed to the wrong person, or lost): it can no longer be used."""
-    row = await Invitation.select(Invitation.id).where(
-        (Invitation.id == invitation_id) & (Invitation.person == person_id) & Invitation.used_at.is_null()
-        & (Invitation.expires_at > _now())).first().run()
+    row = (
+        await Invitation.select(Invitation.id)
+        .where(
+            (Invitation.id == invitation_id)
+            & (Invitation.person == person_id)
+            & Invitation.used_at.is_null()
+            & (Invitation.expires_at > _now())
+        )
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such open invitation code")
     await Invitation.update({Invitation.expires_at: _now()}).where(Invitation.id == invitation_id).run()
-    await audit("resident.invitation_cancelled", actor_id=actor_id, subject=f"person:{person_id}",
-                detail={"invitation_id": invitation_id})
+    await audit(
+        "resident.invitation_cancelled",
+        actor_id=actor_id,
+        subject=f"person:{person_id}",
+        detail={"invitation_id": invitation_id},
+    )
 
 
 async def reset_password(person_id: int, password: str, *, actor_id: int | None) -> None:
@@ -190,20 +249,39 @@ async def unlink_user(user_id: int, *, actor_id: int | None) -> None:
 
 async def household_of(person_id: int) -> dict[str, Any] | None:
     """The person's current home: dwelling with building and unit, and who lives there now."""
-    home = await Residency.select(
-        Residency.household, Residency.dwelling, Residency.role, Residency.start_date,
-        Residency.dwelling.number.as_alias("number"), Residency.dwelling.floor.as_alias("floor"),
-        Residency.dwelling._.building._.name.as_alias("building"),
-        Residency.dwelling._.unit._.name.as_alias("unit"),
-    ).where((Residency.person == person_id) & Residency.end_date.is_null()).order_by(
-        Residency.start_date, ascending=False).first().run()
+    home = (
+        await Residency.select(
+            Residency.household,
+            Residency.dwelling,
+            Residency.role,
+            Residency.start_date,
+            Residency.dwelling.number.as_alias("number"),
+            Residency.dwelling.floor.as_alias("floor"),
+            Residency.dwelling._.building._.name.as_alias("building"),
+            Residency.dwelling._.unit._.name.as_alias("unit"),
+        )
+        .where((Residency.person == person_id) & Residency.end_date.is_null())
+        .order_by(Residency.start_date, ascending=False)
+        .first()
+        .run()
+    )
     if home is None:
         return None
     label = await Household.select(Household.label).where(Household.id == home["household"]).first().run()
-    members = await Residency.select(
-        Residency.person, Residency.role, Residency.relation, Residency.start_date,
-        Residency.person.name.as_alias("name"),
-    ).where((Residency.household == home["household"]) & Residency.end_date.is_null()
-            & Residency.person.erased_at.is_null()).order_by(Residency.start_date).run()
+    members = (
+        await Residency.select(
+            Residency.person,
+            Residency.role,
+            Residency.relation,
+            Residency.start_date,
+            Residency.person.name.as_alias("name"),
+        )
+        .where(
+            (Residency.household == home["household"])
+            & Residency.end_date.is_null()
+            & Residency.person.erased_at.is_null()
+        )
+        .order_by(Residency.start_date)
+        .run()
+    )
     return {**home, "label": label["label"] if label else "", "members": members}
-

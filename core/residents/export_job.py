@@ -27,12 +27,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def _set(run_id: int, **values: object) -> None:
     runtime = current()
     async with write_transaction(runtime.engine):
-        await JobRun.update({getattr(JobRun, k): v for k, v in values.items()}).where(
-            JobRun.id == run_id).run()
+        await (
+            JobRun.update({getattr(JobRun, k): v for k, v in values.items()}).where(JobRun.id == run_id).run()
+        )
 
 
-@job("core.residents.export", queue="default", atomic=False, max_retries=3, min_backoff_ms=2_000,
-     time_limit_ms=1_800_000)
+@job(
+    "core.residents.export",
+    queue="default",
+    atomic=False,
+    max_retries=3,
+    min_backoff_ms=2_000,
+    time_limit_ms=1_800_000,
+)
 async def export_register_job(run_id: int) -> None:
     from core.files.service import store_generated
     from core.residents.exporter import export_register
@@ -47,19 +54,40 @@ async def export_register_job(run_id: int) -> None:
         async with write_transaction(runtime.engine):
             visible = await _requester_scope(run["requested_by"])
             data, count = await export_register(
-                runtime.field_keys, reveal=False,
+                runtime.field_keys,
+                reveal=False,
                 allowed_building_ids=None if visible is None else visible.building_ids,
-                allowed_unit_ids=None if visible is None else visible.unit_ids)
+                allowed_unit_ids=None if visible is None else visible.unit_ids,
+            )
         await _set(run_id, progress=70, detail=f"{count} rows")
         name = f"{tenant.slug}-register-{dt.date.today():%Y%m%d}.xlsx"
-        stored = await store_generated(runtime, tenant, owner_kind="job_run", owner_id=run_id,
-                                       purpose="result", data=data, content_type=XLSX, file_name=name,
-                                       made_for=run["requested_by"])
-        await _set(run_id, status="done", progress=100, result_attachment_id=stored["id"],
-                   result_name=name, finished_at=dt.datetime.now(dt.UTC), detail=f"{count} rows")
+        stored = await store_generated(
+            runtime,
+            tenant,
+            owner_kind="job_run",
+            owner_id=run_id,
+            purpose="result",
+            data=data,
+            content_type=XLSX,
+            file_name=name,
+            made_for=run["requested_by"],
+        )
+        await _set(
+            run_id,
+            status="done",
+            progress=100,
+            result_attachment_id=stored["id"],
+            result_name=name,
+            finished_at=dt.datetime.now(dt.UTC),
+            detail=f"{count} rows",
+        )
     except Exception as exc:
-        await _set(run_id, status="failed", detail=f"{type(exc).__name__}: {exc}"[:500],
-                   finished_at=dt.datetime.now(dt.UTC))
+        await _set(
+            run_id,
+            status="failed",
+            detail=f"{type(exc).__name__}: {exc}"[:500],
+            finished_at=dt.datetime.now(dt.UTC),
+        )
         raise  # retried by the job system; the run shows the last failure meanwhile
 
 
@@ -69,8 +97,12 @@ async def _requester_scope(user_id: int | None) -> VisiblePlaces | None:
     from core.auth.tables import User
     from core.residents.scope import visible_places
 
-    user = await User.select(User.id, User.username, User.display_name, User.is_platform_admin).where(
-        User.id == (user_id or 0)).first().run()
+    user = (
+        await User.select(User.id, User.username, User.display_name, User.is_platform_admin)
+        .where(User.id == (user_id or 0))
+        .first()
+        .run()
+    )
     if user is None:
         return VisiblePlaces(frozenset(), frozenset())  # nobody: nothing
     return await visible_places(await principal_for_user(user), current_tenant())

@@ -71,8 +71,9 @@ def mask_phone(phone: str) -> str:
 
 
 def _derive(secret: bytes, purpose: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-field-keys",
-                info=purpose.encode()).derive(secret)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-field-keys", info=purpose.encode()).derive(
+        secret
+    )
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,9 @@ class FieldKeys:
             try:
                 version, key = int(version_text), base64.b64decode(encoded, validate=True)
             except ValueError:
-                raise InvalidInput("each entry must be '<version>:<base64 key>'",
-                                   field="LINLI_FIELD_KEYS") from None
+                raise InvalidInput(
+                    "each entry must be '<version>:<base64 key>'", field="LINLI_FIELD_KEYS"
+                ) from None
             if len(key) != 32:
                 raise InvalidInput("keys must be 32 bytes", field="LINLI_FIELD_KEYS")
             versions[version] = key
@@ -101,8 +103,9 @@ class FieldKeys:
         if not versions:
             versions[1] = _derive(secret_key.encode(), "id-number-encryption-v1")
             current = 1
-        return cls(versions=versions, current=current,
-                   lookup=_derive(secret_key.encode(), "id-number-lookup-v1"))
+        return cls(
+            versions=versions, current=current, lookup=_derive(secret_key.encode(), "id-number-lookup-v1")
+        )
 
     def encrypt(self, plaintext: str) -> tuple[str, int]:
         nonce = os.urandom(12)

@@ -44,7 +44,8 @@ async def export_core(keys: FieldKeys, person_id: int) -> dict[str, Any]:
         .run(),
         "visits": await Visit.select().where(Visit.person == person_id).run(),
         "portal_account": await ResidentAccount.select(
-            ResidentAccount.created_at, ResidentAccount.user.phone.as_alias("login_phone"))
+            ResidentAccount.created_at, ResidentAccount.user.phone.as_alias("login_phone")
+        )
         .where(ResidentAccount.person == person_id)
         .run(),
         "cases": await Case.select(

@@ -34,13 +34,22 @@ async def visible_places(principal: Principal, tenant: Tenant) -> VisiblePlaces 
     from core.grids.tables import GridAssignment, GridPlace
 
     today = dt.date.today()
-    grid_ids = [r["grid"] for r in await GridAssignment.select(GridAssignment.grid).where(
-        (GridAssignment.user_id == principal.user_id) & (GridAssignment.valid_from <= today)
-        & (GridAssignment.valid_to.is_null() | (GridAssignment.valid_to >= today))).run()]
+    grid_ids = [
+        r["grid"]
+        for r in await GridAssignment.select(GridAssignment.grid)
+        .where(
+            (GridAssignment.user_id == principal.user_id)
+            & (GridAssignment.valid_from <= today)
+            & (GridAssignment.valid_to.is_null() | (GridAssignment.valid_to >= today))
+        )
+        .run()
+    ]
     if not grid_ids:
         return VisiblePlaces(frozenset(), frozenset())
-    rows = await GridPlace.select(GridPlace.building, GridPlace.unit).where(
-        GridPlace.grid.is_in(grid_ids)).run()
+    rows = (
+        await GridPlace.select(GridPlace.building, GridPlace.unit).where(GridPlace.grid.is_in(grid_ids)).run()
+    )
     return VisiblePlaces(
         building_ids=frozenset(r["building"] for r in rows if r["unit"] is None),
-        unit_ids=frozenset(r["unit"] for r in rows if r["unit"] is not None))
+        unit_ids=frozenset(r["unit"] for r in rows if r["unit"] is not None),
+    )

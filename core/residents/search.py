@@ -56,16 +56,24 @@ def _years_ago(years: int, today: dt.date) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-async def search_residents(keys: FieldKeys, q: ResidentQuery, *, after: str | None = None,
-                           limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+async def search_residents(
+    keys: FieldKeys, q: ResidentQuery, *, after: str | None = None, limit: int = 50
+) -> tuple[list[dict[str, Any]], str | None]:
     """One page of persons matching ``q`` and the cursor of the next page (None at the end)."""
     for cat in q.categories:
         if cat not in VULNERABILITY_CATEGORIES:
             raise InvalidInput(f"unknown category {cat!r}", field="category")
     if q.min_age is not None and q.max_age is not None and q.min_age > q.max_age:
         raise InvalidInput("min_age is above max_age", field="min_age")
-    query = Person.select(Person.id, Person.name, Person.gender, Person.birth_date, Person.phone,
-                          Person.id_number_enc, Person.id_key_version).where(Person.erased_at.is_null())
+    query = Person.select(
+        Person.id,
+        Person.name,
+        Person.gender,
+        Person.birth_date,
+        Person.phone,
+        Person.id_number_enc,
+        Person.id_key_version,
+    ).where(Person.erased_at.is_null())
     if q.name_prefix:
         query = query.where(Person.name.like(_like_prefix(q.name_prefix)))
     if q.phone:
@@ -77,8 +85,7 @@ async def search_residents(keys: FieldKeys, q: ResidentQuery, *, after: str | No
         query = query.where(Person.birth_date <= _years_ago(q.min_age, today))
     if q.max_age is not None:
         query = query.where(Person.birth_date > _years_ago(q.max_age + 1, today))
-    place_filtered = bool(q.building_id or q.unit_id or q.dwelling_id) or \
-        q.allowed_building_ids is not None
+    place_filtered = bool(q.building_id or q.unit_id or q.dwelling_id) or q.allowed_building_ids is not None
     living = Residency.select(Residency.person).where(Residency.end_date.is_null())
     if place_filtered:
         if q.building_id:
@@ -95,11 +102,15 @@ async def search_residents(keys: FieldKeys, q: ResidentQuery, *, after: str | No
         query = query.where(Person.id.is_in(living))
     elif q.current_only:
         # Current residents, plus people registered but not (yet) housed; not those who left.
-        query = query.where(Person.id.is_in(living)
-                            | Person.id.not_in(Residency.select(Residency.person)))
+        query = query.where(Person.id.is_in(living) | Person.id.not_in(Residency.select(Residency.person)))
     for cat in q.categories:
-        query = query.where(Person.id.is_in(Vulnerability.select(Vulnerability.person).where(
-            (Vulnerability.category == cat) & Vulnerability.active.eq(True))))
+        query = query.where(
+            Person.id.is_in(
+                Vulnerability.select(Vulnerability.person).where(
+                    (Vulnerability.category == cat) & Vulnerability.active.eq(True)
+                )
+            )
+        )
     if after:
         name, pid = decode_cursor(after)
         query = query.where((Person.name > name) | ((Person.name == name) & (Person.id > pid)))

@@ -34,8 +34,15 @@ COLUMNS: dict[str, tuple[str, str, bool, str]] = {
     "notes": ("备注", "Notes", False, ""),
 }
 
-_ALIASES = {"门牌号": "dwelling", "户号": "dwelling", "电话": "phone", "联系电话": "phone",
-            "身份证": "id_number", "身份证号码": "id_number", "楼号": "building"}
+_ALIASES = {
+    "门牌号": "dwelling",
+    "户号": "dwelling",
+    "电话": "phone",
+    "联系电话": "phone",
+    "身份证": "id_number",
+    "身份证号码": "id_number",
+    "楼号": "building",
+}
 
 
 def header_map(headers: list[Any]) -> dict[int, str]:

@@ -157,5 +157,17 @@ class Invitation(TenantTable, tablename="resident_invitation"):
     used_by = Integer(null=True, default=None)  # the user id it created or linked
 
 
-RESIDENT_TABLES: list[type[Table]] = [Compound, Building, Unit, Dwelling, Household, Person, Residency, Proxy,
-                   EmergencyContact, Vulnerability, ResidentAccount, Invitation]
+RESIDENT_TABLES: list[type[Table]] = [
+    Compound,
+    Building,
+    Unit,
+    Dwelling,
+    Household,
+    Person,
+    Residency,
+    Proxy,
+    EmergencyContact,
+    Vulnerability,
+    ResidentAccount,
+    Invitation,
+]

@@ -25,8 +25,12 @@ def plugin_key(plugin_id: str, purpose: str) -> bytes:
     from core.runtime import current
 
     secret = current().settings.secret_key.encode()
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"linli-plugin-keys",
-                info=f"{plugin_id}/{purpose}".encode()).derive(secret)
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"linli-plugin-keys",
+        info=f"{plugin_id}/{purpose}".encode(),
+    ).derive(secret)
 
 
 def write_transaction() -> Any:

@@ -38,10 +38,20 @@ async def open_case(
     from core.cases import engine
 
     return await engine.open_case(
-        _case_types(), case_type=case_type, title=title, description=description, channel=channel,
-        requester_person_id=person_id, requester_user_id=requester_user_id,
-        acting_user_id=acting_user_id, dwelling_id=dwelling_id, building_id=building_id,
-        location_note=location_note, priority=priority, extra=extra)
+        _case_types(),
+        case_type=case_type,
+        title=title,
+        description=description,
+        channel=channel,
+        requester_person_id=person_id,
+        requester_user_id=requester_user_id,
+        acting_user_id=acting_user_id,
+        dwelling_id=dwelling_id,
+        building_id=building_id,
+        location_note=location_note,
+        priority=priority,
+        extra=extra,
+    )
 
 
 async def get_case(case_id: int) -> dict[str, Any]:
@@ -74,4 +84,5 @@ async def case_feedback(
     from core.cases import engine
 
     return await engine.give_feedback(
-        _case_types(), case_id, outcome=outcome, score=score, comment=comment, by_user_id=by_user_id)
+        _case_types(), case_id, outcome=outcome, score=score, comment=comment, by_user_id=by_user_id
+    )

@@ -16,23 +16,50 @@ async def attachments_of(owner_kind: str, owner_id: int) -> list[dict[str, Any]]
     decides who sees its record; downloads go through the core's attachments API."""
     from core.files.tables import Attachment
 
-    return await Attachment.select(
-        Attachment.id, Attachment.purpose, Attachment.content_type, Attachment.file_name,
-        Attachment.size, Attachment.uploaded_by, Attachment.uploaded_at,
-    ).where((Attachment.owner_kind == owner_kind) & (Attachment.owner_id == owner_id)
-            & Attachment.deleted_at.is_null()).order_by(Attachment.id).run()
+    return (
+        await Attachment.select(
+            Attachment.id,
+            Attachment.purpose,
+            Attachment.content_type,
+            Attachment.file_name,
+            Attachment.size,
+            Attachment.uploaded_by,
+            Attachment.uploaded_at,
+        )
+        .where(
+            (Attachment.owner_kind == owner_kind)
+            & (Attachment.owner_id == owner_id)
+            & Attachment.deleted_at.is_null()
+        )
+        .order_by(Attachment.id)
+        .run()
+    )
 
 
-async def store_private_file(*, owner_kind: str, owner_id: int, purpose: str, data: bytes,
-                             content_type: str = "application/octet-stream",
-                             file_name: str = "data.bin") -> int:
+async def store_private_file(
+    *,
+    owner_kind: str,
+    owner_id: int,
+    purpose: str,
+    data: bytes,
+    content_type: str = "application/octet-stream",
+    file_name: str = "data.bin",
+) -> int:
     """Store ``data`` as an attachment of ``owner_kind``/``owner_id``; returns its id."""
     from core.files.service import store_generated
     from core.runtime import current
 
-    row = await store_generated(current(), current_tenant(), owner_kind=owner_kind, owner_id=owner_id,
-                                purpose=purpose, data=data, content_type=content_type,
-                                file_name=file_name, made_for=None)
+    row = await store_generated(
+        current(),
+        current_tenant(),
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        purpose=purpose,
+        data=data,
+        content_type=content_type,
+        file_name=file_name,
+        made_for=None,
+    )
     return int(row["id"])
 
 
@@ -42,8 +69,12 @@ async def read_private_file(attachment_id: int) -> bytes:
     from core.files.tables import Attachment
     from core.runtime import current
 
-    row = await Attachment.select(Attachment.object_key).where(
-        (Attachment.id == attachment_id) & Attachment.deleted_at.is_null()).first().run()
+    row = (
+        await Attachment.select(Attachment.object_key)
+        .where((Attachment.id == attachment_id) & Attachment.deleted_at.is_null())
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such file")
     return await storage_for(current().settings).read(row["object_key"])
@@ -55,8 +86,7 @@ async def erase_private_file(attachment_id: int) -> bool:
     from core.files.tables import Attachment
     from core.runtime import current
 
-    row = await Attachment.select(Attachment.object_key).where(
-        Attachment.id == attachment_id).first().run()
+    row = await Attachment.select(Attachment.object_key).where(Attachment.id == attachment_id).first().run()
     if row is None:
         return False
     await storage_for(current().settings).remove(row["object_key"])

@@ -34,8 +34,12 @@ async def dwellings_of_building(building_id: int) -> list[dict[str, Any]]:
     from core.residents.tables import Dwelling
 
     await get_building(building_id)
-    return await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.floor).where(
-        Dwelling.building == building_id).order_by(Dwelling.id).run()
+    return (
+        await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.floor)
+        .where(Dwelling.building == building_id)
+        .order_by(Dwelling.id)
+        .run()
+    )
 
 
 async def get_person(person_id: int) -> dict[str, Any]:
@@ -51,8 +55,11 @@ async def vulnerability_categories(person_id: int) -> list[str]:
     """The person's active categories in the vulnerability register (``elderly_alone``, …)."""
     from core.residents.tables import Vulnerability
 
-    rows = await Vulnerability.select(Vulnerability.category).where(
-        (Vulnerability.person == person_id) & Vulnerability.active.eq(True)).run()
+    rows = (
+        await Vulnerability.select(Vulnerability.category)
+        .where((Vulnerability.person == person_id) & Vulnerability.active.eq(True))
+        .run()
+    )
     return sorted({r["category"] for r in rows})
 
 
@@ -63,10 +70,17 @@ async def acts_for(user_id: int, person_id: int, scope: str) -> bool:
     from core.residents.tables import Proxy
 
     today = dt.date.today()
-    return bool(await Proxy.exists().where(
-        (Proxy.person == person_id) & (Proxy.proxy_user_id == user_id)
-        & Proxy.scope.is_in(["all", scope]) & (Proxy.valid_from <= today)
-        & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))).run())
+    return bool(
+        await Proxy.exists()
+        .where(
+            (Proxy.person == person_id)
+            & (Proxy.proxy_user_id == user_id)
+            & Proxy.scope.is_in(["all", scope])
+            & (Proxy.valid_from <= today)
+            & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))
+        )
+        .run()
+    )
 
 
 async def person_of_user(user_id: int) -> int | None:
@@ -81,20 +95,40 @@ async def is_member(user_id: int) -> bool:
     """Whether ``user_id`` holds any role in the current community."""
     from core.auth.tables import Membership
 
-    return bool(await Membership.exists().where(
-        (Membership.user == user_id) & (Membership.community == current_tenant().community_id)).run())
+    return bool(
+        await Membership.exists()
+        .where((Membership.user == user_id) & (Membership.community == current_tenant().community_id))
+        .run()
+    )
 
 
 async def current_residencies(person_id: int) -> list[dict[str, Any]]:
     """The person's open residencies: ``{id, dwelling_id, building_id, unit_id, role, start_date}``."""
     from core.residents.tables import Residency
 
-    rows = await Residency.select(
-        Residency.id, Residency.dwelling, Residency.role, Residency.start_date,
-        Residency.dwelling.building.as_alias("building_id"), Residency.dwelling.unit.as_alias("unit_id"),
-    ).where((Residency.person == person_id) & Residency.end_date.is_null()).run()
-    return [{"id": r["id"], "dwelling_id": r["dwelling"], "building_id": r["building_id"],
-             "unit_id": r["unit_id"], "role": r["role"], "start_date": r["start_date"]} for r in rows]
+    rows = (
+        await Residency.select(
+            Residency.id,
+            Residency.dwelling,
+            Residency.role,
+            Residency.start_date,
+            Residency.dwelling.building.as_alias("building_id"),
+            Residency.dwelling.unit.as_alias("unit_id"),
+        )
+        .where((Residency.person == person_id) & Residency.end_date.is_null())
+        .run()
+    )
+    return [
+        {
+            "id": r["id"],
+            "dwelling_id": r["dwelling"],
+            "building_id": r["building_id"],
+            "unit_id": r["unit_id"],
+            "role": r["role"],
+            "start_date": r["start_date"],
+        }
+        for r in rows
+    ]
 
 
 async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:

@@ -49,10 +49,20 @@ class TenantDirectory:
         hit = self._by_slug.get(slug)
         if hit is not None and hit[0] > now:
             return hit[1]
-        row = await Community.select(
-            Community.id, Community.slug, Community.name, Community.archived,
-            Community.office.id, Community.office.slug, Community.office.archived,
-        ).where(Community.slug == slug).first().run()
+        row = (
+            await Community.select(
+                Community.id,
+                Community.slug,
+                Community.name,
+                Community.archived,
+                Community.office.id,
+                Community.office.slug,
+                Community.office.archived,
+            )
+            .where(Community.slug == slug)
+            .first()
+            .run()
+        )
         tenant = None
         if row and not row["archived"] and not row["office.archived"]:
             tenant = await self._build(row)
@@ -67,8 +77,12 @@ class TenantDirectory:
         hit = self._offices.get(slug)
         if hit is not None and hit[0] > now:
             return hit[1]
-        row = await StreetOffice.select(StreetOffice.id, StreetOffice.archived).where(
-            StreetOffice.slug == slug).first().run()
+        row = (
+            await StreetOffice.select(StreetOffice.id, StreetOffice.archived)
+            .where(StreetOffice.slug == slug)
+            .first()
+            .run()
+        )
         office_id = row["id"] if row and not row["archived"] else None
         self._offices[slug] = (now + self.ttl, office_id)
         return office_id
@@ -83,19 +97,34 @@ class TenantDirectory:
         return None if row is None else await self.by_slug(row["slug"])
 
     async def all_active(self) -> list[Tenant]:
-        rows = await Community.select(Community.slug).where(
-            Community.archived.eq(False)).order_by(Community.id).run()
+        rows = (
+            await Community.select(Community.slug)
+            .where(Community.archived.eq(False))
+            .order_by(Community.id)
+            .run()
+        )
         tenants = [await self.by_slug(r["slug"]) for r in rows]
         return [t for t in tenants if t is not None]
 
     async def plugin_states(self, community_id: int, office_id: int) -> dict[str, dict[str, Any]]:
         """For every community-scope plugin: policy, the community's choice, enabled, settings."""
-        policies = {r["plugin_id"]: r["policy"] for r in await PluginPolicy.select(
-            PluginPolicy.plugin_id, PluginPolicy.policy).where(PluginPolicy.office == office_id).run()}
-        choices = {r["plugin_id"]: r for r in await CommunityPlugin.select(
-            CommunityPlugin.plugin_id, CommunityPlugin.enabled, CommunityPlugin.explicit,
-            CommunityPlugin.settings,
-        ).where(CommunityPlugin.community == community_id).run()}
+        policies = {
+            r["plugin_id"]: r["policy"]
+            for r in await PluginPolicy.select(PluginPolicy.plugin_id, PluginPolicy.policy)
+            .where(PluginPolicy.office == office_id)
+            .run()
+        }
+        choices = {
+            r["plugin_id"]: r
+            for r in await CommunityPlugin.select(
+                CommunityPlugin.plugin_id,
+                CommunityPlugin.enabled,
+                CommunityPlugin.explicit,
+                CommunityPlugin.settings,
+            )
+            .where(CommunityPlugin.community == community_id)
+            .run()
+        }
         states: dict[str, dict[str, Any]] = {}
         for plugin in self.registry.community_plugins():
             policy = policies.get(plugin.id, "allowed")
@@ -107,16 +136,21 @@ class TenantDirectory:
             # Stored values over the manifest's typed defaults: a plugin always sees every key.
             settings = {**default_settings(plugin.manifest), **(settings or {})}
             states[plugin.id] = {
-                "policy": policy, "choice": choice,
-                "enabled": effective_enabled(policy, choice), "settings": settings or {},
+                "policy": policy,
+                "choice": choice,
+                "enabled": effective_enabled(policy, choice),
+                "settings": settings or {},
             }
         return states
 
     async def _build(self, row: dict[str, Any]) -> Tenant:
         states = await self.plugin_states(row["id"], row["office.id"])
         return Tenant(
-            community_id=row["id"], slug=row["slug"], name=row["name"],
-            office_id=row["office.id"], office_slug=row["office.slug"],
+            community_id=row["id"],
+            slug=row["slug"],
+            name=row["name"],
+            office_id=row["office.id"],
+            office_slug=row["office.slug"],
             enabled_plugins=frozenset(pid for pid, s in states.items() if s["enabled"]),
             plugin_settings={pid: s["settings"] for pid, s in states.items()},
         )

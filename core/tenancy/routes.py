@@ -194,8 +194,12 @@ class OfficeReportController(Controller):
             raise InvalidInput("the period ends before it starts", field="to")
         office_row = await service.office_by_slug(office)
         communities = await office_report(runtime, office_row["id"], start, end)
-        return {"office": office, "from": start.isoformat(), "to": end.isoformat(),
-                "communities": communities}
+        return {
+            "office": office,
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "communities": communities,
+        }
 
 
 class CommunityController(Controller):
@@ -298,8 +302,13 @@ class CommunityController(Controller):
         if row is None:
             raise NotFound("no such delivery")
         await (
-            EventDelivery.update({EventDelivery.status: "pending", EventDelivery.attempts: 0,
-                                  EventDelivery.updated_at: dt.datetime.now(dt.UTC)})
+            EventDelivery.update(
+                {
+                    EventDelivery.status: "pending",
+                    EventDelivery.attempts: 0,
+                    EventDelivery.updated_at: dt.datetime.now(dt.UTC),
+                }
+            )
             .where(EventDelivery.id == delivery_id)
             .run()
         )

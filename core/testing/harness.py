@@ -148,9 +148,18 @@ class Harness:
                 self.runtime, community, plugin_id, enabled=False, actor_id=None
             )
 
-    async def resident(self, community: str, name: str = "张桂兰", *, id_number: str | None = None,
-                       phone: str | None = None, building: str = "1栋", dwelling: str = "101",
-                       birth_date: Any = None, categories: Iterable[str] = ()) -> dict[str, Any]:
+    async def resident(
+        self,
+        community: str,
+        name: str = "张桂兰",
+        *,
+        id_number: str | None = None,
+        phone: str | None = None,
+        building: str = "1栋",
+        dwelling: str = "101",
+        birth_date: Any = None,
+        categories: Iterable[str] = (),
+    ) -> dict[str, Any]:
         """A person living in ``building``/``dwelling`` (both created when missing)."""
         import datetime as dt
 
@@ -160,16 +169,25 @@ class Harness:
         async with self.tenant(community):
             b = await Building.select(Building.id).where(Building.name == building).first().run()
             building_id = b["id"] if b else (await places.create_building(building, floors=30))["id"]
-            d = await Dwelling.select(Dwelling.id).where(
-                (Dwelling.building == building_id) & (Dwelling.number == dwelling)).first().run()
+            d = (
+                await Dwelling.select(Dwelling.id)
+                .where((Dwelling.building == building_id) & (Dwelling.number == dwelling))
+                .first()
+                .run()
+            )
             dwelling_id = d["id"] if d else (await places.create_dwelling(building_id, dwelling))["id"]
-            person = await people.register_person(self.runtime.field_keys, name, id_number=id_number,
-                                                  phone=phone, birth_date=birth_date)
+            person = await people.register_person(
+                self.runtime.field_keys, name, id_number=id_number, phone=phone, birth_date=birth_date
+            )
             residency = await people.move_in(person["id"], dwelling_id, start_date=dt.date(2020, 1, 1))
             for category in categories:
                 await vulnerability.add(person["id"], category)
-        return {**person, "dwelling_id": dwelling_id, "building_id": building_id,
-                "residency_id": residency["id"]}
+        return {
+            **person,
+            "dwelling_id": dwelling_id,
+            "building_id": building_id,
+            "residency_id": residency["id"],
+        }
 
     async def deliver_events(self) -> int:
         return await deliver_pending(

@@ -59,20 +59,29 @@ def fresh_broker(kind: str) -> str:
 def settings_env(settings: Settings, plugin_ids: list[str], extra_modules: list[str]) -> dict[str, str]:
     """The environment that makes a child process (worker, scheduler) see the same Linli."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
-    env.update({
-        "LINLI_DATABASE_URL": settings.database_url,
-        "LINLI_DATABASE_OWNER_URL": settings.database_owner_url,
-        "LINLI_VAR_DIR": str(Path(settings.var_dir).resolve()),
-        "LINLI_SECRET_KEY": settings.secret_key,
-        "LINLI_BROKER_URL": settings.broker_url,
-        "LINLI_ONLY_PLUGINS": ",".join(plugin_ids),
-        "LINLI_EXTRA_PLUGINS": ",".join(extra_modules),
-        "LINLI_TENANT_CACHE_SECONDS": "0",
-        "LINLI_JOB_HEARTBEAT_SECONDS": str(settings.job_heartbeat_seconds),
-        "LINLI_LOG_LEVEL": "INFO",
-    })
-    for name in ("s3_endpoint", "s3_access_key", "s3_secret_key", "s3_bucket", "s3_region",
-                 "s3_public_endpoint", "storage_quota_bytes"):
+    env.update(
+        {
+            "LINLI_DATABASE_URL": settings.database_url,
+            "LINLI_DATABASE_OWNER_URL": settings.database_owner_url,
+            "LINLI_VAR_DIR": str(Path(settings.var_dir).resolve()),
+            "LINLI_SECRET_KEY": settings.secret_key,
+            "LINLI_BROKER_URL": settings.broker_url,
+            "LINLI_ONLY_PLUGINS": ",".join(plugin_ids),
+            "LINLI_EXTRA_PLUGINS": ",".join(extra_modules),
+            "LINLI_TENANT_CACHE_SECONDS": "0",
+            "LINLI_JOB_HEARTBEAT_SECONDS": str(settings.job_heartbeat_seconds),
+            "LINLI_LOG_LEVEL": "INFO",
+        }
+    )
+    for name in (
+        "s3_endpoint",
+        "s3_access_key",
+        "s3_secret_key",
+        "s3_bucket",
+        "s3_region",
+        "s3_public_endpoint",
+        "storage_quota_bytes",
+    ):
         value = getattr(settings, name, None)
         if value not in (None, ""):
             env[f"LINLI_{name.upper()}"] = str(value)
@@ -87,15 +96,29 @@ class WorkerProcess:
 
     def __init__(self, env: dict[str, str], log_path: Path, *, threads: int = 2, processes: int = 1):
         self.env, self.log_path = env, log_path
-        self.args = [sys.executable, "-m", "core.cli", "worker", "--processes", str(processes),
-                     "--threads", str(threads)]
+        self.args = [
+            sys.executable,
+            "-m",
+            "core.cli",
+            "worker",
+            "--processes",
+            str(processes),
+            "--threads",
+            str(threads),
+        ]
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it until it exits
-        self.proc = subprocess.Popen(self.args, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                     preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen(
+            self.args,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
         log.close()
         return self
 

@@ -42,7 +42,6 @@ def with_parts(url: str, *, user: str | None = None, database: str | None = None
     return urlunsplit(parts._replace(netloc=netloc, path=path))
 
 
-
 def _probe(url: str) -> str | None:
     """None when ``url`` accepts a connection, else the reason. Runs in its own thread and
     event loop, so it works whether or not the caller is inside a running loop."""
@@ -108,8 +107,9 @@ async def drop_role(admin_url: str, role: str) -> None:
         await conn.close()
 
 
-async def fresh_database(admin_url: str, app_role: str | None = APP_ROLE, *,
-                         template: str | None = None) -> tuple[str, str, DropFn]:
+async def fresh_database(
+    admin_url: str, app_role: str | None = APP_ROLE, *, template: str | None = None
+) -> tuple[str, str, DropFn]:
     """(owner URL, app URL, drop) for a new, uniquely named database (a copy of ``template``
     when given: a migrated database, so the test skips running every migration again).
 
@@ -137,8 +137,11 @@ async def fresh_database(admin_url: str, app_role: str | None = APP_ROLE, *,
     async def drop() -> None:
         c = await asyncpg.connect(admin_url)
         try:
-            await c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+            await c.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = $1 AND pid <> pg_backend_pid()",
+                name,
+            )
             await c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await c.close()
@@ -158,14 +161,22 @@ async def migrated_template(admin_url: str, registry: Any) -> tuple[str, DropFn]
     from core.settings import load_settings
 
     owner_url, app_url, drop = await fresh_database(admin_url)
-    settings = load_settings(environ={}, var_dir=tempfile.mkdtemp(prefix="linli-template-"),
-                             secret_key="t" * 40, database_url=app_url, database_owner_url=owner_url)
+    settings = load_settings(
+        environ={},
+        var_dir=tempfile.mkdtemp(prefix="linli-template-"),
+        secret_key="t" * 40,
+        database_url=app_url,
+        database_owner_url=owner_url,
+    )
     await migrate(build_runtime(settings, registry=registry))
     name = owner_url.rsplit("/", 1)[1].split("?", 1)[0]
     conn = await asyncpg.connect(admin_url)
     try:
-        await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
     finally:
         await conn.close()
     return name, drop

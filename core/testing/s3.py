@@ -33,7 +33,12 @@ def s3_settings(s3_server: S3Endpoint) -> dict[str, Any]:
     from minio import Minio
 
     bucket = f"t-{uuid.uuid4().hex[:20]}"
-    client = Minio(s3_server.endpoint, access_key=s3_server.access_key,
-                   secret_key=s3_server.secret_key, secure=False, region=s3_server.region)
+    client = Minio(
+        s3_server.endpoint,
+        access_key=s3_server.access_key,
+        secret_key=s3_server.secret_key,
+        secure=False,
+        region=s3_server.region,
+    )
     client.make_bucket(bucket)
     return {**s3_server.settings(), "s3_bucket": bucket}

@@ -28,17 +28,31 @@ class AccountForm:
 
 
 @post("/c/{community:str}/residents/{person_id:int}/account", guards=[requires("residents.accounts")])
-async def create_account(request: Request, person_id: FromPath[int],
-                         data: Annotated[AccountForm, FORM]) -> Response:
+async def create_account(
+    request: Request, person_id: FromPath[int], data: Annotated[AccountForm, FORM]
+) -> Response:
     from core.residents.accounts import create_account as create
 
     view = await _view(request, person_id)  # 404 outside the caller's scope
     try:
-        await create(state_of(request.app).roles, person_id, phone=data.phone.strip(),
-                     password=data.password, actor_id=principal_of(request).user_id)
+        await create(
+            state_of(request.app).roles,
+            person_id,
+            phone=data.phone.strip(),
+            password=data.password,
+            actor_id=principal_of(request).user_id,
+        )
     except (InvalidInput, Conflict) as exc:
-        return page(request, "person.html", status=400, **view, error=None, account_error=str(exc),
-                    account_field=exc.field, account_phone=data.phone)
+        return page(
+            request,
+            "person.html",
+            status=400,
+            **view,
+            error=None,
+            account_error=str(exc),
+            account_field=exc.field,
+            account_phone=data.phone,
+        )
     return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}#account", status_code=303)
 
 
@@ -67,25 +81,37 @@ class PasswordForm:
     password: str = ""
 
 
-@post("/c/{community:str}/residents/{person_id:int}/account/password",
-      guards=[requires("residents.accounts")])
-async def reset_password(request: Request, person_id: FromPath[int],
-                         data: Annotated[PasswordForm, FORM]) -> Response:
+@post(
+    "/c/{community:str}/residents/{person_id:int}/account/password", guards=[requires("residents.accounts")]
+)
+async def reset_password(
+    request: Request, person_id: FromPath[int], data: Annotated[PasswordForm, FORM]
+) -> Response:
     from core.residents.accounts import reset_password as reset
 
     view = await _view(request, person_id)
     try:
         await reset(person_id, data.password, actor_id=principal_of(request).user_id)
     except InvalidInput as exc:
-        return page(request, "person.html", status=400, **view, error=None, account_error=str(exc),
-                    account_field="new_password")
+        return page(
+            request,
+            "person.html",
+            status=400,
+            **view,
+            error=None,
+            account_error=str(exc),
+            account_field="new_password",
+        )
     return Redirect(f"/c/{current_tenant().slug}/residents/{person_id}?reset=1#account", status_code=303)
 
 
-@post("/c/{community:str}/residents/{person_id:int}/invitations/{invitation_id:int}/cancel",
-      guards=[requires("residents.accounts")])
-async def cancel_invitation(request: Request, person_id: FromPath[int], invitation_id: FromPath[int]
-                            ) -> Response:
+@post(
+    "/c/{community:str}/residents/{person_id:int}/invitations/{invitation_id:int}/cancel",
+    guards=[requires("residents.accounts")],
+)
+async def cancel_invitation(
+    request: Request, person_id: FromPath[int], invitation_id: FromPath[int]
+) -> Response:
     from core.residents.accounts import cancel_invitation as cancel
 
     await _view(request, person_id)

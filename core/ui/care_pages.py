@@ -38,16 +38,24 @@ async def add_care(request: Request, person_id: FromPath[int], data: Annotated[C
     try:
         if not data.category:
             raise InvalidInput("choose a category", field="category")
-        await vulnerability.add(person_id, data.category, tier=data.tier,
-                                consent_on=parse_date(data.consent_on, "consent_on"),
-                                consent_note=data.consent_note.strip(),
-                                review_on=parse_date(data.review_on, "review_on"),
-                                actor_id=principal_of(request).user_id)
+        await vulnerability.add(
+            person_id,
+            data.category,
+            tier=data.tier,
+            consent_on=parse_date(data.consent_on, "consent_on"),
+            consent_note=data.consent_note.strip(),
+            review_on=parse_date(data.review_on, "review_on"),
+            actor_id=principal_of(request).user_id,
+        )
     except (InvalidInput, Conflict) as exc:
-        errors = errors_of(exc, ("category", "consent_on", "review_on")) if isinstance(exc, InvalidInput) \
+        errors = (
+            errors_of(exc, ("category", "consent_on", "review_on"))
+            if isinstance(exc, InvalidInput)
             else {"category": str(exc)}
-        return page(request, "person.html", status=400, **view, error=None, care_form=data,
-                    care_errors=errors)
+        )
+        return page(
+            request, "person.html", status=400, **view, error=None, care_form=data, care_errors=errors
+        )
     return Redirect(community_url("residents", person_id) + "#care", status_code=303)
 
 
@@ -58,10 +66,16 @@ class CareUpdateForm:
     end: str = ""  # a checkbox: "1" ends the record
 
 
-@post("/c/{community:str}/residents/{person_id:int}/vulnerabilities/{vulnerability_id:int}",
-      guards=[requires("residents.edit")])
-async def update_care(request: Request, person_id: FromPath[int], vulnerability_id: FromPath[int],
-                      data: Annotated[CareUpdateForm, FORM]) -> Response:
+@post(
+    "/c/{community:str}/residents/{person_id:int}/vulnerabilities/{vulnerability_id:int}",
+    guards=[requires("residents.edit")],
+)
+async def update_care(
+    request: Request,
+    person_id: FromPath[int],
+    vulnerability_id: FromPath[int],
+    data: Annotated[CareUpdateForm, FORM],
+) -> Response:
     from core.residents import vulnerability
     from core.ui.person_pages import _view
 
@@ -69,12 +83,25 @@ async def update_care(request: Request, person_id: FromPath[int], vulnerability_
     if (await vulnerability.get(vulnerability_id))["person"] != person_id:
         raise NotFound("no such vulnerability record")
     try:
-        await vulnerability.update(vulnerability_id, {
-            "tier": data.tier, "review_on": parse_date(data.review_on, "review_on"),
-            "active": data.end != "1"}, actor_id=principal_of(request).user_id)
+        await vulnerability.update(
+            vulnerability_id,
+            {
+                "tier": data.tier,
+                "review_on": parse_date(data.review_on, "review_on"),
+                "active": data.end != "1",
+            },
+            actor_id=principal_of(request).user_id,
+        )
     except (InvalidInput, Conflict) as exc:
-        return page(request, "person.html", status=400, **view, error=None,
-                    care_update_id=vulnerability_id, care_errors=errors_of(exc, ("review_on",)))
+        return page(
+            request,
+            "person.html",
+            status=400,
+            **view,
+            error=None,
+            care_update_id=vulnerability_id,
+            care_errors=errors_of(exc, ("review_on",)),
+        )
     return Redirect(community_url("residents", person_id) + "#care", status_code=303)
 
 

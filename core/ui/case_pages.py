@@ -38,8 +38,15 @@ class NewCaseForm:
 
 @get("/c/{community:str}/cases/new", guards=[requires("cases.create")])
 async def new_case_form(request: Request) -> Response:
-    return page(request, "case_new.html", **await chrome(request), types=_types(request),
-                form=NewCaseForm(type="general_request"), error=None, field=None)
+    return page(
+        request,
+        "case_new.html",
+        **await chrome(request),
+        types=_types(request),
+        form=NewCaseForm(type="general_request"),
+        error=None,
+        field=None,
+    )
 
 
 @post("/c/{community:str}/cases/new", guards=[requires("cases.create")])
@@ -59,14 +66,28 @@ async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) 
         dwelling_id = home["dwelling"] if home else None
     try:
         case = await engine.open_case(
-            case_types(state_of(request.app)), case_type=data.type, title=data.title,
-            description=data.description.strip(), channel="walk_in" if staff else "app",
-            requester_user_id=None if staff else principal.user_id, requester_person_id=person_id,
-            dwelling_id=dwelling_id, acting_user_id=principal.user_id if staff else None)
+            case_types(state_of(request.app)),
+            case_type=data.type,
+            title=data.title,
+            description=data.description.strip(),
+            channel="walk_in" if staff else "app",
+            requester_user_id=None if staff else principal.user_id,
+            requester_person_id=person_id,
+            dwelling_id=dwelling_id,
+            acting_user_id=principal.user_id if staff else None,
+        )
     except InvalidInput as exc:
         # Re-rendered with the values kept; the 400 rolls the request's transaction back.
-        return page(request, "case_new.html", status=400, **ui, types=_types(request), form=data,
-                    error=str(exc), field=exc.field)
+        return page(
+            request,
+            "case_new.html",
+            status=400,
+            **ui,
+            types=_types(request),
+            form=data,
+            error=str(exc),
+            field=exc.field,
+        )
     return Redirect(f"/c/{current_tenant().slug}/cases/{case['id']}", status_code=303)
 
 
@@ -83,34 +104,59 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
     notes = CaseNote.select().where(CaseNote.case == case_id)
     if not manager:
         notes = notes.where(CaseNote.visibility == "public")
-    history = await CaseTransition.select().where(CaseTransition.case == case_id).order_by(
-        CaseTransition.id).run()
+    history = (
+        await CaseTransition.select().where(CaseTransition.case == case_id).order_by(CaseTransition.id).run()
+    )
     # "to user 7" (the engine's words for an assignment) is shown as the assignee's name.
-    assigned = {int(t["reason"][8:]) for t in history
-                if t["reason"].startswith("to user ") and t["reason"][8:].isdigit()}
+    assigned = {
+        int(t["reason"][8:])
+        for t in history
+        if t["reason"].startswith("to user ") and t["reason"][8:].isdigit()
+    }
     from core.auth.tables import User
 
-    names = {u["id"]: u["display_name"] or u["username"] for u in await User.select(
-        User.id, User.display_name, User.username).where(User.id.is_in(list(assigned))).run()
-             } if assigned and manager else {}
+    names = (
+        {
+            u["id"]: u["display_name"] or u["username"]
+            for u in await User.select(User.id, User.display_name, User.username)
+            .where(User.id.is_in(list(assigned)))
+            .run()
+        }
+        if assigned and manager
+        else {}
+    )
     return {
-        "case": case, "manager": manager,
+        "case": case,
+        "manager": manager,
         "allowed": sorted(engine.TRANSITIONS.get(case["state"], ())),
         "notes": await notes.order_by(CaseNote.id).run(),
-        "history": history, "assignee_names": names,
-        "files": await Attachment.select(Attachment.id, Attachment.file_name, Attachment.size).where(
-            (Attachment.owner_kind == "case") & (Attachment.owner_id == case_id)
-            & Attachment.deleted_at.is_null()).order_by(Attachment.id).run(),
+        "history": history,
+        "assignee_names": names,
+        "files": await Attachment.select(Attachment.id, Attachment.file_name, Attachment.size)
+        .where(
+            (Attachment.owner_kind == "case")
+            & (Attachment.owner_id == case_id)
+            & Attachment.deleted_at.is_null()
+        )
+        .order_by(Attachment.id)
+        .run(),
         "mine": case["requester_user_id"] == principal_of(request).user_id,
     }
 
 
 @get("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
-async def case_page(request: Request, case_id: FromPath[int],
-                    photo: FromQuery[str | None] = None) -> Response:
+async def case_page(
+    request: Request, case_id: FromPath[int], photo: FromQuery[str | None] = None
+) -> Response:
     ui = await chrome(request)
-    return page(request, "case.html", **ui, **await _case_view(request, case_id, ui),
-                error=None, photo_failed=photo == "failed")
+    return page(
+        request,
+        "case.html",
+        **ui,
+        **await _case_view(request, case_id, ui),
+        error=None,
+        photo_failed=photo == "failed",
+    )
 
 
 @dataclass
@@ -125,8 +171,9 @@ class ActionForm:
 
 
 @post("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
-async def case_action(request: Request, case_id: FromPath[int],
-                      data: Annotated[ActionForm, FORM]) -> Response:
+async def case_action(
+    request: Request, case_id: FromPath[int], data: Annotated[ActionForm, FORM]
+) -> Response:
     from litestar.exceptions import PermissionDeniedException
 
     from core.cases import engine
@@ -139,8 +186,9 @@ async def case_action(request: Request, case_id: FromPath[int],
         if data.action == "feedback":
             if "cases.feedback" not in ui["permissions"] or not (view["mine"] or view["manager"]):
                 raise PermissionDeniedException("only the requester (or staff for them) gives feedback")
-            await engine.give_feedback(types, case_id, outcome=data.outcome, score=data.score,
-                                       by_user_id=actor)
+            await engine.give_feedback(
+                types, case_id, outcome=data.outcome, score=data.score, by_user_id=actor
+            )
         elif not view["manager"]:
             raise PermissionDeniedException("this needs the permission 'cases.manage'")
         elif data.action == "assign_me":

@@ -28,8 +28,9 @@ async def open_cases_by_kind(runtime: Runtime, zh: bool) -> Markup | None:
     def label(kind: str) -> str:
         return (types[kind].label_zh if zh else types[kind].label_en) if kind in types else kind
 
-    return bar_chart("未办结诉求（按类别）" if zh else "Open cases by kind",
-                     [(label(kind), n) for kind, n in counts])
+    return bar_chart(
+        "未办结诉求（按类别）" if zh else "Open cases by kind", [(label(kind), n) for kind, n in counts]
+    )
 
 
 async def visits_by_week(today: dt.date, zh: bool) -> Markup:
@@ -40,5 +41,6 @@ async def visits_by_week(today: dt.date, zh: bool) -> Markup:
     starts = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
     rows_out: list[tuple[str, float | int | None]] = [
         (f"{d.month}月{d.day}日起" if zh else f"from {d:%d %b}", weeks.get(i, 0))
-        for i, d in enumerate(starts)]
+        for i, d in enumerate(starts)
+    ]
     return bar_chart("每周走访次数" if zh else "Visits per week", rows_out)

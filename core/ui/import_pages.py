@@ -22,26 +22,36 @@ async def import_form(request: Request) -> Response:
     return page(request, "import.html", **await chrome(request), report=None, refused=False, error=None)
 
 
-@post("/c/{community:str}/register/import", guards=[requires("residents.import")],
-      request_max_body_size=MAX_IMPORT_BYTES)
+@post(
+    "/c/{community:str}/register/import",
+    guards=[requires("residents.import")],
+    request_max_body_size=MAX_IMPORT_BYTES,
+)
 async def import_submit(request: Request, data: MultipartBody[dict[str, Any]]) -> Response:
     from core.residents.importer import ImportRefused, import_register
 
     ui = await chrome(request)
     upload = data.get("file") if isinstance(data, dict) else None
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return page(request, "import.html", status=400, **ui, report=None, refused=False,
-                    error="file")
+        return page(request, "import.html", status=400, **ui, report=None, refused=False, error="file")
     partial = str(data.get("partial", "")) in ("1", "on", "true")
     runtime, principal = state_of(request.app), principal_of(request)
     try:
-        report = await import_register(runtime.field_keys, upload.filename, await upload.read(),
-                                       partial=partial, actor_id=principal.user_id)
+        report = await import_register(
+            runtime.field_keys,
+            upload.filename,
+            await upload.read(),
+            partial=partial,
+            actor_id=principal.user_id,
+        )
     except ImportRefused as refused:  # 422: the request's transaction rolls back, nothing saved
-        return page(request, "import.html", status=422, **ui, report=refused.report, refused=True,
-                    error=None)
-    await audit("register.imported", actor_id=principal.user_id, subject=upload.filename,
-                detail={k: v for k, v in report.as_dict().items() if k != "errors"})
+        return page(request, "import.html", status=422, **ui, report=refused.report, refused=True, error=None)
+    await audit(
+        "register.imported",
+        actor_id=principal.user_id,
+        subject=upload.filename,
+        detail={k: v for k, v in report.as_dict().items() if k != "errors"},
+    )
     return page(request, "import.html", **ui, report=report, refused=False, error=None)
 
 

@@ -36,24 +36,53 @@ def _roles(request: Request) -> list[Any]:
     return [r for r in table.roles.values() if r.scope == "community"]
 
 
-async def _render(request: Request, *, form: MemberForm | None = None, errors: dict[str, str] | None = None,
-                  status: int = 200, notice: str | None = None, residents: bool = False) -> Response:
+async def _render(
+    request: Request,
+    *,
+    form: MemberForm | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    notice: str | None = None,
+    residents: bool = False,
+) -> Response:
     """Staff and volunteers; residents (thousands, in a large community) only when asked for."""
     from core.auth.tables import Membership
 
     ui = await chrome(request)
     mine = Membership.community == current_tenant().community_id
     resident_count = await Membership.count().where(mine & (Membership.role == "resident")).run()
-    members = await Membership.select(
-        Membership.id, Membership.role, Membership.created_at, Membership.user.id.as_alias("user_id"),
-        Membership.user.username.as_alias("username"), Membership.user.display_name.as_alias("display_name"),
-    ).where(mine & ((Membership.role == "resident") if residents else (Membership.role != "resident"))
-            ).order_by(Membership.role).order_by(Membership.id).limit(500).run()
+    members = (
+        await Membership.select(
+            Membership.id,
+            Membership.role,
+            Membership.created_at,
+            Membership.user.id.as_alias("user_id"),
+            Membership.user.username.as_alias("username"),
+            Membership.user.display_name.as_alias("display_name"),
+        )
+        .where(mine & ((Membership.role == "resident") if residents else (Membership.role != "resident")))
+        .order_by(Membership.role)
+        .order_by(Membership.id)
+        .limit(500)
+        .run()
+    )
     labels = {r.name: r for r in _roles(request)}
-    return page(request, "members.html", status=status, **ui, members=members, roles=_roles(request),
-                labels=labels, form=form or MemberForm(), errors=errors or {}, notice=notice,
-                can_manage="members.manage" in ui["permissions"], me=principal_of(request).user_id,
-                residents=residents, resident_count=resident_count)
+    return page(
+        request,
+        "members.html",
+        status=status,
+        **ui,
+        members=members,
+        roles=_roles(request),
+        labels=labels,
+        form=form or MemberForm(),
+        errors=errors or {},
+        notice=notice,
+        can_manage="members.manage" in ui["permissions"],
+        me=principal_of(request).user_id,
+        residents=residents,
+        resident_count=resident_count,
+    )
 
 
 @get("/c/{community:str}/members", guards=[requires("members.view")])
@@ -78,15 +107,22 @@ async def add_member(request: Request, data: Annotated[MemberForm, FORM]) -> Res
         existing = await User.select(User.username).where(field == login).first().run()
         if existing is None:
             if login.isdigit():
-                raise InvalidInput("no account has this phone number; give a username for a new account",
-                                   field="login")
-            await create_user(login, data.password, display_name=data.display_name.strip(),
-                              phone=data.phone.strip() or None, actor_id=actor)
+                raise InvalidInput(
+                    "no account has this phone number; give a username for a new account", field="login"
+                )
+            await create_user(
+                login,
+                data.password,
+                display_name=data.display_name.strip(),
+                phone=data.phone.strip() or None,
+                actor_id=actor,
+            )
             username = login
         else:
             username = existing["username"]
-        done = await grant_role(runtime.roles, username, data.role, community=current_tenant().slug,
-                                actor_id=actor)
+        done = await grant_role(
+            runtime.roles, username, data.role, community=current_tenant().slug, actor_id=actor
+        )
     except (InvalidInput, Conflict) as exc:
         field_name = getattr(exc, "field", None) or ""
         if field_name == "username":
@@ -104,13 +140,18 @@ async def remove_member(request: Request, membership_id: FromPath[int]) -> Respo
     from core.residents.accounts import unlink_user
 
     tenant, actor = current_tenant(), principal_of(request).user_id
-    row = await Membership.select(Membership.user, Membership.role).where(
-        (Membership.id == membership_id) & (Membership.community == tenant.community_id)).first().run()
+    row = (
+        await Membership.select(Membership.user, Membership.role)
+        .where((Membership.id == membership_id) & (Membership.community == tenant.community_id))
+        .first()
+        .run()
+    )
     if row is None:
         raise NotFound("no such membership")
     if row["user"] == actor and row["role"] == "community_admin":
-        return await _render(request, errors={"": "you cannot remove your own administrator role"},
-                             status=409)
+        return await _render(
+            request, errors={"": "you cannot remove your own administrator role"}, status=409
+        )
     await revoke_membership(membership_id, tenant.community_id, actor_id=actor)
     if row["role"] == "resident":
         await unlink_user(row["user"], actor_id=actor)

@@ -21,16 +21,30 @@ from core.ui.render import page
 async def _modules(request: Request) -> list[dict[str, Any]]:
     runtime, tenant = state_of(request.app), current_tenant()
     states = await runtime.tenants.plugin_states(tenant.community_id, tenant.office_id)
-    return [{"id": p.id, "name_zh": p.manifest.name_zh, "name_en": p.manifest.name_en,
-             "policy": states[p.id]["policy"], "enabled": states[p.id]["enabled"]}
-            for p in runtime.registry.community_plugins()]
+    return [
+        {
+            "id": p.id,
+            "name_zh": p.manifest.name_zh,
+            "name_en": p.manifest.name_en,
+            "policy": states[p.id]["policy"],
+            "enabled": states[p.id]["enabled"],
+        }
+        for p in runtime.registry.community_plugins()
+    ]
 
 
 async def _render(request: Request, *, status: int = 200, error: str | None = None) -> Response:
 
     ui = await chrome(request)
-    return page(request, "modules.html", status=status, **ui, modules=await _modules(request),
-                can_manage="plugins.manage" in ui["permissions"], error=error)
+    return page(
+        request,
+        "modules.html",
+        status=status,
+        **ui,
+        modules=await _modules(request),
+        can_manage="plugins.manage" in ui["permissions"],
+        error=error,
+    )
 
 
 @get("/c/{community:str}/modules", guards=[requires("plugins.view")])
@@ -44,14 +58,21 @@ class SwitchForm:
 
 
 @post("/c/{community:str}/modules/{plugin_id:str}", guards=[requires("plugins.manage")])
-async def switch_module(request: Request, plugin_id: FromPath[str],
-                        data: Annotated[SwitchForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                        ) -> Response:
+async def switch_module(
+    request: Request,
+    plugin_id: FromPath[str],
+    data: Annotated[SwitchForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response:
     from core.tenancy import service
 
     try:
-        await service.set_plugin_enabled(state_of(request.app), current_tenant().slug, plugin_id,
-                                         enabled=bool(data.enabled), actor_id=principal_of(request).user_id)
+        await service.set_plugin_enabled(
+            state_of(request.app),
+            current_tenant().slug,
+            plugin_id,
+            enabled=bool(data.enabled),
+            actor_id=principal_of(request).user_id,
+        )
     except (Conflict, InvalidInput) as exc:  # forbidden or required by the street office
         return await _render(request, status=409, error=str(exc))
     except NotFound:

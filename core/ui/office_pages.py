@@ -22,9 +22,15 @@ from core.ui.render import lang_of, page
 
 PERIODS = ("month", "last_month", "year")
 # Figures drawn as charts, in this order: (section, key, shown as a share).
-CHARTED = (("register", "residents", False), ("register", "over_60", False), ("cases", "open", False),
-           ("cases", "overdue", False), ("cases", "on_time_rate", True), ("cases", "satisfaction", False),
-           ("visits", "visits_done", False))
+CHARTED = (
+    ("register", "residents", False),
+    ("register", "over_60", False),
+    ("cases", "open", False),
+    ("cases", "overdue", False),
+    ("cases", "on_time_rate", True),
+    ("cases", "satisfaction", False),
+    ("visits", "visits_done", False),
+)
 
 
 def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -42,15 +48,21 @@ def side_by_side(communities: list[dict[str, Any]]) -> dict[str, dict[str, Any]]
     for c in communities:
         for section in c["sections"]:
             for f in section.get("figures", []):
-                row = figures.setdefault(f"{section['plugin_id']}.{f['key']}", {
-                    "label": (f["label_en"], f["label_zh"]), "values": {},
-                    "percent": f.get("percent", False)})
+                row = figures.setdefault(
+                    f"{section['plugin_id']}.{f['key']}",
+                    {
+                        "label": (f["label_en"], f["label_zh"]),
+                        "values": {},
+                        "percent": f.get("percent", False),
+                    },
+                )
                 row["values"][c["slug"]] = f["value"]
     return figures
 
 
-async def _office_view(request: Request, office: str, period: str, *, status: int = 200,
-                       error: str | None = None) -> Response:
+async def _office_view(
+    request: Request, office: str, period: str, *, status: int = 200, error: str | None = None
+) -> Response:
     from core.oversight import office_report
     from core.tenancy import service
     from core.tenancy.tables import PluginPolicy
@@ -68,18 +80,42 @@ async def _office_view(request: Request, office: str, period: str, *, status: in
         row = figures.get(f"{section}.{key}")
         if row is not None:
             title = row["label"][1] if zh else row["label"][0]
-            charts.append(bar_chart(title, [(c["name"], row["values"].get(c["slug"])) for c in communities],
-                                    percent=percent))
-    policies = {r["plugin_id"]: r["policy"] for r in await PluginPolicy.select().where(
-        PluginPolicy.office == office_row["id"]).run()}
-    modules = [{"id": p.id, "name": p.manifest.name_zh if zh else p.manifest.name_en,
-                "policy": policies.get(p.id, "allowed")} for p in runtime.registry.community_plugins()]
+            charts.append(
+                bar_chart(
+                    title, [(c["name"], row["values"].get(c["slug"])) for c in communities], percent=percent
+                )
+            )
+    policies = {
+        r["plugin_id"]: r["policy"]
+        for r in await PluginPolicy.select().where(PluginPolicy.office == office_row["id"]).run()
+    }
+    modules = [
+        {
+            "id": p.id,
+            "name": p.manifest.name_zh if zh else p.manifest.name_en,
+            "policy": policies.get(p.id, "allowed"),
+        }
+        for p in runtime.registry.community_plugins()
+    ]
     can = {perm for perm in ("office.manage", "office.drill_down") if holds_in_office(request, perm)}
-    return page(request, "office.html", status=status, office=office_row, communities=communities,
-                figures=figures, charts=charts, modules=modules,
-                module_names={m["id"]: m["name"] for m in modules},
-                start=start, end=end, period=period, periods=PERIODS, can=can, error=error,
-                places=await switchable_places(principal_of(request)))
+    return page(
+        request,
+        "office.html",
+        status=status,
+        office=office_row,
+        communities=communities,
+        figures=figures,
+        charts=charts,
+        modules=modules,
+        module_names={m["id"]: m["name"] for m in modules},
+        start=start,
+        end=end,
+        period=period,
+        periods=PERIODS,
+        can=can,
+        error=error,
+        places=await switchable_places(principal_of(request)),
+    )
 
 
 @get("/o/{office:str}/", guards=[requires_office("office.view")])
@@ -93,14 +129,18 @@ class PolicyForm:
 
 
 @post("/o/{office:str}/policies/{plugin_id:str}", guards=[requires_office("office.manage")])
-async def set_module_policy(request: Request, office: FromPath[str], plugin_id: FromPath[str],
-                            data: Annotated[PolicyForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                            ) -> Response:
+async def set_module_policy(
+    request: Request,
+    office: FromPath[str],
+    plugin_id: FromPath[str],
+    data: Annotated[PolicyForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response:
     from core.tenancy import service
 
     try:
-        await service.set_policy(state_of(request.app), office, plugin_id, data.policy,
-                                 actor_id=principal_of(request).user_id)
+        await service.set_policy(
+            state_of(request.app), office, plugin_id, data.policy, actor_id=principal_of(request).user_id
+        )
     except InvalidInput as exc:
         return await _office_view(request, office, "month", status=400, error=f"{plugin_id}: {exc}")
     return Redirect(f"/o/{office}/", status_code=303)
@@ -125,17 +165,36 @@ async def drill_down(request: Request, office: FromPath[str], community: FromPat
     today = dt.date.today()
     sections = await community_sections(runtime, tenant, today.replace(day=1), today)
     async with write_transaction(runtime.engine):  # a GET that writes: the audit entry
-        await audit("office.drill_down", actor_id=principal_of(request).user_id,
-                    community_id=tenant.community_id, office_id=office_id,
-                    subject=f"community:{tenant.slug}", purpose="street-office oversight")
-        cases = await Case.select(Case.id, Case.type, Case.title, Case.state, Case.level, Case.due_at,
-                                  Case.created_at).where(Case.state.is_in(list(engine.ACTIVE))).order_by(
-            Case.due_at).limit(200).run()
-    return page(request, "office_community.html", office=await service.office_by_slug(office),
-                sections=sections, cases=cases, now=dt.datetime.now(dt.UTC),
-                module_names={p.id: p.manifest.name_zh if lang_of(request) == "zh-CN" else p.manifest.name_en
-                              for p in runtime.registry.plugins.values()},
-                places=await switchable_places(principal_of(request)))
+        await audit(
+            "office.drill_down",
+            actor_id=principal_of(request).user_id,
+            community_id=tenant.community_id,
+            office_id=office_id,
+            subject=f"community:{tenant.slug}",
+            purpose="street-office oversight",
+        )
+        cases = (
+            await Case.select(
+                Case.id, Case.type, Case.title, Case.state, Case.level, Case.due_at, Case.created_at
+            )
+            .where(Case.state.is_in(list(engine.ACTIVE)))
+            .order_by(Case.due_at)
+            .limit(200)
+            .run()
+        )
+    return page(
+        request,
+        "office_community.html",
+        office=await service.office_by_slug(office),
+        sections=sections,
+        cases=cases,
+        now=dt.datetime.now(dt.UTC),
+        module_names={
+            p.id: p.manifest.name_zh if lang_of(request) == "zh-CN" else p.manifest.name_en
+            for p in runtime.registry.plugins.values()
+        },
+        places=await switchable_places(principal_of(request)),
+    )
 
 
 OFFICE_PAGES = [office_page, set_module_policy, drill_down]

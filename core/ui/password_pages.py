@@ -30,9 +30,9 @@ async def password_form(request: Request) -> Response:
 
 
 @post("/c/{community:str}/password", guards=[requires("community.view")])
-async def password_submit(request: Request,
-                          data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                          ) -> Response:
+async def password_submit(
+    request: Request, data: Annotated[PasswordForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Response:
     from core.auth.credentials import SESSION_COOKIE, end_sessions
     from core.auth.passwords import verify_password
     from core.auth.tables import User
@@ -55,8 +55,9 @@ async def password_submit(request: Request,
         except InvalidInput as exc:
             raise InvalidInput(str(exc), field="new") from None
     except InvalidInput as exc:
-        return page(request, "password.html", status=400, **ui, errors={exc.field or "": str(exc)},
-                    done=False)
+        return page(
+            request, "password.html", status=400, **ui, errors={exc.field or "": str(exc)}, done=False
+        )
     # Every other login of the account ends; this one stays.
     await end_sessions(principal.user_id, keep=request.cookies.get(SESSION_COOKIE) or None)
     return page(request, "password.html", **ui, errors={}, done=True)

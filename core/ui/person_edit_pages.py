@@ -83,14 +83,23 @@ class PersonForm:
     join: str = ""  # a checkbox: absent when unticked
 
 
-async def _person_form(request: Request, form: PersonForm, errors: dict[str, str], *,
-                       status: int = 200) -> Response:
+async def _person_form(
+    request: Request, form: PersonForm, errors: dict[str, str], *, status: int = 200
+) -> Response:
     from core.residents.categories import RESIDENCY_ROLES
 
     dwelling_id = id_of(form.dwelling_id)
     dwelling = await _dwelling_in_scope(request, dwelling_id) if dwelling_id else None
-    return page(request, "person_new.html", status=status, **await chrome(request), form=form,
-                errors=errors, dwelling=dwelling, roles=RESIDENCY_ROLES)
+    return page(
+        request,
+        "person_new.html",
+        status=status,
+        **await chrome(request),
+        form=form,
+        errors=errors,
+        dwelling=dwelling,
+        roles=RESIDENCY_ROLES,
+    )
 
 
 @get("/c/{community:str}/residents/new", guards=[requires("residents.edit")])
@@ -113,16 +122,29 @@ async def new_person_submit(request: Request, data: Annotated[PersonForm, FORM])
             raise InvalidInput("grid workers register a person from a dwelling of their grid", field="")
         start = parse_date(data.start_date, "start_date", required=True) if dwelling_id else None
         person = await people.register_person(
-            state_of(request.app).field_keys, data.name, id_number=data.id_number.strip() or None,
-            phone=data.phone.strip() or None, birth_date=birth, gender=data.gender, notes=data.notes.strip())
+            state_of(request.app).field_keys,
+            data.name,
+            id_number=data.id_number.strip() or None,
+            phone=data.phone.strip() or None,
+            birth_date=birth,
+            gender=data.gender,
+            notes=data.notes.strip(),
+        )
         if dwelling_id and start is not None:
             await _dwelling_in_scope(request, dwelling_id)
-            await people.move_in(person["id"], dwelling_id, start_date=start, role=data.role,
-                                 relation=data.relation.strip(), actor_id=actor,
-                                 household_id=await _household_to_join(dwelling_id, data.join))
+            await people.move_in(
+                person["id"],
+                dwelling_id,
+                start_date=start,
+                role=data.role,
+                relation=data.relation.strip(),
+                actor_id=actor,
+                household_id=await _household_to_join(dwelling_id, data.join),
+            )
     except (InvalidInput, Conflict) as exc:
-        errors = errors_of(exc, ("name", "id_number", "gender", "birth_date", "phone", "start_date",
-                                 "relation"))
+        errors = errors_of(
+            exc, ("name", "id_number", "gender", "birth_date", "phone", "start_date", "relation")
+        )
         if isinstance(exc, Conflict) and "ID number" in str(exc):
             errors = {"id_number": str(exc)}
         return await _person_form(request, data, errors, status=400)
@@ -135,9 +157,13 @@ async def _household_to_join(dwelling_id: int, join: str) -> int | None:
 
     if join != "1":
         return None
-    row = await Residency.select(Residency.household).where(
-        (Residency.dwelling == dwelling_id) & Residency.end_date.is_null()).order_by(
-        Residency.start_date).first().run()
+    row = (
+        await Residency.select(Residency.household)
+        .where((Residency.dwelling == dwelling_id) & Residency.end_date.is_null())
+        .order_by(Residency.start_date)
+        .first()
+        .run()
+    )
     return None if row is None else int(row["household"])
 
 
@@ -159,8 +185,14 @@ async def edit_person_form(request: Request, person_id: FromPath[int]) -> Respon
     row = await _person_in_scope(request, person_id)
     # Numbers stay masked here too: an empty field keeps the stored one.
     form = EditForm(name=row["name"], notes=row["notes"])
-    return page(request, "person_edit.html", **await chrome(request), person=_masked(request, row),
-                form=form, errors={})
+    return page(
+        request,
+        "person_edit.html",
+        **await chrome(request),
+        person=_masked(request, row),
+        form=form,
+        errors={},
+    )
 
 
 def _masked(request: Request, row: dict[str, Any]) -> dict[str, Any]:
@@ -170,21 +202,38 @@ def _masked(request: Request, row: dict[str, Any]) -> dict[str, Any]:
 
 
 @post("/c/{community:str}/residents/{person_id:int}/edit", guards=[requires("residents.edit")])
-async def edit_person_submit(request: Request, person_id: FromPath[int],
-                             data: Annotated[EditForm, FORM]) -> Response:
+async def edit_person_submit(
+    request: Request, person_id: FromPath[int], data: Annotated[EditForm, FORM]
+) -> Response:
     from core.residents import people
     from core.residents.routes import _person_in_scope
 
     row = await _person_in_scope(request, person_id)
     try:
-        await people.update_person(state_of(request.app).field_keys, person_id, {
-            **asdict(data), "phone": data.phone.strip() or None, "id_number": data.id_number.strip() or None})
+        await people.update_person(
+            state_of(request.app).field_keys,
+            person_id,
+            {
+                **asdict(data),
+                "phone": data.phone.strip() or None,
+                "id_number": data.id_number.strip() or None,
+            },
+        )
     except (InvalidInput, Conflict) as exc:
-        errors = {"id_number": str(exc)} if isinstance(exc, Conflict) else errors_of(exc, ("name", "phone",
-                                                                                           "id_number"))
-        return page(request, "person_edit.html", status=400, **await chrome(request),
-                    person=_masked(request, row), form=EditForm(data.name, data.phone, "", data.notes),
-                    errors=errors)
+        errors = (
+            {"id_number": str(exc)}
+            if isinstance(exc, Conflict)
+            else errors_of(exc, ("name", "phone", "id_number"))
+        )
+        return page(
+            request,
+            "person_edit.html",
+            status=400,
+            **await chrome(request),
+            person=_masked(request, row),
+            form=EditForm(data.name, data.phone, "", data.notes),
+            errors=errors,
+        )
     return Redirect(community_url("residents", person_id), status_code=303)
 
 
@@ -201,8 +250,15 @@ class MoveInForm:
     join: str = ""  # a checkbox: absent when unticked
 
 
-async def _move_in_page(request: Request, person_id: int, building_id: int | None, form: MoveInForm,
-                        errors: dict[str, str], *, status: int = 200) -> Response:
+async def _move_in_page(
+    request: Request,
+    person_id: int,
+    building_id: int | None,
+    form: MoveInForm,
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+) -> Response:
     from core.residents.categories import RESIDENCY_ROLES
     from core.residents.routes import _person_in_scope
     from core.residents.tables import Building, Dwelling, Residency
@@ -212,31 +268,56 @@ async def _move_in_page(request: Request, person_id: int, building_id: int | Non
     buildings = await Building.select(Building.id, Building.name).order_by(Building.name).run()
     dwellings: list[dict[str, Any]] = []
     if building_id is not None:
-        dwellings = await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit,
-                                          Dwelling.unit.name.as_alias("unit_name")).where(
-            Dwelling.building == building_id).order_by(Dwelling.unit).order_by(Dwelling.floor).order_by(
-            Dwelling.number).run()
+        dwellings = (
+            await Dwelling.select(
+                Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.unit.name.as_alias("unit_name")
+            )
+            .where(Dwelling.building == building_id)
+            .order_by(Dwelling.unit)
+            .order_by(Dwelling.floor)
+            .order_by(Dwelling.number)
+            .run()
+        )
     if visible is not None:
-        buildings = [b for b in buildings if b["id"] in visible.building_ids or any(
-            visible.contains(b["id"], u) for u in visible.unit_ids)]
+        buildings = [
+            b
+            for b in buildings
+            if b["id"] in visible.building_ids or any(visible.contains(b["id"], u) for u in visible.unit_ids)
+        ]
         dwellings = [d for d in dwellings if visible.contains(building_id or 0, d["unit"])]
-    occupied = {r["dwelling"] for r in await Residency.select(Residency.dwelling).where(
-        Residency.end_date.is_null()).run()}
-    return page(request, "move_in.html", status=status, **await chrome(request), person=person,
-                buildings=buildings, building_id=building_id, dwellings=dwellings, occupied=occupied,
-                form=form, errors=errors, roles=RESIDENCY_ROLES)
+    occupied = {
+        r["dwelling"]
+        for r in await Residency.select(Residency.dwelling).where(Residency.end_date.is_null()).run()
+    }
+    return page(
+        request,
+        "move_in.html",
+        status=status,
+        **await chrome(request),
+        person=person,
+        buildings=buildings,
+        building_id=building_id,
+        dwellings=dwellings,
+        occupied=occupied,
+        form=form,
+        errors=errors,
+        roles=RESIDENCY_ROLES,
+    )
 
 
 @get("/c/{community:str}/residents/{person_id:int}/move-in", guards=[requires("residents.edit")])
-async def move_in_form(request: Request, person_id: FromPath[int],
-                       building_id: FromQuery[int | None] = None) -> Response:
-    return await _move_in_page(request, person_id, building_id,
-                               MoveInForm(start_date=dt.date.today().isoformat(), join="1"), {})
+async def move_in_form(
+    request: Request, person_id: FromPath[int], building_id: FromQuery[int | None] = None
+) -> Response:
+    return await _move_in_page(
+        request, person_id, building_id, MoveInForm(start_date=dt.date.today().isoformat(), join="1"), {}
+    )
 
 
 @post("/c/{community:str}/residents/{person_id:int}/move-in", guards=[requires("residents.edit")])
-async def move_in_submit(request: Request, person_id: FromPath[int],
-                         data: Annotated[MoveInForm, FORM]) -> Response:
+async def move_in_submit(
+    request: Request, person_id: FromPath[int], data: Annotated[MoveInForm, FORM]
+) -> Response:
     from core.residents import people
     from core.residents.routes import _person_in_scope
 
@@ -250,14 +331,26 @@ async def move_in_submit(request: Request, person_id: FromPath[int],
         building_id = dwelling["building"]
         start = parse_date(data.start_date, "start_date", required=True)
         assert start is not None
-        await people.move_in(person_id, dwelling["id"], start_date=start, role=data.role,
-                             relation=data.relation.strip(), actor_id=principal_of(request).user_id,
-                             household_id=await _household_to_join(dwelling["id"], data.join))
+        await people.move_in(
+            person_id,
+            dwelling["id"],
+            start_date=start,
+            role=data.role,
+            relation=data.relation.strip(),
+            actor_id=principal_of(request).user_id,
+            household_id=await _household_to_join(dwelling["id"], data.join),
+        )
     except (InvalidInput, Conflict) as exc:
         errors = errors_of(exc, ("dwelling_id", "start_date", "role", "relation"))
         return await _move_in_page(request, person_id, building_id, data, errors, status=400)
     return Redirect(community_url("residents", person_id), status_code=303)
 
 
-PERSON_EDIT_PAGES = [new_person_form, new_person_submit, edit_person_form, edit_person_submit,
-                     move_in_form, move_in_submit]
+PERSON_EDIT_PAGES = [
+    new_person_form,
+    new_person_submit,
+    edit_person_form,
+    edit_person_submit,
+    move_in_form,
+    move_in_submit,
+]

@@ -22,8 +22,9 @@ from core.ui.chrome import chrome
 from core.ui.render import page
 
 
-async def _view(request: Request, person_id: int, *, reveal: bool = False,
-                purpose: str | None = None) -> dict[str, Any]:
+async def _view(
+    request: Request, person_id: int, *, reveal: bool = False, purpose: str | None = None
+) -> dict[str, Any]:
     from core.residents import vulnerability
     from core.residents.categories import VULNERABILITY_CATEGORIES
     from core.residents.routes import _person_in_scope, _reveal
@@ -34,30 +35,59 @@ async def _view(request: Request, person_id: int, *, reveal: bool = False,
     ui = await chrome(request)
     row = await _person_in_scope(request, person_id)  # 404 outside a grid worker's grids
     shown = await _reveal(request, reveal, purpose, f"person:{person_id}")  # audited
-    homes = await Residency.select(
-        Residency.id, Residency.dwelling, Residency.role, Residency.start_date, Residency.end_date,
-        Residency.end_reason,
-        Residency.dwelling.number.as_alias("dwelling_number"),
-        Residency.dwelling._.building._.name.as_alias("building_name"),
-    ).where(Residency.person == person_id).order_by(Residency.start_date).run()
-    panels = await gather(runtime.registry, "ui_panels", active_for(runtime.registry, tenant), Panel,
-                          tenant=tenant, user=ui["user_ref"], page="resident", subject_id=person_id)
+    homes = (
+        await Residency.select(
+            Residency.id,
+            Residency.dwelling,
+            Residency.role,
+            Residency.start_date,
+            Residency.end_date,
+            Residency.end_reason,
+            Residency.dwelling.number.as_alias("dwelling_number"),
+            Residency.dwelling._.building._.name.as_alias("building_name"),
+        )
+        .where(Residency.person == person_id)
+        .order_by(Residency.start_date)
+        .run()
+    )
+    panels = await gather(
+        runtime.registry,
+        "ui_panels",
+        active_for(runtime.registry, tenant),
+        Panel,
+        tenant=tenant,
+        user=ui["user_ref"],
+        page="resident",
+        subject_id=person_id,
+    )
     account = invitations = None
     if "residents.accounts" in ui["permissions"]:
         from core.residents.accounts import account_of_person, open_invitations
 
         account = await account_of_person(person_id)
         invitations = await open_invitations(person_id)
-    return {**ui, "person": person_out(row, runtime.field_keys, reveal=shown), "shown": shown,
-            "account": account, "invitations": invitations,
-            "homes": homes, "categories": VULNERABILITY_CATEGORIES,
-            "vulnerabilities": await vulnerability.list_for(person_id),
-            "panels": sorted(panels, key=lambda p: p.order), "today": dt.date.today()}
+    return {
+        **ui,
+        "person": person_out(row, runtime.field_keys, reveal=shown),
+        "shown": shown,
+        "account": account,
+        "invitations": invitations,
+        "homes": homes,
+        "categories": VULNERABILITY_CATEGORIES,
+        "vulnerabilities": await vulnerability.list_for(person_id),
+        "panels": sorted(panels, key=lambda p: p.order),
+        "today": dt.date.today(),
+    }
 
 
 @get("/c/{community:str}/residents/{person_id:int}", guards=[requires("residents.view")])
-async def person_page(request: Request, person_id: FromPath[int], reveal: FromQuery[bool] = False,
-                      purpose: FromQuery[str | None] = None, reset: FromQuery[bool] = False) -> Response:
+async def person_page(
+    request: Request,
+    person_id: FromPath[int],
+    reveal: FromQuery[bool] = False,
+    purpose: FromQuery[str | None] = None,
+    reset: FromQuery[bool] = False,
+) -> Response:
     try:
         view = await _view(request, person_id, reveal=reveal, purpose=purpose)
     except InvalidInput as exc:  # "show" without a purpose: the page again, saying so
@@ -72,19 +102,28 @@ class MoveOutForm:
     reason: str = ""
 
 
-@post("/c/{community:str}/residents/{person_id:int}/move-out/{residency_id:int}",
-      guards=[requires("residents.edit")])
-async def move_out(request: Request, person_id: FromPath[int], residency_id: FromPath[int],
-                   data: Annotated[MoveOutForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                   ) -> Response:
+@post(
+    "/c/{community:str}/residents/{person_id:int}/move-out/{residency_id:int}",
+    guards=[requires("residents.edit")],
+)
+async def move_out(
+    request: Request,
+    person_id: FromPath[int],
+    residency_id: FromPath[int],
+    data: Annotated[MoveOutForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response:
     from core.residents import people
     from core.residents.routes import _person_in_scope
     from core.residents.tables import Residency
 
     await _person_in_scope(request, person_id)  # 404 for a person the caller may not see
-    current = await Residency.exists().where(
-        (Residency.id == residency_id) & (Residency.person == person_id)
-        & Residency.end_date.is_null()).run()
+    current = (
+        await Residency.exists()
+        .where(
+            (Residency.id == residency_id) & (Residency.person == person_id) & Residency.end_date.is_null()
+        )
+        .run()
+    )
     if not current:
         raise NotFound("no such residency")
     try:
@@ -92,8 +131,12 @@ async def move_out(request: Request, person_id: FromPath[int], residency_id: Fro
     except ValueError:
         return await _again(request, person_id, "end_date: not a date (YYYY-MM-DD)")
     try:
-        await people.move_out(residency_id, end_date=end_date, reason=data.reason.strip(),
-                              actor_id=principal_of(request).user_id)
+        await people.move_out(
+            residency_id,
+            end_date=end_date,
+            reason=data.reason.strip(),
+            actor_id=principal_of(request).user_id,
+        )
     except (InvalidInput, Conflict) as exc:
         field = getattr(exc, "field", None)
         return await _again(request, person_id, f"{field}: {exc}" if field else str(exc))

@@ -32,17 +32,20 @@ def _number(value: str, field: str) -> int:
 
 
 @post("/c/{community:str}/register/buildings", guards=[requires("places.edit")])
-async def add_building(request: Request,
-                       data: Annotated[BuildingForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                       ) -> Response:
+async def add_building(
+    request: Request, data: Annotated[BuildingForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Response:
     from core.residents.places import create_building
     from core.ui.register_pages import render_buildings
 
     try:
         building = await create_building(
-            data.name, floors=_number(data.floors, "floors"), units=_number(data.units, "units"),
+            data.name,
+            floors=_number(data.floors, "floors"),
+            units=_number(data.units, "units"),
             dwellings_per_floor=_number(data.dwellings_per_floor, "dwellings_per_floor"),
-            has_lift=bool(data.has_lift))
+            has_lift=bool(data.has_lift),
+        )
     except InvalidInput as exc:
         # Back to the form with the reason beside the field and the values kept; nothing saved.
         return await render_buildings(request, status=400, form=data, field=exc.field, error=str(exc))

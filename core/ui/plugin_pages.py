@@ -24,8 +24,14 @@ def plugin_page_routers(runtime: Runtime) -> list[Router]:
             continue
         if pages.templates is not None:
             add_plugin_templates(plugin_id, Path(pages.templates))
-        routers.append(Router(path=f"/c/{{community:str}}/{plugin_id}", route_handlers=pages.handlers,
-                              opt={"plugin_id": plugin_id}, include_in_schema=False))
+        routers.append(
+            Router(
+                path=f"/c/{{community:str}}/{plugin_id}",
+                route_handlers=pages.handlers,
+                opt={"plugin_id": plugin_id},
+                include_in_schema=False,
+            )
+        )
     return routers
 
 

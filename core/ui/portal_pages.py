@@ -41,9 +41,9 @@ async def join_form(request: Request) -> Response:
 
 
 @post("/c/{community:str}/join", opt=PUBLIC_FORM)
-async def join_submit(request: Request,
-                      data: Annotated[JoinForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                      ) -> Response:
+async def join_submit(
+    request: Request, data: Annotated[JoinForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Response:
     """Redeem the code, then log straight in (the phone number is the login name)."""
     from core.residents.accounts import redeem_invitation
 
@@ -54,8 +54,9 @@ async def join_submit(request: Request,
         return page(request, "join.html", status=429, form=kept, error="throttled", field=None)
     try:
         async with write_transaction(runtime.engine):
-            await redeem_invitation(runtime.roles, data.code, phone=data.phone.strip(),
-                                    password=data.password)
+            await redeem_invitation(
+                runtime.roles, data.code, phone=data.phone.strip(), password=data.password
+            )
     except (InvalidInput, Conflict) as exc:
         await runtime.login_limiter.failed(client)
         return page(request, "join.html", status=400, form=kept, error=str(exc), field=exc.field)
@@ -75,13 +76,34 @@ async def my_home(request: Request) -> Response:
     user_id = principal_of(request).user_id
     person_id = await person_of_user(user_id)
     home = await household_of(person_id) if person_id is not None else None
-    requests = await Case.select(Case.id, Case.number, Case.title, Case.state, Case.hold_reason,
-                                 Case.reject_reason, Case.created_at).where(
-        Case.requester_user_id == user_id).order_by(Case.id, ascending=False).limit(10).run()
+    requests = (
+        await Case.select(
+            Case.id,
+            Case.number,
+            Case.title,
+            Case.state,
+            Case.hold_reason,
+            Case.reject_reason,
+            Case.created_at,
+        )
+        .where(Case.requester_user_id == user_id)
+        .order_by(Case.id, ascending=False)
+        .limit(10)
+        .run()
+    )
     cards = await dashboard_cards(runtime, tenant, ui["user_ref"])
     modules = [n for n in ui["nav"] if n.get("plugin")]
-    return page(request, "home.html", **ui, person_id=person_id, home=home, requests=requests,
-                cards=cards, modules=modules, roles=RESIDENCY_ROLES)
+    return page(
+        request,
+        "home.html",
+        **ui,
+        person_id=person_id,
+        home=home,
+        requests=requests,
+        cards=cards,
+        modules=modules,
+        roles=RESIDENCY_ROLES,
+    )
 
 
 PORTAL_PAGES = [join_form, join_submit, my_home]

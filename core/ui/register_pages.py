@@ -32,8 +32,16 @@ async def panels_for(request: Request, ui: dict[str, Any], kind: str, subject_id
     from core.runtime import state_of
 
     runtime, tenant = state_of(request.app), current_tenant()
-    panels = await gather(runtime.registry, "ui_panels", active_for(runtime.registry, tenant), Panel,
-                          tenant=tenant, user=ui["user_ref"], page=kind, subject_id=subject_id)
+    panels = await gather(
+        runtime.registry,
+        "ui_panels",
+        active_for(runtime.registry, tenant),
+        Panel,
+        tenant=tenant,
+        user=ui["user_ref"],
+        page=kind,
+        subject_id=subject_id,
+    )
     return sorted(panels, key=lambda p: p.order)
 
 
@@ -42,14 +50,25 @@ async def buildings_page(request: Request) -> Response:
     return await render_buildings(request)
 
 
-async def render_buildings(request: Request, *, status: int = 200, form: Any = None, field: str | None = None,
-                           error: str | None = None) -> Response:
+async def render_buildings(
+    request: Request,
+    *,
+    status: int = 200,
+    form: Any = None,
+    field: str | None = None,
+    error: str | None = None,
+) -> Response:
     from core.residents.tables import Building, Dwelling, Residency
     from core.ui.place_pages import BuildingForm
 
     visible = await _scope(request)
-    query = Building.select(Building.id, Building.name, Building.floors, Building.has_lift,
-                            Building.compound.name.as_alias("compound"))
+    query = Building.select(
+        Building.id,
+        Building.name,
+        Building.floors,
+        Building.has_lift,
+        Building.compound.name.as_alias("compound"),
+    )
     if visible is not None:
         units_buildings = {r["building"] for r in await _unit_buildings(visible)}
         query = query.where(Building.id.is_in(list(visible.building_ids | units_buildings) or [0]))
@@ -58,12 +77,24 @@ async def render_buildings(request: Request, *, status: int = 200, form: Any = N
     for row in await Dwelling.select(Dwelling.building).run():
         dwellings[row["building"]] += 1
     residents: dict[int, int] = defaultdict(int)
-    for row in await Residency.select(Residency.dwelling.building.as_alias("building")).where(
-            Residency.end_date.is_null()).run():
+    for row in (
+        await Residency.select(Residency.dwelling.building.as_alias("building"))
+        .where(Residency.end_date.is_null())
+        .run()
+    ):
         residents[row["building"]] += 1
-    return page(request, "register.html", status=status, **await chrome(request), buildings=buildings,
-                dwellings=dwellings, residents=residents, form=form or BuildingForm(), field=field,
-                error=error)
+    return page(
+        request,
+        "register.html",
+        status=status,
+        **await chrome(request),
+        buildings=buildings,
+        dwellings=dwellings,
+        residents=residents,
+        form=form or BuildingForm(),
+        field=field,
+        error=error,
+    )
 
 
 async def _unit_buildings(visible: VisiblePlaces) -> list[dict[str, Any]]:
@@ -81,22 +112,33 @@ async def building_page(request: Request, building_id: FromPath[int]) -> Respons
 
     building = await get_building(building_id)
     visible = await _scope(request)
-    units = await Unit.select(Unit.id, Unit.name).where(Unit.building == building_id).order_by(
-        Unit.name).run()
+    units = (
+        await Unit.select(Unit.id, Unit.name).where(Unit.building == building_id).order_by(Unit.name).run()
+    )
     if visible is not None:
         units = [u for u in units if visible.contains(building_id, u["id"])]
         if not units and building_id not in visible.building_ids:
             raise NotFound("no such building")
-    dwellings = await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.floor, Dwelling.unit,
-                                      Dwelling.state).where(Dwelling.building == building_id).order_by(
-        Dwelling.floor).order_by(Dwelling.number).run()
+    dwellings = (
+        await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.floor, Dwelling.unit, Dwelling.state)
+        .where(Dwelling.building == building_id)
+        .order_by(Dwelling.floor)
+        .order_by(Dwelling.number)
+        .run()
+    )
     if visible is not None:
         dwellings = [d for d in dwellings if visible.contains(building_id, d["unit"])]
     people: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in await Residency.select(Residency.dwelling, Residency.person,
-                                      Residency.person.name.as_alias("name")).where(
-            (Residency.dwelling.building == building_id) & Residency.end_date.is_null()
-            & Residency.person.erased_at.is_null()).order_by(Residency.start_date).run():
+    for row in (
+        await Residency.select(Residency.dwelling, Residency.person, Residency.person.name.as_alias("name"))
+        .where(
+            (Residency.dwelling.building == building_id)
+            & Residency.end_date.is_null()
+            & Residency.person.erased_at.is_null()
+        )
+        .order_by(Residency.start_date)
+        .run()
+    ):
         people[row["dwelling"]].append(row)
     by_unit: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for d in dwellings:
@@ -105,8 +147,15 @@ async def building_page(request: Request, building_id: FromPath[int]) -> Respons
     if by_unit.get(None):
         sections.append({"name": None, "dwellings": by_unit[None]})
     ui = await chrome(request)
-    return page(request, "building.html", **ui, building=building, sections=sections, states=DWELLING_STATES,
-                panels=await panels_for(request, ui, "building", building_id))
+    return page(
+        request,
+        "building.html",
+        **ui,
+        building=building,
+        sections=sections,
+        states=DWELLING_STATES,
+        panels=await panels_for(request, ui, "building", building_id),
+    )
 
 
 @get("/c/{community:str}/register/dwellings/{dwelling_id:int}", guards=[requires("residents.view")])
@@ -118,13 +167,26 @@ async def dwelling_page(request: Request, dwelling_id: FromPath[int]) -> Respons
     visible = await _scope(request)
     if visible is not None and not visible.contains(dwelling["building"], dwelling["unit"]):
         raise NotFound("no such dwelling")
-    households = await Household.select(Household.id, Household.label, Household.dissolved_on).where(
-        Household.dwelling == dwelling_id).order_by(Household.id).run()
-    rows = await Residency.select(
-        Residency.household, Residency.person, Residency.role, Residency.relation, Residency.start_date,
-        Residency.end_date, Residency.person.name.as_alias("name"),
-    ).where((Residency.dwelling == dwelling_id) & Residency.person.erased_at.is_null()).order_by(
-        Residency.start_date).run()
+    households = (
+        await Household.select(Household.id, Household.label, Household.dissolved_on)
+        .where(Household.dwelling == dwelling_id)
+        .order_by(Household.id)
+        .run()
+    )
+    rows = (
+        await Residency.select(
+            Residency.household,
+            Residency.person,
+            Residency.role,
+            Residency.relation,
+            Residency.start_date,
+            Residency.end_date,
+            Residency.person.name.as_alias("name"),
+        )
+        .where((Residency.dwelling == dwelling_id) & Residency.person.erased_at.is_null())
+        .order_by(Residency.start_date)
+        .run()
+    )
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if r["end_date"] is None:
@@ -132,9 +194,17 @@ async def dwelling_page(request: Request, dwelling_id: FromPath[int]) -> Respons
     current = [{**h, "members": members[h["id"]]} for h in households if members.get(h["id"])]
     past = [r for r in rows if r["end_date"] is not None]
     ui = await chrome(request)
-    return page(request, "dwelling.html", **ui, dwelling=dwelling, households=current, past=past,
-                states=DWELLING_STATES, roles=RESIDENCY_ROLES,
-                panels=await panels_for(request, ui, "dwelling", dwelling_id))
+    return page(
+        request,
+        "dwelling.html",
+        **ui,
+        dwelling=dwelling,
+        households=current,
+        past=past,
+        states=DWELLING_STATES,
+        roles=RESIDENCY_ROLES,
+        panels=await panels_for(request, ui, "dwelling", dwelling_id),
+    )
 
 
 REGISTER_PAGES = [buildings_page, building_page, dwelling_page]

@@ -26,8 +26,9 @@ def add_plugin_templates(plugin_id: str, folder: Path) -> None:
 @cache
 def environment(lang: str) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(TEMPLATES), jinja2.PrefixLoader(PLUGIN_TEMPLATES)])
-    env = jinja2.Environment(loader=loader, autoescape=True,
-                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True
+    )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     locale = LANGS[lang]
     # Plugins carry their own few strings in both languages instead of a catalog of their own.
@@ -46,9 +47,22 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     lang = lang_of(request)
     principal = request.scope.get("user")
     tenant = request.scope.get("state", {}).get("tenant")
-    html = environment(lang).get_template(template).render(
-        lang=lang, user=principal, tenant=tenant, path=request.url.path,
-        csrf_token=getattr(principal, "csrf_token", None), large=request.cookies.get("linli_large") == "1",
-        **context)
-    return Response(html, status_code=status, media_type="text/html; charset=utf-8",
-                    headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
+    html = (
+        environment(lang)
+        .get_template(template)
+        .render(
+            lang=lang,
+            user=principal,
+            tenant=tenant,
+            path=request.url.path,
+            csrf_token=getattr(principal, "csrf_token", None),
+            large=request.cookies.get("linli_large") == "1",
+            **context,
+        )
+    )
+    return Response(
+        html,
+        status_code=status,
+        media_type="text/html; charset=utf-8",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+    )

@@ -96,8 +96,12 @@ async def home(request: Request) -> Response:
     if principal.office_roles:
         from core.tenancy.tables import StreetOffice
 
-        office = await StreetOffice.select(StreetOffice.slug).where(
-            StreetOffice.id == sorted(principal.office_roles)[0]).first().run()
+        office = (
+            await StreetOffice.select(StreetOffice.slug)
+            .where(StreetOffice.id == sorted(principal.office_roles)[0])
+            .first()
+            .run()
+        )
         if office:
             return Redirect(f"/o/{office['slug']}/", status_code=303)
     return page(request, "no_community.html")
@@ -117,21 +121,23 @@ class LoginForm:
 
 @post("/login", opt={"public": True, "csrf_exempt": True, "transaction": False})
 async def login_submit(
-        request: Request,
-        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+    request: Request, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Response:
     runtime = state_of(request.app)
     target = _safe_next(data.next)
     if not data.username.strip() or not data.password:
-        return page(request, "login.html", status=400, next=target, username=data.username,
-                    error="missing")
+        return page(request, "login.html", status=400, next=target, username=data.username, error="missing")
     try:
-        done = await log_in(runtime, data.username.strip(), data.password,
-                            request.client.host if request.client else "?")
+        done = await log_in(
+            runtime, data.username.strip(), data.password, request.client.host if request.client else "?"
+        )
     except HTTPException as exc:
-        error = "locked" if "locked" in str(exc.detail) else "throttled" if exc.status_code == 429 \
-            else "wrong"
-        return page(request, "login.html", status=exc.status_code, next=target,
-                    username=data.username, error=error)
+        error = (
+            "locked" if "locked" in str(exc.detail) else "throttled" if exc.status_code == 429 else "wrong"
+        )
+        return page(
+            request, "login.html", status=exc.status_code, next=target, username=data.username, error=error
+        )
     response: Response = Redirect(target, status_code=303)
     set_session_cookie(response, runtime, done.session_id)
     return response
@@ -183,8 +189,11 @@ async def dashboard(request: Request) -> Response:
     figures = await case_figures(dt.datetime.now(dt.UTC)) if "cases.manage" in allowed else None
     staff = "residents.view" in allowed
     residents = await Person.count().where(Person.erased_at.is_null()).run() if staff else None
-    moved_in = await Residency.count().where(
-        Residency.start_date >= today - dt.timedelta(days=30)).run() if staff else None
+    moved_in = (
+        await Residency.count().where(Residency.start_date >= today - dt.timedelta(days=30)).run()
+        if staff
+        else None
+    )
     visits_due = len(await due_visits(today)) if staff else None
     charts: list[Any] = []
     if staff:
@@ -193,9 +202,17 @@ async def dashboard(request: Request) -> Response:
         zh = lang_of(request) == "zh-CN"
         charts = [c for c in (await open_cases_by_kind(runtime, zh), await visits_by_week(today, zh)) if c]
     cards = await dashboard_cards(runtime, tenant, ui["user_ref"])
-    return page(request, "dashboard.html", **ui, figures=figures, residents=residents,
-                moved_in=moved_in, visits_due=visits_due, cards=cards,
-                charts=charts)
+    return page(
+        request,
+        "dashboard.html",
+        **ui,
+        figures=figures,
+        residents=residents,
+        moved_in=moved_in,
+        visits_due=visits_due,
+        cards=cards,
+        charts=charts,
+    )
 
 
 @get("/c/{community:str}/residents", guards=[requires("residents.view")])
@@ -211,9 +228,11 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
     error = None
     if q and q.strip():
         visible = await visible_places(principal_of(request), current_tenant())
-        query = ResidentQuery(name_prefix=q.strip(),
-                              allowed_building_ids=None if visible is None else visible.building_ids,
-                              allowed_unit_ids=None if visible is None else visible.unit_ids)
+        query = ResidentQuery(
+            name_prefix=q.strip(),
+            allowed_building_ids=None if visible is None else visible.building_ids,
+            allowed_unit_ids=None if visible is None else visible.unit_ids,
+        )
         try:
             found, _cursor = await search_residents(runtime.field_keys, query, limit=50)
             rows = [person_out(r, runtime.field_keys, reveal=False) for r in found]
@@ -223,9 +242,13 @@ async def residents_page(request: Request, q: FromQuery[str | None] = None) -> R
 
 
 @get("/c/{community:str}/cases", guards=[requires("cases.view")])
-async def cases_page(request: Request, only: FromQuery[str | None] = None,
-                     kind: FromQuery[str | None] = None, overdue: FromQuery[bool] = False,
-                     grid: FromQuery[int | None] = None) -> Response:
+async def cases_page(
+    request: Request,
+    only: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
+    overdue: FromQuery[bool] = False,
+    grid: FromQuery[int | None] = None,
+) -> Response:
     """The inbox; ``?only=<state>`` (``state`` is a reserved name in litestar), ``kind``,
     ``overdue``, ``grid``."""
     from core.cases import engine
@@ -233,11 +256,21 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
     from core.cases.tables import Case
 
     ui = await chrome(request)
-    query = Case.select(Case.id, Case.number, Case.type, Case.title, Case.state, Case.level, Case.due_at,
-                        Case.created_at, Case.hold_reason)
+    query = Case.select(
+        Case.id,
+        Case.number,
+        Case.type,
+        Case.title,
+        Case.state,
+        Case.level,
+        Case.due_at,
+        Case.created_at,
+        Case.hold_reason,
+    )
     # The same visibility as the API: residents see their own, grid workers their grids'.
-    query = await scope_cases(query, principal_of(request), current_tenant(),
-                              manager="cases.manage" in ui["permissions"])
+    query = await scope_cases(
+        query, principal_of(request), current_tenant(), manager="cases.manage" in ui["permissions"]
+    )
     if only in engine.TRANSITIONS:
         query = query.where(Case.state == only)
     types = case_types(state_of(request.app))
@@ -247,28 +280,69 @@ async def cases_page(request: Request, only: FromQuery[str | None] = None,
         query = query.where(Case.state.is_in(list(engine.ACTIVE)) & (Case.due_at < engine.now()))
     from core.grids.tables import Grid
 
-    grids = await Grid.select(Grid.id, Grid.name).order_by(Grid.name).run() if "cases.manage" in ui[
-        "permissions"] else []
+    grids = (
+        await Grid.select(Grid.id, Grid.name).order_by(Grid.name).run()
+        if "cases.manage" in ui["permissions"]
+        else []
+    )
     if grid is not None and any(g["id"] == grid for g in grids):
         query = query.where(Case.grid_id == grid)
     rows = await query.order_by(Case.id, ascending=False).limit(100).run()
-    return page(request, "cases.html", **ui, rows=rows, state=only or "", states=list(engine.TRANSITIONS),
-                kind=kind or "", types=sorted(types.values(), key=lambda t: t.name), overdue=overdue,
-                grids=grids, grid=grid, now=dt.datetime.now(dt.UTC))
+    return page(
+        request,
+        "cases.html",
+        **ui,
+        rows=rows,
+        state=only or "",
+        states=list(engine.TRANSITIONS),
+        kind=kind or "",
+        types=sorted(types.values(), key=lambda t: t.name),
+        overdue=overdue,
+        grids=grids,
+        grid=grid,
+        now=dt.datetime.now(dt.UTC),
+    )
 
 
 def ui_router(plugin_pages: list[Router] | None = None) -> Router:
-    static = create_static_files_router(path="/static", directories=[STATIC], opt=PUBLIC,
-                                        include_in_schema=False)
+    static = create_static_files_router(
+        path="/static", directories=[STATIC], opt=PUBLIC, include_in_schema=False
+    )
     return Router(
         path="/",
-        route_handlers=[home, login_form, login_submit, logout, set_language, large_text, dashboard,
-                        residents_page, cases_page, *CASE_PAGES, *MODULE_PAGES, *OFFICE_PAGES,
-                        *VISIT_PAGES, *PERSON_PAGES, *IMPORT_PAGES, *PORTAL_PAGES, *ACCOUNT_PAGES,
-                        *REGISTER_PAGES, *PLACE_PAGES, *PERSON_EDIT_PAGES, *CARE_PAGES, *MEMBER_PAGES,
-                        *PASSWORD_PAGES,
-                        *(plugin_pages or []), static],
-        exception_handlers={NotAuthorizedException: to_login, PermissionDeniedException: error_page,
-                            NotFoundException: error_page, NotFound: error_page, HTTPException: error_page},
+        route_handlers=[
+            home,
+            login_form,
+            login_submit,
+            logout,
+            set_language,
+            large_text,
+            dashboard,
+            residents_page,
+            cases_page,
+            *CASE_PAGES,
+            *MODULE_PAGES,
+            *OFFICE_PAGES,
+            *VISIT_PAGES,
+            *PERSON_PAGES,
+            *IMPORT_PAGES,
+            *PORTAL_PAGES,
+            *ACCOUNT_PAGES,
+            *REGISTER_PAGES,
+            *PLACE_PAGES,
+            *PERSON_EDIT_PAGES,
+            *CARE_PAGES,
+            *MEMBER_PAGES,
+            *PASSWORD_PAGES,
+            *(plugin_pages or []),
+            static,
+        ],
+        exception_handlers={
+            NotAuthorizedException: to_login,
+            PermissionDeniedException: error_page,
+            NotFoundException: error_page,
+            NotFound: error_page,
+            HTTPException: error_page,
+        },
         include_in_schema=False,
     )

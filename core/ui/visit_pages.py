@@ -48,28 +48,57 @@ async def _person(request: Request, person_id: int) -> dict[str, Any]:
 @get("/c/{community:str}/visits/{person_id:int}", guards=[requires("visits.record")])
 async def visit_form(request: Request, person_id: FromPath[int]) -> Response:
     person = await _person(request, person_id)
-    return page(request, "visit.html", **await chrome(request), person=person, kinds=KINDS,
-                form=VisitForm(), error=None, field=None)
+    return page(
+        request,
+        "visit.html",
+        **await chrome(request),
+        person=person,
+        kinds=KINDS,
+        form=VisitForm(),
+        error=None,
+        field=None,
+    )
 
 
 @post("/c/{community:str}/visits/{person_id:int}", guards=[requires("visits.record")])
-async def visit_submit(request: Request, person_id: FromPath[int],
-                       data: Annotated[VisitForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-                       ) -> Response:
+async def visit_submit(
+    request: Request,
+    person_id: FromPath[int],
+    data: Annotated[VisitForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response:
     from core.cases.routes import case_types
     from core.grids import visits
 
     person = await _person(request, person_id)
     try:
-        visit = await visits.record_visit(person_id, principal_of(request).user_id, kind=data.kind,
-                                          visited_on=dt.date.today(), findings=data.findings.strip(),
-                                          follow_ups=data.follow_ups.strip())
+        visit = await visits.record_visit(
+            person_id,
+            principal_of(request).user_id,
+            kind=data.kind,
+            visited_on=dt.date.today(),
+            findings=data.findings.strip(),
+            follow_ups=data.follow_ups.strip(),
+        )
         if data.case_title.strip():
-            await visits.open_case_from_visit(case_types(state_of(request.app)), visit, "general_request",
-                                              data.case_title.strip(), data.findings.strip())
+            await visits.open_case_from_visit(
+                case_types(state_of(request.app)),
+                visit,
+                "general_request",
+                data.case_title.strip(),
+                data.findings.strip(),
+            )
     except InvalidInput as exc:  # the 400 rolls back the visit too: nothing half-written
-        return page(request, "visit.html", status=400, **await chrome(request), person=person,
-                    kinds=KINDS, form=data, error=str(exc), field=exc.field)
+        return page(
+            request,
+            "visit.html",
+            status=400,
+            **await chrome(request),
+            person=person,
+            kinds=KINDS,
+            form=data,
+            error=str(exc),
+            field=exc.field,
+        )
     return Redirect(f"/c/{current_tenant().slug}/visits?done={person_id}", status_code=303)
 
 

@@ -17,9 +17,16 @@ import uvicorn
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -42,8 +49,9 @@ async def served(make_linli: Any, s3_settings: dict[str, Any]) -> AsyncIterator[
     """(harness, base URL) of a Linli with every installed plugin and real S3, over real HTTP."""
     h = await make_linli(plugins=None, **s3_settings)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(h.app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(h.app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)
@@ -68,8 +76,9 @@ async def browser() -> AsyncIterator[Any]:
         await b.close()
 
 
-async def log_in(browser: Any, base: str, username: str, *, lands: str,
-                 viewport: dict[str, int] | None = None) -> Any:
+async def log_in(
+    browser: Any, base: str, username: str, *, lands: str, viewport: dict[str, int] | None = None
+) -> Any:
     """A new page, logged in through the form as ``username``, arrived at ``lands``."""
     from core.testing.harness import DEFAULT_PASSWORD
 

@@ -16,8 +16,9 @@ def photo() -> bytes:
     return buf.getvalue()
 
 
-async def test_resident_reports_staff_resolve_resident_confirms(served: Any, browser: Any,
-                                                              tmp_path: Any) -> None:
+async def test_resident_reports_staff_resolve_resident_confirms(
+    served: Any, browser: Any, tmp_path: Any
+) -> None:
     h, base = served
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
@@ -42,12 +43,17 @@ async def test_resident_reports_staff_resolve_resident_confirms(served: Any, bro
     await me.get_by_text("light.jpg").wait_for()  # the page reloads with the stored photo
     await me.screenshot(path=str(ARTIFACTS / "case-resident-phone.png"), full_page=True)
 
-    desk = await log_in(browser, base, staff["username"], lands="/c/comm-a/",
-                        viewport={"width": 1280, "height": 900})
+    desk = await log_in(
+        browser, base, staff["username"], lands="/c/comm-a/", viewport={"width": 1280, "height": 900}
+    )
     await desk.goto(f"{base}/c/comm-a/cases")
     await desk.get_by_role("link", name="楼道灯坏了").click()
-    for step, state in (("→ 已接收", "已接收"), ("派给我", "已派单"), ("→ 处理中", "处理中"),
-                        ("→ 已解决", "已解决")):
+    for step, state in (
+        ("→ 已接收", "已接收"),
+        ("派给我", "已派单"),
+        ("→ 处理中", "处理中"),
+        ("→ 已解决", "已解决"),
+    ):
         await desk.get_by_role("button", name=step).click()
         await desk.locator(".state", has_text=state).wait_for()
     await desk.screenshot(path=str(ARTIFACTS / "case-staff-desktop.png"), full_page=True)

@@ -19,8 +19,9 @@ async def shot(page: Any, name: str) -> None:
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-async def test_invitation_join_report_with_photo_wait_reason_and_confirm(served: Any, browser: Any,
-                                                                          tmp_path: Any) -> None:
+async def test_invitation_join_report_with_photo_wait_reason_and_confirm(
+    served: Any, browser: Any, tmp_path: Any
+) -> None:
     h, base = served
     await h.office("office-a")
     await h.community("comm-a", office="office-a", name="红光社区")
@@ -92,8 +93,12 @@ async def test_invitation_join_report_with_photo_wait_reason_and_confirm(served:
     assert "等配件，预计周五到" in await me.locator("main").inner_text()  # in the list too
 
     await desk.get_by_role("button", name="→ 恢复办理").click()
-    for step, state in (("→ 已接收", "已接收"), ("派给我", "已派单"), ("→ 处理中", "处理中"),
-                        ("→ 已解决", "已解决")):
+    for step, state in (
+        ("→ 已接收", "已接收"),
+        ("派给我", "已派单"),
+        ("→ 处理中", "处理中"),
+        ("→ 已解决", "已解决"),
+    ):
         await desk.get_by_role("button", name=step).click()
         await desk.locator(".state", has_text=state).wait_for()
 
@@ -170,8 +175,9 @@ async def test_the_residents_pages_fit_a_360px_phone_in_large_text(served: Any, 
     await h.community("comm-a", office="office-a", name="红光社区")
     wang = await h.resident("comm-a", "王秀英", building="8栋", dwelling="301")
     admin = await h.as_role("community_admin", "comm-a")
-    await admin.post(f"/api/v1/c/comm-a/persons/{wang['id']}/account",
-                     json={"phone": "13800138000", "password": PASSWORD})
+    await admin.post(
+        f"/api/v1/c/comm-a/persons/{wang['id']}/account", json={"phone": "13800138000", "password": PASSWORD}
+    )
     me = await browser.new_page(viewport=PHONE)
     await me.goto(f"{base}/login")
     await me.get_by_label("用户名或手机号").fill("13800138000")
@@ -180,8 +186,10 @@ async def test_the_residents_pages_fit_a_360px_phone_in_large_text(served: Any, 
     await me.wait_for_url(f"{base}/c/comm-a/home")
     await me.get_by_role("link", name="大字模式").click()
     await me.wait_for_url(f"{base}/c/comm-a/home")
-    for path, name in (("/c/comm-a/home", "portal-home-large-phone"),
-                       ("/c/comm-a/cases/new", "portal-new-request-large-phone")):
+    for path, name in (
+        ("/c/comm-a/home", "portal-home-large-phone"),
+        ("/c/comm-a/cases/new", "portal-new-request-large-phone"),
+    ):
         await me.goto(f"{base}{path}")
         assert "large" in (await me.locator("body").get_attribute("class") or "")
         await shot(me, name)

@@ -60,8 +60,9 @@ async def test_switching_a_module_on_and_off_changes_the_navigation(served: Any,
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
     admin = await h.user(role="community_admin", community="comm-a")
-    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
-                        viewport={"width": 1280, "height": 800})
+    page = await log_in(
+        browser, base, admin["username"], lands="/c/comm-a/", viewport={"width": 1280, "height": 800}
+    )
     nav = page.get_by_role("navigation", name="主导航")
     assert await nav.get_by_role("link", name="社区公告").count() == 0
     await nav.get_by_role("link", name="功能模块").click()
@@ -79,8 +80,9 @@ async def test_the_street_office_page(served: Any, browser: Any) -> None:
     for slug in ("hongguang", "yuetang"):
         await h.community(slug, office="office-a")
     official = await h.user(role="office_admin", office="office-a")
-    page = await log_in(browser, base, official["username"], lands="/o/office-a/",
-                        viewport={"width": 1280, "height": 800})
+    page = await log_in(
+        browser, base, official["username"], lands="/o/office-a/", viewport={"width": 1280, "height": 800}
+    )
     figures = page.locator("table.wide")
     assert await figures.get_by_role("columnheader").count() == 3  # the figure, then two communities
     await page.screenshot(path=str(ARTIFACTS / "office-desktop.png"), full_page=True)
@@ -93,20 +95,36 @@ async def test_a_grid_worker_records_a_visit_on_a_phone_and_opens_a_case(served:
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
     admin = await h.as_role("community_admin", "comm-a")
-    elder = await h.resident("comm-a", "独居王奶奶", building="8栋", dwelling="301",
-                             birth_date=dt.date(1941, 2, 2), categories=["elderly_alone"])
-    await h.resident("comm-a", "9栋李爷爷", building="9栋", dwelling="101",
-                     birth_date=dt.date(1945, 3, 3), categories=["disabled"])
+    elder = await h.resident(
+        "comm-a",
+        "独居王奶奶",
+        building="8栋",
+        dwelling="301",
+        birth_date=dt.date(1941, 2, 2),
+        categories=["elderly_alone"],
+    )
+    await h.resident(
+        "comm-a",
+        "9栋李爷爷",
+        building="9栋",
+        dwelling="101",
+        birth_date=dt.date(1945, 3, 3),
+        categories=["disabled"],
+    )
     grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第一网格"})).json()
-    await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/places",
-                     json={"building_id": elder["building_id"]})
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/places", json={"building_id": elder["building_id"]}
+    )
     worker = await h.user(role="grid_worker", community="comm-a")
-    await admin.post(f"/api/v1/c/comm-a/grids/{grid['id']}/assignments",
-                     json={"user_id": worker["id"], "role": "grid_worker", "valid_from": "2026-01-01"})
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/assignments",
+        json={"user_id": worker["id"], "role": "grid_worker", "valid_from": "2026-01-01"},
+    )
     await admin.post("/api/v1/c/comm-a/visits/plans/generate")
 
-    page = await log_in(browser, base, worker["username"], lands="/c/comm-a/",
-                        viewport={"width": 390, "height": 844})
+    page = await log_in(
+        browser, base, worker["username"], lands="/c/comm-a/", viewport={"width": 390, "height": 844}
+    )
     await page.get_by_role("link", name="走访").click()
     assert await page.get_by_text("9栋李爷爷").count() == 0  # not in this worker's grid
     await page.get_by_role("link", name="独居王奶奶").click()
@@ -129,8 +147,9 @@ async def test_staff_shows_numbers_with_a_purpose_and_moves_a_resident_out(serve
     await h.community("comm-a", office="office-a")
     person = await h.resident("comm-a", "王秀英", phone="13800000001", building="8栋", dwelling="301")
     admin = await h.user(role="community_admin", community="comm-a")
-    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
-                        viewport={"width": 390, "height": 844})
+    page = await log_in(
+        browser, base, admin["username"], lands="/c/comm-a/", viewport={"width": 390, "height": 844}
+    )
     await page.goto(f"{base}/c/comm-a/residents?q=王")
     await page.get_by_role("link", name="王秀英").click()
     assert "138****0001" in await page.locator(".phone").inner_text()
@@ -149,8 +168,9 @@ async def test_staff_shows_numbers_with_a_purpose_and_moves_a_resident_out(serve
     assert person_api["residencies"][0]["end_reason"] == "搬去子女家"
 
 
-async def test_the_import_wizard_shows_bad_rows_then_imports_the_good_ones(served: Any, browser: Any,
-                                                                          tmp_path: Any) -> None:
+async def test_the_import_wizard_shows_bad_rows_then_imports_the_good_ones(
+    served: Any, browser: Any, tmp_path: Any
+) -> None:
     from openpyxl import Workbook
 
     h, base = served
@@ -164,8 +184,9 @@ async def test_the_import_wizard_shows_bad_rows_then_imports_the_good_ones(serve
     sheet.append(["", "3栋", "202", "bad"])
     path = tmp_path / "名册.xlsx"
     book.save(path)
-    page = await log_in(browser, base, admin["username"], lands="/c/comm-a/",
-                        viewport={"width": 1280, "height": 800})
+    page = await log_in(
+        browser, base, admin["username"], lands="/c/comm-a/", viewport={"width": 1280, "height": 800}
+    )
     await page.goto(f"{base}/c/comm-a/residents")
     await page.get_by_role("link", name="导入居民名册").click()
     await page.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(str(path))

@@ -21,13 +21,21 @@ async def test_bulk_rows_are_stamped_with_the_tenant_and_never_written_for_anoth
     b = await h.community("comm-b")
     async with h.tenant("comm-a"):
         ids = await allocate_ids(Compound, 2)
-        await insert_rows(Compound, ("id", "name", "address", "management", "notes"),
-                          [(ids[0], "红光小区", "", "none", ""), (ids[1], "散居楼", "", "none", "")])
+        await insert_rows(
+            Compound,
+            ("id", "name", "address", "management", "notes"),
+            [(ids[0], "红光小区", "", "none", ""), (ids[1], "散居楼", "", "none", "")],
+        )
     with pytest.raises(NoTenantError, match="another community"):
         async with h.tenant("comm-a"):
-            await insert_rows(Compound, ("id", "community_id", "name", "address", "management", "notes"),
-                              [(ids[1] + 1, a["id"], "本社区", "", "none", ""),
-                               (ids[1] + 2, b["id"], "别的社区", "", "none", "")])
+            await insert_rows(
+                Compound,
+                ("id", "community_id", "name", "address", "management", "notes"),
+                [
+                    (ids[1] + 1, a["id"], "本社区", "", "none", ""),
+                    (ids[1] + 2, b["id"], "别的社区", "", "none", ""),
+                ],
+            )
     with pytest.raises(ValueError, match="emit"):
         async with h.tenant("comm-a"):
             await insert_rows(OutboxEvent, ("event_id", "type"), [("x", "resident.moved_in")])

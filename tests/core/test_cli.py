@@ -14,7 +14,8 @@ from core.cli import main
 # These commands run on SQLite files of their own whatever LINLI_TEST_DB says: once is enough.
 pytestmark = pytest.mark.skipif(
     os.environ.get("LINLI_TEST_DB") == "postgres",
-    reason="the CLI tests use their own SQLite files; they run in the SQLite pass")
+    reason="the CLI tests use their own SQLite files; they run in the SQLite pass",
+)
 
 
 @pytest.fixture

@@ -61,8 +61,9 @@ async def deliveries(h: Any, community: str, plugin: str) -> list[dict[str, Any]
 
 
 @pytest.mark.parametrize("kind", broker_kinds())
-async def test_a_raising_plugin_never_stops_the_others_and_ends_dead(make_linli: Any, kind: str,
-                                                                     tmp_path: Path, workers: Any) -> None:
+async def test_a_raising_plugin_never_stops_the_others_and_ends_dead(
+    make_linli: Any, kind: str, tmp_path: Path, workers: Any
+) -> None:
     h = await setup(make_linli, fresh_broker(kind))
     start_worker(h, tmp_path, workers)
     staff = await h.as_role("community_admin", "east")
@@ -100,8 +101,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_with_the_broker_down_writes_succeed_and_events_wait(make_linli: Any, tmp_path: Path,
-                                                                   workers: Any) -> None:
+async def test_with_the_broker_down_writes_succeed_and_events_wait(
+    make_linli: Any, tmp_path: Path, workers: Any
+) -> None:
     redis = EmbeddedRedis(port=free_port())
     url = redis.start(tmp_path / "broker")
     try:
@@ -135,10 +137,10 @@ async def _has(h: Any, n: int) -> list[str] | None:
 
 async def test_two_schedulers_fire_each_slot_once(make_linli: Any) -> None:
     h = await make_linli(plugins=[], broker_url=fresh_broker("redis"))
-    schedules = [Schedule(name="t.sweep", cron="* * * * *", actor_name="core.events.sweep",
-                          per_tenant=False),
-                 Schedule(name="t.prune", cron="*/5 * * * *", actor_name="core.jobs.prune_receipts",
-                          per_tenant=False)]
+    schedules = [
+        Schedule(name="t.sweep", cron="* * * * *", actor_name="core.events.sweep", per_tenant=False),
+        Schedule(name="t.prune", cron="*/5 * * * *", actor_name="core.jobs.prune_receipts", per_tenant=False),
+    ]
     now = dt.datetime(2026, 11, 30, 1, 7, 30, tzinfo=dt.UTC)
     fired = await asyncio.gather(*[tick(h.runtime, current_queue(), schedules, now) for _ in range(4)])
     assert sorted(name for names in fired for name in names) == ["t.prune", "t.sweep"]
@@ -151,7 +153,8 @@ async def test_two_schedulers_fire_each_slot_once(make_linli: Any) -> None:
 
 
 async def test_a_batch_delivers_its_mates_and_leaves_a_failing_one_to_its_own_message(
-        make_linli: Any) -> None:
+    make_linli: Any,
+) -> None:
     from core.events import delivery
     from core.events.outbox import emit
     from core.tenancy.context import tenant_scope
@@ -166,7 +169,8 @@ async def test_a_batch_delivers_its_mates_and_leaves_a_failing_one_to_its_own_me
         pairs = await delivery.prepare(h.runtime.engine, h.runtime.registry, tenant)
         ids = [event_id for event_id, _ in pairs]
         run = lambda event_id: delivery.deliver(  # noqa: E731
-            h.runtime.engine, h.runtime.registry, tenant, event_id, "ledger")
+            h.runtime.engine, h.runtime.registry, tenant, event_id, "ledger"
+        )
 
         assert await run(ids[0]) == "delivered"  # and, in the same transaction, ids[2] and ids[3]
         rows = {r["event_id"]: r for r in await deliveries(h, "east", "ledger")}
@@ -192,8 +196,12 @@ async def test_a_bulk_emit_larger_than_one_statement_is_recorded_whole(make_linl
     await h.community("east", plugins=["ledger"])
     tenant = await h.runtime.tenants.by_slug("east")
     async with h.tenant("east"):
-        await emit_many([Event(type="ledger.bulk", community_id=tenant.community_id, payload={"i": i})
-                         for i in range(5000)])
+        await emit_many(
+            [
+                Event(type="ledger.bulk", community_id=tenant.community_id, payload={"i": i})
+                for i in range(5000)
+            ]
+        )
     async with h.tenant("east"):
         assert await OutboxEvent.count().run() == 5000
     with tenant_scope(tenant):

@@ -13,7 +13,8 @@ from core.testing.jobs import WorkerProcess, fresh_broker, settings_env, wait_un
 
 
 async def test_a_large_export_runs_as_a_job_with_progress_and_a_private_file(
-        make_linli: Any, s3_settings: dict[str, Any], tmp_path: Path) -> None:
+    make_linli: Any, s3_settings: dict[str, Any], tmp_path: Path
+) -> None:
     h = await make_linli(plugins=[], broker_url=fresh_broker("redis"), **s3_settings)
     await h.office()
     await h.community("east")

@@ -44,20 +44,35 @@ def jpeg_with_gps() -> bytes:
 
 
 def minio_for(s3: dict) -> Minio:
-    return Minio(s3["s3_endpoint"], access_key=s3["s3_access_key"], secret_key=s3["s3_secret_key"],
-                 secure=False, region=s3["s3_region"])
+    return Minio(
+        s3["s3_endpoint"],
+        access_key=s3["s3_access_key"],
+        secret_key=s3["s3_secret_key"],
+        secure=False,
+        region=s3["s3_region"],
+    )
 
 
 def keys_in(s3: dict) -> list[str]:
     return sorted(o.object_name for o in minio_for(s3).list_objects(s3["s3_bucket"], recursive=True))
 
 
-async def upload(client, case_id, data: bytes, *, name="f.bin", content_type="application/pdf",
-                 purpose="document", owner_kind="case", community="comm-a"):
+async def upload(
+    client,
+    case_id,
+    data: bytes,
+    *,
+    name="f.bin",
+    content_type="application/pdf",
+    purpose="document",
+    owner_kind="case",
+    community="comm-a",
+):
     return await client.post(
         f"/api/v1/c/{community}/attachments",
         data={"owner_kind": owner_kind, "owner_id": str(case_id), "purpose": purpose},
-        files={"file": (name, data, content_type)})
+        files={"file": (name, data, content_type)},
+    )
 
 
 async def rows(h, community="comm-a") -> list[dict]:
@@ -72,8 +87,9 @@ async def desk(make_linli, s3_settings):
     staff = await h.as_role("community_staff", "comm-a")
     resident_user = await h.user(role="resident", community="comm-a")
     resident = await h.login(resident_user["username"])
-    case = (await resident.post(f"{BASE}/cases",
-                                json={"type": "public_facility", "title": "楼道灯坏了"})).json()
+    case = (
+        await resident.post(f"{BASE}/cases", json={"type": "public_facility", "title": "楼道灯坏了"})
+    ).json()
     return h, staff, resident, case["id"], s3_settings
 
 
@@ -89,8 +105,9 @@ async def test_upload_and_download_round_trip(desk):
     (key,) = keys_in(s3)
     community_id, kind, ident = key.split("/")
     assert kind == "case" and community_id.isdigit() and len(ident) == 36 and "报告" not in key
-    listed = (await staff.get(f"{BASE}/attachments",
-                              params={"owner_kind": "case", "owner_id": case_id})).json()
+    listed = (
+        await staff.get(f"{BASE}/attachments", params={"owner_kind": "case", "owner_id": case_id})
+    ).json()
     assert [a["id"] for a in listed] == [item["id"]]
     shown = (await resident.get(f"{BASE}/attachments/{item['id']}")).json()
     download = httpx.get(shown["download"]["url"])
@@ -110,8 +127,9 @@ async def test_presigned_link_lives_at_most_15_minutes(desk):
     expires_at = dt.datetime.fromisoformat(shown["download"]["expires_at"])
     assert expires_at - before <= dt.timedelta(minutes=15, seconds=1)
     # The server enforces the signature: a link with a tampered expiry is refused.
-    tampered = shown["download"]["url"].replace(f"X-Amz-Expires={query['X-Amz-Expires'][0]}",
-                                                "X-Amz-Expires=604800")
+    tampered = shown["download"]["url"].replace(
+        f"X-Amz-Expires={query['X-Amz-Expires'][0]}", "X-Amz-Expires=604800"
+    )
     assert httpx.get(tampered).status_code == 403
 
 
@@ -172,8 +190,11 @@ async def test_image_location_metadata_is_stripped_before_storing(desk):
     _h, _staff, resident, case_id, s3 = desk
     original = jpeg_with_gps()
     assert 0x8825 in exif_of(original)  # the test image does carry a GPS position
-    item = (await upload(resident, case_id, original, name="IMG_1.jpg", content_type="image/jpeg",
-                         purpose="photo")).json()
+    item = (
+        await upload(
+            resident, case_id, original, name="IMG_1.jpg", content_type="image/jpeg", purpose="photo"
+        )
+    ).json()
     (key,) = keys_in(s3)
     stored = minio_for(s3).get_object(s3["s3_bucket"], key).read()
     assert stored != original and exif_of(stored) == {}
@@ -253,8 +274,14 @@ async def test_storage_unreachable_is_503_with_no_row(make_linli, s3_settings):
 
 async def test_wrong_credentials_are_refused_by_the_server(make_linli, s3_settings):
     with pytest.raises(S3Error) as refused:
-        next(iter(minio_for({**s3_settings, "s3_secret_key": "not-the-secret"}).list_objects(
-            s3_settings["s3_bucket"])), None)
+        next(
+            iter(
+                minio_for({**s3_settings, "s3_secret_key": "not-the-secret"}).list_objects(
+                    s3_settings["s3_bucket"]
+                )
+            ),
+            None,
+        )
     assert refused.value.code == "SignatureDoesNotMatch"
     assert next(iter(minio_for(s3_settings).list_objects(s3_settings["s3_bucket"])), None) is None
     anonymous = httpx.get(f"http://{s3_settings['s3_endpoint']}/{s3_settings['s3_bucket']}/")
@@ -283,8 +310,9 @@ async def test_orphan_collector(desk):
     kept = (await upload(resident, case_id, PDF)).json()
     removed = (await upload(resident, case_id, PDF)).json()
     assert (await resident.delete(f"{BASE}/attachments/{removed['id']}")).status_code == 200
-    other_case = (await staff.post(f"{BASE}/cases",
-                                   json={"type": "general_request", "title": "y"})).json()["id"]
+    other_case = (await staff.post(f"{BASE}/cases", json={"type": "general_request", "title": "y"})).json()[
+        "id"
+    ]
     of_deleted_case = (await upload(staff, other_case, PDF)).json()
     from core.cases.tables import Case
 
@@ -320,21 +348,46 @@ async def test_a_plugin_declares_its_own_owner_kind(make_linli, s3_settings):
     staff = await h.as_role("community_staff", "comm-a")
     resident = await h.as_role("resident", "comm-a")
     notice = (await staff.post(f"{BASE}/noticeboard/notices", json={"title": "停水通知"})).json()
-    r = await upload(staff, notice["id"], png(), owner_kind="noticeboard.notice", purpose="poster",
-                     content_type="image/png")
+    r = await upload(
+        staff,
+        notice["id"],
+        png(),
+        owner_kind="noticeboard.notice",
+        purpose="poster",
+        content_type="image/png",
+    )
     assert r.status_code == 201, r.text
-    listed = await resident.get(f"{BASE}/attachments", params={"owner_kind": "noticeboard.notice",
-                                                              "owner_id": notice["id"]})
+    listed = await resident.get(
+        f"{BASE}/attachments", params={"owner_kind": "noticeboard.notice", "owner_id": notice["id"]}
+    )
     assert [a["id"] for a in listed.json()] == [r.json()["id"]]
     # Residents read notices but may not attach to them; a notice that does not exist is 404.
-    assert (await upload(resident, notice["id"], png(), owner_kind="noticeboard.notice", purpose="poster",
-                         content_type="image/png")).status_code == 404
-    assert (await upload(staff, 999999, png(), owner_kind="noticeboard.notice", purpose="poster",
-                         content_type="image/png")).status_code == 404
+    assert (
+        await upload(
+            resident,
+            notice["id"],
+            png(),
+            owner_kind="noticeboard.notice",
+            purpose="poster",
+            content_type="image/png",
+        )
+    ).status_code == 404
+    assert (
+        await upload(
+            staff, 999999, png(), owner_kind="noticeboard.notice", purpose="poster", content_type="image/png"
+        )
+    ).status_code == 404
     # Where the plugin is off, its kind does not exist.
     staff_b = await h.as_role("community_staff", "comm-b")
-    r = await upload(staff_b, notice["id"], png(), owner_kind="noticeboard.notice", purpose="poster",
-                     content_type="image/png", community="comm-b")
+    r = await upload(
+        staff_b,
+        notice["id"],
+        png(),
+        owner_kind="noticeboard.notice",
+        purpose="poster",
+        content_type="image/png",
+        community="comm-b",
+    )
     assert r.status_code == 400 and r.json()["field"] == "owner_kind"
 
 
@@ -350,8 +403,13 @@ def test_embedded_seaweedfs_survives_a_crash_keeps_data_and_requires_credentials
     endpoint = first.start(tmp_path)
     crashed_pid = first.process.pid
     assert oct((tmp_path / "seaweedfs" / "s3.json").stat().st_mode & 0o777) == "0o600"
-    s3 = {"s3_endpoint": endpoint.endpoint, "s3_access_key": endpoint.access_key,
-          "s3_secret_key": endpoint.secret_key, "s3_region": endpoint.region, "s3_bucket": "linli"}
+    s3 = {
+        "s3_endpoint": endpoint.endpoint,
+        "s3_access_key": endpoint.access_key,
+        "s3_secret_key": endpoint.secret_key,
+        "s3_region": endpoint.region,
+        "s3_bucket": "linli",
+    }
     minio_for(s3).put_object("linli", "1/case/kept", io.BytesIO(b"still here"), 10)
     second = EmbeddedS3(ports=WeedPorts.free())  # `first` is never stopped: as after a crash
     try:
@@ -386,9 +444,20 @@ async def test_an_object_that_is_not_what_was_sent_leaves_no_row_and_no_object(d
     sent, meant = PDF, PDF.replace(b"x", b"y", 1)
     with tenant_scope(tenant), pytest.raises(StorageUnavailable):
         await _store_and_record(
-            h.runtime, storage_for(h.runtime.settings), f"{tenant.community_id}/case/damaged",
-            io.BytesIO(sent), size=len(sent), sha256=hashlib.sha256(meant).hexdigest(),
-            md5=hashlib.md5(meant).hexdigest(), content_type="application/pdf", owner=owner,
-            owner_id=case_id, purpose="document", file_name="f.pdf", uploaded_by=None, tenant=tenant)
+            h.runtime,
+            storage_for(h.runtime.settings),
+            f"{tenant.community_id}/case/damaged",
+            io.BytesIO(sent),
+            size=len(sent),
+            sha256=hashlib.sha256(meant).hexdigest(),
+            md5=hashlib.md5(meant).hexdigest(),
+            content_type="application/pdf",
+            owner=owner,
+            owner_id=case_id,
+            purpose="document",
+            file_name="f.pdf",
+            uploaded_by=None,
+            tenant=tenant,
+        )
     assert await rows(h) == []
     assert keys_in(s3) == []  # the damaged object was taken away again

@@ -40,8 +40,7 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}/cases": "community:cases.view",
     "POST /c/{community}/register/buildings": "community:places.edit",
     "POST /c/{community}/residents/{person_id}/account/password": "community:residents.accounts",
-    "POST /c/{community}/residents/{person_id}/invitations/{invitation_id}/cancel":
-        "community:residents.accounts",
+    "POST /c/{community}/residents/{person_id}/invitations/{invitation_id}/cancel": "community:residents.accounts",
     "GET /c/{community}/register": "community:residents.view",
     "GET /c/{community}/register/buildings/{building_id}": "community:residents.view",
     "GET /c/{community}/register/dwellings/{dwelling_id}": "community:residents.view",
@@ -52,8 +51,7 @@ ACCESS: dict[str, str] = {
     "GET /c/{community}/residents/{person_id}/move-in": "community:residents.edit",
     "POST /c/{community}/residents/{person_id}/move-in": "community:residents.edit",
     "POST /c/{community}/residents/{person_id}/vulnerabilities": "community:residents.edit",
-    "POST /c/{community}/residents/{person_id}/vulnerabilities/{vulnerability_id}":
-        "community:residents.edit",
+    "POST /c/{community}/residents/{person_id}/vulnerabilities/{vulnerability_id}": "community:residents.edit",
     "GET /c/{community}/members": "community:members.view",
     "POST /c/{community}/members": "community:members.manage",
     "POST /c/{community}/members/{membership_id}/remove": "community:members.manage",
@@ -248,17 +246,31 @@ async def world(make_linli):
 async def register_objects(admin: Any) -> dict[str, str]:
     """A building, a dwelling, a resident living there with a vulnerability: ids for the routes."""
     base = "/api/v1/c/comm-a"
-    building = (await admin.post(f"{base}/buildings", json={
-        "name": "8栋", "floors": 6, "units": 2, "dwellings_per_floor": 2})).json()
+    building = (
+        await admin.post(
+            f"{base}/buildings", json={"name": "8栋", "floors": 6, "units": 2, "dwellings_per_floor": 2}
+        )
+    ).json()
     dwellings = (await admin.get(f"{base}/buildings/{building['id']}/dwellings")).json()
     person = (await admin.post(f"{base}/persons", json={"name": "张桂兰"})).json()
-    residency = (await admin.post(f"{base}/persons/{person['id']}/move-in", json={
-        "dwelling_id": dwellings[0]["id"], "start_date": "2020-01-01"})).json()
-    vuln = (await admin.post(f"{base}/persons/{person['id']}/vulnerabilities", json={
-        "category": "elderly_alone", "tier": 1})).json()
-    return {"building_id": str(building["id"]), "dwelling_id": str(dwellings[0]["id"]),
-            "person_id": str(person["id"]), "residency_id": str(residency["id"]),
-            "vulnerability_id": str(vuln["id"])}
+    residency = (
+        await admin.post(
+            f"{base}/persons/{person['id']}/move-in",
+            json={"dwelling_id": dwellings[0]["id"], "start_date": "2020-01-01"},
+        )
+    ).json()
+    vuln = (
+        await admin.post(
+            f"{base}/persons/{person['id']}/vulnerabilities", json={"category": "elderly_alone", "tier": 1}
+        )
+    ).json()
+    return {
+        "building_id": str(building["id"]),
+        "dwelling_id": str(dwellings[0]["id"]),
+        "person_id": str(person["id"]),
+        "residency_id": str(residency["id"]),
+        "vulnerability_id": str(vuln["id"]),
+    }
 
 
 def fill(path: str, values: dict[str, str]) -> str:

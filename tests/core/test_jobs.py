@@ -27,8 +27,12 @@ def broker_kind(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def linli(make_linli: Any, broker_kind: str) -> Any:
-    h = await make_linli(plugins=["ledger"], extra_modules=["lp_ledger"],
-                         broker_url=fresh_broker(broker_kind), job_heartbeat_seconds=3)
+    h = await make_linli(
+        plugins=["ledger"],
+        extra_modules=["lp_ledger"],
+        broker_url=fresh_broker(broker_kind),
+        job_heartbeat_seconds=3,
+    )
     await h.office()
     for slug in ("east", "west"):
         await h.community(slug)
@@ -82,14 +86,14 @@ async def test_a_tenant_job_without_a_community_is_refused_when_sent(linli: Any)
         await current_queue().send(lp_ledger.record, {"key": "nobody"}, tenant=None)
 
 
-async def test_a_worker_killed_mid_job_gets_it_redone_exactly_once(linli: Any, worker: Any,
-                                                                    tmp_path: Path) -> None:
+async def test_a_worker_killed_mid_job_gets_it_redone_exactly_once(
+    linli: Any, worker: Any, tmp_path: Path
+) -> None:
     first = worker()
     await send_as(linli, "east", lp_ledger.record, key="ready")
     await wait_until(lambda: entries(linli, "east", "ready"), what="the first worker to be ready")
     marker = tmp_path / "slow-started"
-    await send_as(linli, "east", lp_ledger.record, key="slow", sleep_seconds=20,
-                  sleep_once_file=str(marker))
+    await send_as(linli, "east", lp_ledger.record, key="slow", sleep_seconds=20, sleep_once_file=str(marker))
     await wait_until(marker.exists, what="the slow job to start on the first worker")
     # A second worker is up before the first dies, as in production: what is measured is the
     # redelivery, not a worker's start-up.
@@ -109,7 +113,8 @@ async def test_the_same_message_delivered_twice_has_one_effect(linli: Any, worke
     tenant = await linli.runtime.tenants.by_slug("east")
     queue = current_queue()
     message = queue.actors["ledger.record"].message_with_options(
-        kwargs={"key": "twice"}, linli_community=tenant.community_id)
+        kwargs={"key": "twice"}, linli_community=tenant.community_id
+    )
     data = message.asdict()
     await queue.requeue(data)
     await queue.requeue(data)  # the broker's at-least-once, made certain

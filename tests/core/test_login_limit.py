@@ -22,7 +22,9 @@ def test_the_backend_follows_the_broker() -> None:
 
 
 @pytest.mark.parametrize("broker", ["", REDIS_TEST_URL], ids=["database", "redis"])
-async def test_failures_from_one_address_are_counted_across_app_processes(make_linli: Any, broker: str) -> None:
+async def test_failures_from_one_address_are_counted_across_app_processes(
+    make_linli: Any, broker: str
+) -> None:
     h = await make_linli(plugins=[], login_attempts_per_address=3, broker_url=broker)
     user = await h.user(role="community_staff", community=(await h.community("comm-a"))["slug"])
     # A second app process: its own runtime (own limiter, own connections) on the same settings.
@@ -30,8 +32,9 @@ async def test_failures_from_one_address_are_counted_across_app_processes(make_l
     address = f"10.0.{uuid.uuid4().int % 250}.7"  # a fresh key, so Redis runs never meet
 
     for _ in range(10):  # successful logins never count (a shared office address)
-        ok = await h.client().post("/api/v1/auth/login", json={"username": user["username"],
-                                                                 "password": DEFAULT_PASSWORD})
+        ok = await h.client().post(
+            "/api/v1/auth/login", json={"username": user["username"], "password": DEFAULT_PASSWORD}
+        )
         assert ok.status_code == 200
     for limiter in (h.runtime.login_limiter, other.login_limiter, h.runtime.login_limiter):
         assert not await limiter.blocked(address)
@@ -47,8 +50,9 @@ async def test_a_locked_account_answers_like_a_wrong_password(make_linli: Any) -
     user = await h.user(role="community_staff", community=(await h.community("comm-a"))["slug"])
     answers = []
     for password in ("bad-1", "bad-2", DEFAULT_PASSWORD):
-        r = await h.client().post("/api/v1/auth/login", json={"username": user["username"],
-                                                               "password": password})
+        r = await h.client().post(
+            "/api/v1/auth/login", json={"username": user["username"], "password": password}
+        )
         answers.append((r.status_code, r.json().get("detail")))
     unknown = await h.client().post("/api/v1/auth/login", json={"username": "nobody-here", "password": "x"})
     assert answers[2][0] == 401  # locked, even with the right password

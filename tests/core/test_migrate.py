@@ -156,18 +156,27 @@ print(json.dumps(asyncio.run(migrate(runtime))))
 
 async def test_two_processes_migrating_at_once_both_succeed(settings_factory, tmp_path):
     settings = await settings_factory()
-    env = {**os.environ, "LINLI_DATABASE_URL": settings.database_url,
-           "LINLI_DATABASE_OWNER_URL": settings.database_owner_url,
-           "LINLI_SECRET_KEY": settings.secret_key, "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "LINLI_DATABASE_URL": settings.database_url,
+        "LINLI_DATABASE_OWNER_URL": settings.database_owner_url,
+        "LINLI_SECRET_KEY": settings.secret_key,
+        "PYTHONPATH": str(REPO),
+    }
     env.pop("PICCOLO_CONF", None)
 
     async def run(n: int) -> list[str]:
         # One var/ each: core.settings.ensure_var_dir's write probe races between two processes
         # sharing one var/ (the database URL is absolute, so both still use the same file).
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", MIGRATE_SCRIPT, cwd=str(tmp_path),
+            sys.executable,
+            "-c",
+            MIGRATE_SCRIPT,
+            cwd=str(tmp_path),
             env={**env, "LINLI_VAR_DIR": str(tmp_path / f"proc{n}")},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(proc.communicate(), 120)
         assert proc.returncode == 0, err.decode()[-2000:]
         return json.loads(out.decode().strip().splitlines()[-1])
@@ -185,7 +194,8 @@ def broken_app(folder: Path) -> AppConfig:
     """A throwaway app: its first migration creates a table, its second raises."""
     folder.mkdir()
     (folder / "__init__.py").write_text("")
-    (folder / "brk_2026_01_01t00_00_00_000000.py").write_text(textwrap.dedent("""
+    (folder / "brk_2026_01_01t00_00_00_000000.py").write_text(
+        textwrap.dedent("""
         from piccolo.apps.migrations.auto.migration_manager import MigrationManager
         from piccolo.engine import engine_finder
         ID = "2026-01-01T00:00:00:000000"
@@ -195,8 +205,10 @@ def broken_app(folder: Path) -> AppConfig:
                 await engine_finder().run_ddl("CREATE TABLE brk_first (id integer)")
             manager.add_raw(run)
             return manager
-    """))
-    (folder / "brk_2026_01_02t00_00_00_000000.py").write_text(textwrap.dedent("""
+    """)
+    )
+    (folder / "brk_2026_01_02t00_00_00_000000.py").write_text(
+        textwrap.dedent("""
         from piccolo.apps.migrations.auto.migration_manager import MigrationManager
         ID = "2026-01-02T00:00:00:000000"
         async def forwards():
@@ -205,7 +217,8 @@ def broken_app(folder: Path) -> AppConfig:
                 raise RuntimeError("this migration is broken on purpose")
             manager.add_raw(run)
             return manager
-    """))
+    """)
+    )
     return AppConfig(app_name="brk", migrations_folder_path=str(folder), table_classes=[])
 
 
@@ -268,8 +281,12 @@ def test_apps_run_after_the_apps_they_depend_on():
 
 
 def test_a_missing_dependency_is_reported():
-    orphan = AppConfig(app_name="orphan", migrations_folder_path="/nonexistent", table_classes=[],
-                       migration_dependencies=["core.grids.piccolo_app"])
+    orphan = AppConfig(
+        app_name="orphan",
+        migrations_folder_path="/nonexistent",
+        table_classes=[],
+        migration_dependencies=["core.grids.piccolo_app"],
+    )
     with pytest.raises(MigrationFailed, match="orphan depends on app grids, which is not installed"):
         ordered_apps([CORE_APPS[0], orphan])
 
@@ -284,9 +301,12 @@ async def test_another_piccolo_conf_is_refused(tmp_path, monkeypatch):
 @pytest.mark.postgres
 async def test_an_unreachable_owner_is_a_config_error_without_the_password(pg_server_url, tmp_path):
     settings = load_settings(
-        environ={}, var_dir=str(tmp_path / "var"), secret_key="m" * 40,
+        environ={},
+        var_dir=str(tmp_path / "var"),
+        secret_key="m" * 40,
         database_url="postgresql://linli_app@127.0.0.1:1/nowhere",
-        database_owner_url="postgresql://owner:s3cret-pw@127.0.0.1:1/nowhere")
+        database_owner_url="postgresql://owner:s3cret-pw@127.0.0.1:1/nowhere",
+    )
     with pytest.raises(ConfigError) as caught:
         await migrate(runtime_for(settings))
     message = str(caught.value)
@@ -296,14 +316,22 @@ async def test_an_unreachable_owner_is_a_config_error_without_the_password(pg_se
 
 @pytest.mark.postgres
 async def test_migrate_creates_a_missing_app_role_even_when_two_databases_race_for_it(
-        pg_server_url, tmp_path):
+    pg_server_url, tmp_path
+):
     role = f"linli_app_{uuid.uuid4().hex[:8]}"
     made = [await fresh_database(pg_server_url, app_role=None) for _ in range(2)]
     try:
         runtimes = [
-            runtime_for(load_settings(environ={}, var_dir=str(tmp_path / f"v{i}"), secret_key="m" * 40,
-                                      database_url=with_parts(owner, user=role),
-                                      database_owner_url=owner, database_app_role=role))
+            runtime_for(
+                load_settings(
+                    environ={},
+                    var_dir=str(tmp_path / f"v{i}"),
+                    secret_key="m" * 40,
+                    database_url=with_parts(owner, user=role),
+                    database_owner_url=owner,
+                    database_app_role=role,
+                )
+            )
             for i, (owner, _app, _drop) in enumerate(made)
         ]
         logs = await asyncio.gather(*(migrate(r) for r in runtimes))
@@ -312,11 +340,18 @@ async def test_migrate_creates_a_missing_app_role_even_when_two_databases_race_f
         try:
             attrs = await conn.fetchrow(
                 "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
-                "FROM pg_roles WHERE rolname = $1", role)
+                "FROM pg_roles WHERE rolname = $1",
+                role,
+            )
         finally:
             await conn.close()
-        assert dict(attrs) == {"rolcanlogin": True, "rolsuper": False, "rolbypassrls": False,
-                               "rolcreaterole": False, "rolcreatedb": False}
+        assert dict(attrs) == {
+            "rolcanlogin": True,
+            "rolsuper": False,
+            "rolbypassrls": False,
+            "rolcreaterole": False,
+            "rolcreatedb": False,
+        }
         # The new role can work in both databases, inside a tenant transaction.
         for runtime in runtimes:
             app = await asyncpg.connect(runtime.settings.database_url)

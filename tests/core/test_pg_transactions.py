@@ -25,15 +25,21 @@ POOL_SIZE = 2
 # child row naming a missing parent. Both are only checked at COMMIT.
 CONSTRAINTS = {
     "unique": (
-        ["CREATE TABLE probe (id int, CONSTRAINT probe_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)",
-         "INSERT INTO probe VALUES (1)"],
+        [
+            "CREATE TABLE probe (id int, CONSTRAINT probe_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)",
+            "INSERT INTO probe VALUES (1)",
+        ],
         1,  # the id whose insert fails at COMMIT
     ),
     "foreign key": (
-        ["CREATE TABLE parent (id int PRIMARY KEY)", "INSERT INTO parent VALUES (1), (2), (3)",
-         "CREATE TABLE probe (id int, CONSTRAINT probe_parent FOREIGN KEY (id) REFERENCES parent (id) "
-         "DEFERRABLE INITIALLY DEFERRED)",
-         "INSERT INTO probe VALUES (1)", "GRANT SELECT, REFERENCES ON parent TO linli_app"],
+        [
+            "CREATE TABLE parent (id int PRIMARY KEY)",
+            "INSERT INTO parent VALUES (1), (2), (3)",
+            "CREATE TABLE probe (id int, CONSTRAINT probe_parent FOREIGN KEY (id) REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED)",
+            "INSERT INTO probe VALUES (1)",
+            "GRANT SELECT, REFERENCES ON parent TO linli_app",
+        ],
         42,
     ),
 }
@@ -44,8 +50,9 @@ class Probe(Table, tablename="probe"):
 
 
 @pytest.fixture(params=list(CONSTRAINTS))
-async def setup(request: pytest.FixtureRequest,
-                pg_database: tuple[str, str]) -> AsyncIterator[dict[str, Any]]:
+async def setup(
+    request: pytest.FixtureRequest, pg_database: tuple[str, str]
+) -> AsyncIterator[dict[str, Any]]:
     owner_url, app_url = pg_database
     statements, bad_id = CONSTRAINTS[request.param]
     owner = await asyncpg.connect(owner_url)
@@ -82,8 +89,10 @@ async def test_failed_commits_neither_leak_connections_nor_break_atomicity(setup
     tenant = Tenant(community_id=7, slug="c", name="c", office_id=1, office_slug="o")
     for attempt in range(POOL_SIZE + 1):
         # With and without a tenant: the tenant's BEGIN; set_config must not change a thing.
-        with pytest.raises(asyncpg.IntegrityConstraintViolationError), \
-                tenant_scope(tenant if attempt % 2 else None):
+        with (
+            pytest.raises(asyncpg.IntegrityConstraintViolationError),
+            tenant_scope(tenant if attempt % 2 else None),
+        ):
             async with engine.transaction():
                 await Probe.insert(Probe(id=setup["bad_id"])).run()  # accepted now, refused at COMMIT
         assert engine.current_transaction.get() is None  # no stale transaction in this task
@@ -117,8 +126,9 @@ async def test_stock_piccolo_still_needs_the_fix(pg_database):
     owner_url, app_url = pg_database
     owner = await asyncpg.connect(owner_url)
     try:
-        await owner.execute("CREATE TABLE probe (id int, CONSTRAINT probe_once UNIQUE (id) "
-                            "DEFERRABLE INITIALLY DEFERRED)")
+        await owner.execute(
+            "CREATE TABLE probe (id int, CONSTRAINT probe_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
         await owner.execute("INSERT INTO probe VALUES (1)")
         await owner.execute("GRANT SELECT, INSERT ON probe TO linli_app")
     finally:

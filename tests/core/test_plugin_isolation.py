@@ -15,8 +15,9 @@ from core.testing.harness import DEFAULT_PASSWORD
 
 def test_a_plugin_whose_registration_fails_is_quarantined_with_the_reason() -> None:
     lp_bad_registration.CALLS.clear()
-    registry = load_plugins(["lp_alpha", "lp_bad_registration", "lp_raising_registration"],
-                            include_entry_points=False)
+    registry = load_plugins(
+        ["lp_alpha", "lp_bad_registration", "lp_raising_registration"], include_entry_points=False
+    )
     assert set(registry.plugins) == {"alpha"}
     reasons = {q.name: q.reason for q in registry.quarantined}
     assert "register_case_types returned str, expected CaseType" in reasons["badreg"]
@@ -38,8 +39,9 @@ def test_registration_hooks_are_not_called_again_after_load() -> None:
 
 
 async def _community_with(make_linli: Any, *plugins: str) -> Any:
-    h = await make_linli(plugins=["alpha", *plugins],
-                         extra_modules=["lp_alpha", "lp_faulty", "lp_wrong_types"])
+    h = await make_linli(
+        plugins=["alpha", *plugins], extra_modules=["lp_alpha", "lp_faulty", "lp_wrong_types"]
+    )
     await h.office("office-a")
     await h.community("comm-a", office="office-a")
     for pid in ("alpha", *plugins):
@@ -50,8 +52,9 @@ async def _community_with(make_linli: Any, *plugins: str) -> Any:
 async def _page_client(h: Any, **role: Any) -> Any:
     user = await h.user(**role)
     client = h.client()
-    r = await client.post("/login", data={"username": user["username"], "password": DEFAULT_PASSWORD,
-                                          "next": "/"})
+    r = await client.post(
+        "/login", data={"username": user["username"], "password": DEFAULT_PASSWORD, "next": "/"}
+    )
     assert r.status_code == 303
     return client
 

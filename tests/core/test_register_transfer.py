@@ -18,8 +18,22 @@ ID2 = with_check_digit("11010519520101003")
 def xlsx(rows: list[list[object]], headers: list[str] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append(headers or ["姓名", "身份证号", "手机号", "小区", "楼栋", "单元", "房号", "身份",
-                             "入住日期", "重点人群", "关爱等级"])
+    sheet.append(
+        headers
+        or [
+            "姓名",
+            "身份证号",
+            "手机号",
+            "小区",
+            "楼栋",
+            "单元",
+            "房号",
+            "身份",
+            "入住日期",
+            "重点人群",
+            "关爱等级",
+        ]
+    )
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -42,8 +56,9 @@ async def staff(make_linli):
 
 
 async def upload(client, content: bytes, name: str = "register.xlsx", partial: bool = False):
-    return await client.post(f"{BASE}/register/import", params={"partial": str(partial).lower()},
-                             files={"file": (name, content)})
+    return await client.post(
+        f"{BASE}/register/import", params={"partial": str(partial).lower()}, files={"file": (name, content)}
+    )
 
 
 async def test_import_is_idempotent(staff):
@@ -64,8 +79,22 @@ async def test_import_is_idempotent(staff):
 
 async def test_bad_rows_reject_the_whole_file_with_row_and_column(staff):
     _h, client = staff
-    rows = [*GOOD, ["王五", "110105194803150000", "", "和韵小区", "8栋", "1单元", "303", "房客",
-                    "2030-01-01", "富人", 9]]
+    rows = [
+        *GOOD,
+        [
+            "王五",
+            "110105194803150000",
+            "",
+            "和韵小区",
+            "8栋",
+            "1单元",
+            "303",
+            "房客",
+            "2030-01-01",
+            "富人",
+            9,
+        ],
+    ]
     r = await upload(client, xlsx(rows))
     assert r.status_code == 422
     errors = {(e["row"], e["column"]) for e in r.json()["errors"]}

@@ -24,14 +24,17 @@ async def test_staff_create_an_account_and_the_resident_sees_their_household(mak
     wang = await h.resident("comm-a", "王秀英", building="8栋", dwelling="301")
     await h.resident("comm-a", "王建国", building="8栋", dwelling="302")  # a neighbour
     staff = await h.as_role("community_staff", "comm-a")
-    r = await staff.post(f"{BASE}/persons/{wang['id']}/account",
-                         json={"phone": "1380000", "password": DEFAULT_PASSWORD})
+    r = await staff.post(
+        f"{BASE}/persons/{wang['id']}/account", json={"phone": "1380000", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and r.json()["field"] == "phone"
-    r = await staff.post(f"{BASE}/persons/{wang['id']}/account",
-                         json={"phone": "13800000001", "password": DEFAULT_PASSWORD})
+    r = await staff.post(
+        f"{BASE}/persons/{wang['id']}/account", json={"phone": "13800000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 201, r.text
-    r = await staff.post(f"{BASE}/persons/{wang['id']}/account",
-                         json={"phone": "13800000002", "password": DEFAULT_PASSWORD})
+    r = await staff.post(
+        f"{BASE}/persons/{wang['id']}/account", json={"phone": "13800000002", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 409  # one account per person
 
     me = await h.login("13800000001")  # by phone number
@@ -51,17 +54,22 @@ async def test_an_invitation_code_is_single_use_local_and_expires(make_linli: An
     code = invite["code"]
     assert len(code) == 9 and code[4] == "-"
     anonymous = h.client()
-    r = await anonymous.post("/api/v1/c/comm-b/join", json={"code": code, "phone": "13900000001",
-                                                            "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        "/api/v1/c/comm-b/join", json={"code": code, "phone": "13900000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and r.json()["field"] == "code"  # only where it was issued
-    r = await anonymous.post(f"{BASE}/join", json={"code": code.lower().replace("-", " "),
-                                                   "phone": "13900000001", "password": "short"})
+    r = await anonymous.post(
+        f"{BASE}/join",
+        json={"code": code.lower().replace("-", " "), "phone": "13900000001", "password": "short"},
+    )
     assert r.status_code == 400 and r.json()["field"] == "password"
-    r = await anonymous.post(f"{BASE}/join", json={"code": code, "phone": "13900000001",
-                                                   "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        f"{BASE}/join", json={"code": code, "phone": "13900000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 201, r.text
-    r = await anonymous.post(f"{BASE}/join", json={"code": code, "phone": "13900000009",
-                                                   "password": DEFAULT_PASSWORD})
+    r = await anonymous.post(
+        f"{BASE}/join", json={"code": code, "phone": "13900000009", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and r.json()["field"] == "code"  # used
     me = await h.login("13900000001")
     assert (await me.get(f"{BASE}/me/household")).json()["person_id"] == li["id"]
@@ -71,10 +79,14 @@ async def test_an_invitation_code_is_single_use_local_and_expires(make_linli: An
     from core.residents.tables import Invitation
 
     async with h.tenant("comm-a"):
-        await Invitation.update({Invitation.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}
-                                ).where(Invitation.person == zhao["id"]).run()
-    r = await anonymous.post(f"{BASE}/join", json={"code": late["code"], "phone": "13900000002",
-                                                   "password": DEFAULT_PASSWORD})
+        await (
+            Invitation.update({Invitation.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)})
+            .where(Invitation.person == zhao["id"])
+            .run()
+        )
+    r = await anonymous.post(
+        f"{BASE}/join", json={"code": late["code"], "phone": "13900000002", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 400 and r.json()["field"] == "code"
 
 
@@ -84,17 +96,22 @@ async def test_a_phone_with_an_account_links_only_with_its_password(make_linli: 
     b = await h.resident("comm-b", "周阿姨")
     staff_a = await h.as_role("community_staff", "comm-a")
     staff_b = await h.as_role("community_staff", "comm-b")
-    await staff_a.post(f"{BASE}/persons/{a['id']}/account", json={"phone": "13700000001",
-                                                                  "password": DEFAULT_PASSWORD})
-    r = await staff_b.post(f"/api/v1/c/comm-b/persons/{b['id']}/account",
-                           json={"phone": "13700000001", "password": "another-pass-123"})
+    await staff_a.post(
+        f"{BASE}/persons/{a['id']}/account", json={"phone": "13700000001", "password": DEFAULT_PASSWORD}
+    )
+    r = await staff_b.post(
+        f"/api/v1/c/comm-b/persons/{b['id']}/account",
+        json={"phone": "13700000001", "password": "another-pass-123"},
+    )
     assert r.status_code == 409  # staff cannot take over an existing login
     code = (await staff_b.post(f"/api/v1/c/comm-b/persons/{b['id']}/invitations", json={})).json()["code"]
-    r = await h.client().post("/api/v1/c/comm-b/join", json={"code": code, "phone": "13700000001",
-                                                              "password": "another-pass-123"})
+    r = await h.client().post(
+        "/api/v1/c/comm-b/join", json={"code": code, "phone": "13700000001", "password": "another-pass-123"}
+    )
     assert r.status_code == 400 and r.json()["field"] == "password"
-    r = await h.client().post("/api/v1/c/comm-b/join", json={"code": code, "phone": "13700000001",
-                                                              "password": DEFAULT_PASSWORD})
+    r = await h.client().post(
+        "/api/v1/c/comm-b/join", json={"code": code, "phone": "13700000001", "password": DEFAULT_PASSWORD}
+    )
     assert r.status_code == 201, r.text
     me = await h.login("13700000001")
     assert (await me.get("/api/v1/c/comm-b/me/household")).json()["person_id"] == b["id"]
@@ -105,8 +122,9 @@ async def test_erasing_a_person_unlinks_their_portal_account(make_linli: Any) ->
     h = await setup(make_linli)
     wang = await h.resident("comm-a", "王秀英")
     admin = await h.as_role("community_admin", "comm-a")
-    await admin.post(f"{BASE}/persons/{wang['id']}/account", json={"phone": "13800000001",
-                                                                   "password": DEFAULT_PASSWORD})
+    await admin.post(
+        f"{BASE}/persons/{wang['id']}/account", json={"phone": "13800000001", "password": DEFAULT_PASSWORD}
+    )
     await admin.post(f"{BASE}/persons/{wang['id']}/invitations", json={})
     export = (await admin.get(f"{BASE}/persons/{wang['id']}/privacy-export")).json()
     assert [a["login_phone"] for a in export["core"]["portal_account"]] == ["13800000001"]

@@ -41,25 +41,39 @@ class World:
 @pytest.fixture
 async def world(pg_database: tuple[str, str], tmp_path: Path) -> AsyncIterator[World]:
     owner_url, app_url = pg_database
-    settings = load_settings(environ={}, var_dir=str(tmp_path / "var"), secret_key="r" * 40,
-                             database_url=app_url, database_owner_url=owner_url,
-                             db_pool_min=1, db_pool_max=1)
+    settings = load_settings(
+        environ={},
+        var_dir=str(tmp_path / "var"),
+        secret_key="r" * 40,
+        database_url=app_url,
+        database_owner_url=owner_url,
+        db_pool_min=1,
+        db_pool_max=1,
+    )
     runtime = build_runtime(settings, registry=load_plugins([], include_entry_points=False))
     await migrate(runtime)
     owner = await asyncpg.connect(owner_url)
     try:
         office = await owner.fetchval(
             "INSERT INTO street_office (slug, name, name_en, archived, created_at) "
-            "VALUES ('office', '街道', '', false, now()) RETURNING id")
-        ids = [await owner.fetchval(
-            "INSERT INTO community (slug, office, name, name_en, address, residents_estimate, "
-            "households_estimate, archived, created_at) "
-            "VALUES ($1, $2, $1, '', '', 0, 0, false, now()) RETURNING id", slug, office)
-            for slug in ("comm-a", "comm-b")]
+            "VALUES ('office', '街道', '', false, now()) RETURNING id"
+        )
+        ids = [
+            await owner.fetchval(
+                "INSERT INTO community (slug, office, name, name_en, address, residents_estimate, "
+                "households_estimate, archived, created_at) "
+                "VALUES ($1, $2, $1, '', '', 0, 0, false, now()) RETURNING id",
+                slug,
+                office,
+            )
+            for slug in ("comm-a", "comm-b")
+        ]
     finally:
         await owner.close()
-    a, b = (Tenant(community_id=i, slug=s, name=s, office_id=office, office_slug="office")
-            for i, s in zip(ids, ("comm-a", "comm-b"), strict=True))
+    a, b = (
+        Tenant(community_id=i, slug=s, name=s, office_id=office, office_slug="office")
+        for i, s in zip(ids, ("comm-a", "comm-b"), strict=True)
+    )
     engine = runtime.engine
     await start_engine(engine, settings)
     try:
@@ -67,9 +81,14 @@ async def world(pg_database: tuple[str, str], tmp_path: Path) -> AsyncIterator[W
         for tenant in (a, b):
             with tenant_scope(tenant):
                 async with engine.transaction():
-                    await OutboxEvent.insert(OutboxEvent(
-                        event_id=f"e-{tenant.slug}", type="t", payload={},
-                        occurred_at=dt.datetime.now(dt.UTC))).run()
+                    await OutboxEvent.insert(
+                        OutboxEvent(
+                            event_id=f"e-{tenant.slug}",
+                            type="t",
+                            payload={},
+                            occurred_at=dt.datetime.now(dt.UTC),
+                        )
+                    ).run()
         yield World(runtime, engine, a, b, owner_url, app_url)
     finally:
         await stop_engine(engine)
@@ -89,7 +108,8 @@ async def test_migrate_secures_every_tenant_table(world):
     owner = SafePostgresEngine(config={"dsn": world.owner_url}, extensions=())
     assert await rls.check_policies(owner, tenant_tables(world.runtime.tables)) == []
     roles = await owner.run_ddl(
-        "SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'linli_app'")
+        "SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'linli_app'"
+    )
     assert dict(roles[0]) == {"rolsuper": False, "rolbypassrls": False, "rolcanlogin": True}
 
 
@@ -156,23 +176,31 @@ async def test_with_check_refuses_a_row_for_another_community(world):
                 async with conn.transaction():  # savepoint
                     await conn.execute(
                         "INSERT INTO outbox_event (community_id, event_id, type, payload, occurred_at) "
-                        "VALUES ($1, 'forged', 't', '{}', now())", world.b.community_id)
+                        "VALUES ($1, 'forged', 't', '{}', now())",
+                        world.b.community_id,
+                    )
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
                 async with conn.transaction():
                     await conn.execute("UPDATE outbox_event SET community_id = $1", world.b.community_id)
             # B's row is invisible, so it can be neither changed nor deleted.
-            assert await conn.execute("UPDATE outbox_event SET type = 'x' WHERE event_id = 'e-comm-b'") \
+            assert (
+                await conn.execute("UPDATE outbox_event SET type = 'x' WHERE event_id = 'e-comm-b'")
                 == "UPDATE 0"
+            )
             assert await conn.execute("DELETE FROM outbox_event WHERE event_id = 'e-comm-b'") == "DELETE 0"
             # Its own community: fine.
             await conn.execute(
                 "INSERT INTO outbox_event (community_id, event_id, type, payload, occurred_at) "
-                "VALUES ($1, 'own', 't', '{}', now())", world.a.community_id)
+                "VALUES ($1, 'own', 't', '{}', now())",
+                world.a.community_id,
+            )
         # No tenant at all: nothing may be written.
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.execute(
                 "INSERT INTO outbox_event (community_id, event_id, type, payload, occurred_at) "
-                "VALUES ($1, 'none', 't', '{}', now())", world.a.community_id)
+                "VALUES ($1, 'none', 't', '{}', now())",
+                world.a.community_id,
+            )
     finally:
         await conn.close()
     owner = await asyncpg.connect(world.owner_url)
@@ -181,7 +209,10 @@ async def test_with_check_refuses_a_row_for_another_community(world):
     finally:
         await owner.close()
     assert [(r["event_id"], r["community_id"]) for r in rows] == [
-        ("e-comm-a", world.a.community_id), ("e-comm-b", world.b.community_id), ("own", world.a.community_id)]
+        ("e-comm-a", world.a.community_id),
+        ("e-comm-b", world.b.community_id),
+        ("own", world.a.community_id),
+    ]
 
 
 async def test_a_tenant_row_must_name_an_existing_community(world):
@@ -192,7 +223,8 @@ async def test_a_tenant_row_must_name_an_existing_community(world):
             with pytest.raises(asyncpg.ForeignKeyViolationError):
                 await conn.execute(
                     "INSERT INTO outbox_event (community_id, event_id, type, payload, occurred_at) "
-                    "VALUES (999999, 'ghost', 't', '{}', now())")
+                    "VALUES (999999, 'ghost', 't', '{}', now())"
+                )
     finally:
         await conn.close()
 
@@ -200,7 +232,8 @@ async def test_a_tenant_row_must_name_an_existing_community(world):
 async def test_the_audit_log_is_append_only_for_the_app_role(world):
     engine = world.engine
     await engine.run_ddl(
-        "INSERT INTO audit_entry (at, action, subject, purpose, detail) VALUES (now(), 'x', '', '', '{}')")
+        "INSERT INTO audit_entry (at, action, subject, purpose, detail) VALUES (now(), 'x', '', '', '{}')"
+    )
     assert (await engine.run_ddl("SELECT count(*) AS n FROM audit_entry"))[0]["n"] == 1
     for sql in ("UPDATE audit_entry SET action = 'y'", "DELETE FROM audit_entry", "TRUNCATE audit_entry"):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
@@ -223,8 +256,9 @@ async def test_the_app_refuses_a_bypassrls_role(world, pg_server_url):
     admin = await asyncpg.connect(pg_server_url)
     try:
         await admin.execute(f'CREATE ROLE "{role}" LOGIN BYPASSRLS')
-        engine = SafePostgresEngine(config={"dsn": world.app_url.replace("linli_app@", f"{role}@")},
-                                    extensions=())
+        engine = SafePostgresEngine(
+            config={"dsn": world.app_url.replace("linli_app@", f"{role}@")}, extensions=()
+        )
         with pytest.raises(ConfigError, match="a BYPASSRLS role"):
             await check_app_role(engine)
     finally:

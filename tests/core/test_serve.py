@@ -20,8 +20,10 @@ import pytest
 
 from core.testing.jobs import wait_until
 
-pytestmark = pytest.mark.skipif(os.environ.get("LINLI_TEST_DB") == "postgres",
-                                reason="the embedded profile is SQLite; run once, in the SQLite pass")
+pytestmark = pytest.mark.skipif(
+    os.environ.get("LINLI_TEST_DB") == "postgres",
+    reason="the embedded profile is SQLite; run once, in the SQLite pass",
+)
 
 
 def free_port() -> int:
@@ -33,8 +35,12 @@ def free_port() -> int:
 def children_of(var: Path) -> dict[str, int]:
     """Running processes that belong to this var/ (by pid file), by name."""
     found = {}
-    files = {"worker": var / "run" / "worker.pid", "scheduler": var / "run" / "scheduler.pid",
-             "redis": var / "redis" / "redis.pid", "weed": var / "seaweedfs" / "weed.pid"}
+    files = {
+        "worker": var / "run" / "worker.pid",
+        "scheduler": var / "run" / "scheduler.pid",
+        "redis": var / "redis" / "redis.pid",
+        "weed": var / "seaweedfs" / "weed.pid",
+    }
     for name, pid_file in files.items():
         if pid_file.exists():
             pid = int(pid_file.read_text().strip() or 0)
@@ -55,8 +61,14 @@ def start(tmp: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
     env.update(LINLI_VAR_DIR=str(tmp / "var"), LINLI_PORT=str(port), LINLI_LOG_LEVEL="WARNING")
     log = open(tmp / "serve.log", "ab")  # noqa: SIM115 - the child writes it
-    return subprocess.Popen([sys.executable, "-m", "core.cli", "serve"], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp)
+    return subprocess.Popen(
+        [sys.executable, "-m", "core.cli", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp,
+    )
 
 
 async def ready(port: int) -> bool:
@@ -67,16 +79,18 @@ async def ready(port: int) -> bool:
         return False
 
 
-async def test_serve_runs_every_part_restarts_clean_after_a_kill_and_ctrl_c_stops_all(
-        tmp_path: Path) -> None:
+async def test_serve_runs_every_part_restarts_clean_after_a_kill_and_ctrl_c_stops_all(tmp_path: Path) -> None:
     port = free_port()
     var = tmp_path / "var"
     first = start(tmp_path, port)
     second = None
     try:
         await wait_until(lambda: ready(port), timeout=90, what="linli serve to be ready")
-        stale = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
-                                 what="worker, scheduler, Redis and SeaweedFS")
+        stale = await wait_until(
+            lambda: len(children_of(var)) == 4 and children_of(var),
+            timeout=30,
+            what="worker, scheduler, Redis and SeaweedFS",
+        )
         assert (var / "redis" / "appendonly.aof").exists()  # queued jobs persist
         first.kill()  # SIGKILL: no cleanup runs, the children are orphans now
         first.wait(10)
@@ -85,8 +99,9 @@ async def test_serve_runs_every_part_restarts_clean_after_a_kill_and_ctrl_c_stop
         second = start(tmp_path, port)
         await wait_until(lambda: ready(port), timeout=90, what="the second serve")
         assert [name for name, pid in stale.items() if alive(pid)] == []  # found and ended
-        fresh = await wait_until(lambda: len(children_of(var)) == 4 and children_of(var), timeout=30,
-                                 what="new children")
+        fresh = await wait_until(
+            lambda: len(children_of(var)) == 4 and children_of(var), timeout=30, what="new children"
+        )
         assert set(fresh.values()).isdisjoint(stale.values())
 
         second.send_signal(signal.SIGINT)  # Ctrl-C

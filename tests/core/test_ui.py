@@ -117,8 +117,10 @@ async def test_a_plugins_pages_draw_inside_the_layout_and_keep_its_walls(make_li
 
 async def test_the_cases_inbox_shows_a_resident_only_their_own(make_linli: Any) -> None:
     h = await setup(make_linli)
-    mine, theirs = await h.user(role="resident", community="comm-a"), await h.user(role="resident",
-                                                                                 community="comm-a")
+    mine, theirs = (
+        await h.user(role="resident", community="comm-a"),
+        await h.user(role="resident", community="comm-a"),
+    )
     for user, title in ((mine, "我家水管漏水"), (theirs, "邻居的门禁坏了")):
         api = await h.login(user["username"])
         r = await api.post("/api/v1/c/comm-a/cases", json={"type": "general_request", "title": title})
@@ -148,7 +150,7 @@ async def test_the_street_office_sees_its_communities_side_by_side(make_linli: A
     assert home.status_code == 303 and home.headers["location"] == "/o/office-a/"
     page = await client.get("/o/office-a/")
     assert page.status_code == 200 and "各社区对比" in page.text
-    assert page.text.count("<th scope=\"col\">") == 2  # comm-a and comm-b as columns
+    assert page.text.count('<th scope="col">') == 2  # comm-a and comm-b as columns
     assert '<svg class="chart"' in page.text and 'aria-label="常住居民"' in page.text  # charts, labelled
     last_month = await client.get("/o/office-a/", params={"period": "last_month"})
     assert last_month.status_code == 200 and 'value="last_month" selected' in last_month.text
@@ -192,12 +194,14 @@ def csrf_of(html: str) -> str:
 
 
 async def test_staff_escalate_with_a_reason_and_notes_reach_the_resident_only_when_public(
-        make_linli: Any) -> None:
+    make_linli: Any,
+) -> None:
     h = await setup(make_linli)
     resident = await h.user(role="resident", community="comm-a")
     api = await h.login(resident["username"])
-    case = (await api.post("/api/v1/c/comm-a/cases", json={"type": "general_request",
-                                                          "title": "楼上漏水"})).json()
+    case = (
+        await api.post("/api/v1/c/comm-a/cases", json={"type": "general_request", "title": "楼上漏水"})
+    ).json()
     staff = await h.user(role="community_staff", community="comm-a")
     client, _ = await form_login(h, staff["username"])
     page = await client.get(f"/c/comm-a/cases/{case['id']}")
@@ -207,10 +211,12 @@ async def test_staff_escalate_with_a_reason_and_notes_reach_the_resident_only_wh
     assert r.status_code == 400 and "say why the case goes up a level" in r.text  # inline, nothing changed
     r = await client.post(url, data={"action": "escalate", "reason": "涉及公共管道"}, headers=headers)
     assert r.status_code == 303
-    await client.post(url, data={"action": "note", "body": "已联系物业", "visibility": "public"},
-                      headers=headers)
-    await client.post(url, data={"action": "note", "body": "物业推诿", "visibility": "internal"},
-                      headers=headers)
+    await client.post(
+        url, data={"action": "note", "body": "已联系物业", "visibility": "public"}, headers=headers
+    )
+    await client.post(
+        url, data={"action": "note", "body": "物业推诿", "visibility": "internal"}, headers=headers
+    )
     assert (await client.post(url, data={"action": "note", "body": "x"})).status_code == 403  # no CSRF
     mine, _ = await form_login(h, resident["username"])
     seen = (await mine.get(url)).text
@@ -234,8 +240,10 @@ async def test_the_inbox_filters_by_grid(make_linli: Any) -> None:
     staff = await h.user(role="community_staff", community="comm-a")
     api = await h.login(staff["username"])
     for building, title in ((east_b, "东边路灯坏了"), (west_b, "西边井盖松了")):
-        r = await api.post("/api/v1/c/comm-a/cases", json={
-            "type": "general_request", "title": title, "building_id": building["id"]})
+        r = await api.post(
+            "/api/v1/c/comm-a/cases",
+            json={"type": "general_request", "title": title, "building_id": building["id"]},
+        )
         assert r.status_code == 201, r.text
     client, _ = await form_login(h, staff["username"])
     inbox = await client.get("/c/comm-a/cases", params={"grid": east["id"]})

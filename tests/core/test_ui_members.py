@@ -17,16 +17,22 @@ async def test_an_administrator_adds_and_removes_users_with_roles(make_linli: An
     page = await client.get("/c/comm-a/members")
     assert page.status_code == 200 and "用户和角色" in page.text and admin["username"] in page.text
     headers = {"X-CSRF-Token": csrf_of(page.text)}
-    r = await client.post("/c/comm-a/members", data={"login": "liwei", "display_name": "李伟",
-                                                     "password": "short", "role": "grid_worker"},
-                          headers=headers)
+    r = await client.post(
+        "/c/comm-a/members",
+        data={"login": "liwei", "display_name": "李伟", "password": "short", "role": "grid_worker"},
+        headers=headers,
+    )
     assert r.status_code == 400 and 'id="f-password-error"' in r.text and 'value="liwei"' in r.text
-    r = await client.post("/c/comm-a/members", data={"login": "liwei", "display_name": "李伟",
-                                                     "password": DEFAULT_PASSWORD, "role": "grid_worker"})
+    r = await client.post(
+        "/c/comm-a/members",
+        data={"login": "liwei", "display_name": "李伟", "password": DEFAULT_PASSWORD, "role": "grid_worker"},
+    )
     assert r.status_code == 403  # CSRF
-    r = await client.post("/c/comm-a/members", data={"login": "liwei", "display_name": "李伟",
-                                                     "password": DEFAULT_PASSWORD, "role": "grid_worker"},
-                          headers=headers)
+    r = await client.post(
+        "/c/comm-a/members",
+        data={"login": "liwei", "display_name": "李伟", "password": DEFAULT_PASSWORD, "role": "grid_worker"},
+        headers=headers,
+    )
     assert r.status_code == 303
     page = await client.get("/c/comm-a/members")
     assert "李伟" in page.text and "网格员" in page.text

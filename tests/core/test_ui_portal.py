@@ -123,24 +123,38 @@ async def test_a_resident_changes_the_password_staff_chose_and_other_sessions_en
     h = await setup(make_linli)
     wang = await h.resident("comm-a", "王秀英")
     admin = await h.as_role("community_admin", "comm-a")
-    await admin.post(f"/api/v1/c/comm-a/persons/{wang['id']}/account",
-                     json={"phone": "13800000001", "password": DEFAULT_PASSWORD})
+    await admin.post(
+        f"/api/v1/c/comm-a/persons/{wang['id']}/account",
+        json={"phone": "13800000001", "password": DEFAULT_PASSWORD},
+    )
     other, _ = await form_login(h, "13800000001")
     me, _ = await form_login(h, "13800000001")
     form = await me.get("/c/comm-a/password")
     assert form.status_code == 200 and "修改密码" in form.text
     headers = {"X-CSRF-Token": csrf_of(form.text)}
-    r = await me.post("/c/comm-a/password", data={"current": "wrong-one-1", "new": "new-pass-2024",
-                                                  "repeat": "new-pass-2024"}, headers=headers)
+    r = await me.post(
+        "/c/comm-a/password",
+        data={"current": "wrong-one-1", "new": "new-pass-2024", "repeat": "new-pass-2024"},
+        headers=headers,
+    )
     assert r.status_code == 400 and 'id="f-current-error"' in r.text
-    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024",
-                                                  "repeat": "new-pass-2025"}, headers=headers)
+    r = await me.post(
+        "/c/comm-a/password",
+        data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024", "repeat": "new-pass-2025"},
+        headers=headers,
+    )
     assert r.status_code == 400 and 'id="f-repeat-error"' in r.text
-    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "short",
-                                                  "repeat": "short"}, headers=headers)
+    r = await me.post(
+        "/c/comm-a/password",
+        data={"current": DEFAULT_PASSWORD, "new": "short", "repeat": "short"},
+        headers=headers,
+    )
     assert r.status_code == 400 and 'id="f-new-error"' in r.text
-    r = await me.post("/c/comm-a/password", data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024",
-                                                  "repeat": "new-pass-2024"}, headers=headers)
+    r = await me.post(
+        "/c/comm-a/password",
+        data={"current": DEFAULT_PASSWORD, "new": "new-pass-2024", "repeat": "new-pass-2024"},
+        headers=headers,
+    )
     assert r.status_code == 200 and "密码已修改" in r.text
     assert (await me.get("/c/comm-a/home")).status_code == 200  # this session stays
     assert (await other.get("/c/comm-a/home")).status_code == 303  # the other one ends
@@ -159,27 +173,35 @@ async def test_staff_void_a_code_and_reset_a_forgotten_password(make_linli: Any)
     code = re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', slip.text).group(1)  # type: ignore[union-attr]
     person = await client.get(f"/c/comm-a/residents/{li['id']}")
     invitation_id = re.search(r"/invitations/(\d+)/cancel", person.text).group(1)  # type: ignore[union-attr]
-    void = await client.post(f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel",
-                             headers=headers)
+    void = await client.post(
+        f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel", headers=headers
+    )
     assert void.status_code == 303
-    joined = await h.client().post("/c/comm-a/join", data={
-        "code": code, "phone": "13900000003", "password": DEFAULT_PASSWORD})
+    joined = await h.client().post(
+        "/c/comm-a/join", data={"code": code, "phone": "13900000003", "password": DEFAULT_PASSWORD}
+    )
     assert joined.status_code == 400 and "邀请码无效" in joined.text  # the voided code opens nothing
-    again = await client.post(f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel",
-                              headers=headers)
+    again = await client.post(
+        f"/c/comm-a/residents/{li['id']}/invitations/{invitation_id}/cancel", headers=headers
+    )
     assert again.status_code == 404  # nothing open to void
 
-    made = await client.post(f"/c/comm-a/residents/{li['id']}/account", headers=headers,
-                             data={"phone": "13900000003", "password": DEFAULT_PASSWORD})
+    made = await client.post(
+        f"/c/comm-a/residents/{li['id']}/account",
+        headers=headers,
+        data={"phone": "13900000003", "password": DEFAULT_PASSWORD},
+    )
     assert made.status_code == 303
     resident, _ = await form_login(h, "13900000003")
     assert (await resident.get("/c/comm-a/home")).status_code == 200
-    weak = await client.post(f"/c/comm-a/residents/{li['id']}/account/password", headers=headers,
-                             data={"password": "1"})
+    weak = await client.post(
+        f"/c/comm-a/residents/{li['id']}/account/password", headers=headers, data={"password": "1"}
+    )
     assert weak.status_code == 400 and 'id="new-password-error"' in weak.text
     new_password = "Gui-fang-2026-new"
-    reset = await client.post(f"/c/comm-a/residents/{li['id']}/account/password", headers=headers,
-                              data={"password": new_password})
+    reset = await client.post(
+        f"/c/comm-a/residents/{li['id']}/account/password", headers=headers, data={"password": new_password}
+    )
     assert reset.status_code == 303
     assert (await resident.get("/c/comm-a/home")).status_code == 303  # the old login has ended
     _old, refused = await form_login(h, "13900000003")

@@ -67,12 +67,30 @@ def p95(values: list[float]) -> float:
 
 def run_bare(n: int, m: int, log: Path) -> dict[str, float]:
     redis.Redis.from_url(BROKER_URL).flushdb()
-    env = {**os.environ, "BENCH_REDIS_URL": STATS_URL, "BENCH_BROKER_URL": BROKER_URL,
-           "PYTHONPATH": str(ROOT / "tests" / "perf")}
+    env = {
+        **os.environ,
+        "BENCH_REDIS_URL": STATS_URL,
+        "BENCH_BROKER_URL": BROKER_URL,
+        "PYTHONPATH": str(ROOT / "tests" / "perf"),
+    }
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "dramatiq", "bench_events_actor", "--processes",
-                                 "1", "--threads", str(THREADS)], env=env, cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dramatiq",
+                "bench_events_actor",
+                "--processes",
+                "1",
+                "--threads",
+                str(THREADS),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     os.environ.update(BENCH_REDIS_URL=STATS_URL, BENCH_BROKER_URL=BROKER_URL)
     import bench_events_actor as bare
 
@@ -91,8 +109,11 @@ def run_bare(n: int, m: int, log: Path) -> dict[str, float]:
             bare.bare_noop.send(time.time())
             time.sleep(0.05)
         wait_done(m)
-        return {"events/s": throughput, "p95 ms": p95(latencies_ms()),
-                "p50 ms": statistics.median(latencies_ms())}
+        return {
+            "events/s": throughput,
+            "p95 ms": p95(latencies_ms()),
+            "p50 ms": statistics.median(latencies_ms()),
+        }
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(30)
@@ -109,8 +130,12 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
     from core.testing.jobs import WorkerProcess, settings_env
 
     redis.Redis.from_url(BROKER_URL).flushdb()
-    base: dict[str, Any] = {"var_dir": str(tmp / "var"), "secret_key": "b" * 40,
-                            "tenant_cache_seconds": 5.0, "broker_url": BROKER_URL}
+    base: dict[str, Any] = {
+        "var_dir": str(tmp / "var"),
+        "secret_key": "b" * 40,
+        "tenant_cache_seconds": 5.0,
+        "broker_url": BROKER_URL,
+    }
     drop = None
     if db == "postgres":
         from core.testing.postgres import fresh_database
@@ -122,8 +147,12 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
     await h.office()
     await h.community("bench")
     await h.enable("bench", "eventbench")
-    env = {**settings_env(settings, ["eventbench"], ["lp_eventbench"]), "BENCH_REDIS_URL": STATS_URL,
-           "LINLI_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"), "LINLI_TENANT_CACHE_SECONDS": "5"}
+    env = {
+        **settings_env(settings, ["eventbench"], ["lp_eventbench"]),
+        "BENCH_REDIS_URL": STATS_URL,
+        "LINLI_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        "LINLI_TENANT_CACHE_SECONDS": "5",
+    }
     worker = WorkerProcess(env, tmp / "linli-worker.log", threads=THREADS).start()
     tenant = await h.runtime.tenants.by_slug("bench")
 
@@ -141,8 +170,12 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
         reset()
         started = time.perf_counter()
         async with h.tenant("bench"):
-            await emit_many([Event(type="bench.burst", community_id=tenant.community_id, payload={"i": i})
-                             for i in range(n)])
+            await emit_many(
+                [
+                    Event(type="bench.burst", community_id=tenant.community_id, payload={"i": i})
+                    for i in range(n)
+                ]
+            )
         await current_queue().send(dispatch, {}, tenant=tenant)
         throughput = n / (wait_done(n) - started)
         reset()
@@ -150,15 +183,21 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
             await one_event(i)
             await asyncio.sleep(0.05)
         wait_done(m)
-        return {"events/s": throughput, "p95 ms": p95(latencies_ms()),
-                "p50 ms": statistics.median(latencies_ms())}
+        return {
+            "events/s": throughput,
+            "p95 ms": p95(latencies_ms()),
+            "p50 ms": statistics.median(latencies_ms()),
+        }
     except BaseException:
         print(worker.output()[-3000:], file=sys.stderr)
         from core.events.tables import EventDelivery, OutboxEvent
 
         async with h.tenant("bench"):  # where the missing events are
-            print("outbox undispatched:", await OutboxEvent.count().where(
-                OutboxEvent.dispatched_at.is_null()).run(), file=sys.stderr)
+            print(
+                "outbox undispatched:",
+                await OutboxEvent.count().where(OutboxEvent.dispatched_at.is_null()).run(),
+                file=sys.stderr,
+            )
             for row in await EventDelivery.select(EventDelivery.status, EventDelivery.attempts).run():
                 if row["status"] != "delivered":
                     print("delivery", row, file=sys.stderr)
@@ -189,14 +228,22 @@ def main() -> None:
             sub.mkdir()
             results[f"Linli ({db})"] = asyncio.run(run_linli(args.events, args.latency_events, db, sub))
     bare = results["bare dramatiq actor"]
-    lines = ["<!-- bench:events:start -->", "## Event delivery (outbox -> dispatcher -> handle_event)", "",
-             f"`tests/perf/bench_events.py --events {args.events} --latency-events {args.latency_events}`, "
-             f"{platform.machine()}, {os.cpu_count()} cores shared; Redis broker, one worker process "
-             f"with {THREADS} threads on each side; one plugin handling every event.", "",
-             "| path | events/s | ratio | p50 ms | p95 ms |", "|---|---|---|---|---|"]
+    lines = [
+        "<!-- bench:events:start -->",
+        "## Event delivery (outbox -> dispatcher -> handle_event)",
+        "",
+        f"`tests/perf/bench_events.py --events {args.events} --latency-events {args.latency_events}`, "
+        f"{platform.machine()}, {os.cpu_count()} cores shared; Redis broker, one worker process "
+        f"with {THREADS} threads on each side; one plugin handling every event.",
+        "",
+        "| path | events/s | ratio | p50 ms | p95 ms |",
+        "|---|---|---|---|---|",
+    ]
     for label, r in results.items():
-        lines.append(f"| {label} | {r['events/s']:.0f} | {r['events/s'] / bare['events/s']:.2f} | "
-                     f"{r['p50 ms']:.1f} | {r['p95 ms']:.1f} |")
+        lines.append(
+            f"| {label} | {r['events/s']:.0f} | {r['events/s'] / bare['events/s']:.2f} | "
+            f"{r['p50 ms']:.1f} | {r['p95 ms']:.1f} |"
+        )
     lines += ["", "Target: Linli's throughput >= 0.5 of the bare actor's.", "<!-- bench:events:end -->"]
     section = "\n".join(lines)
     print(section)

@@ -70,16 +70,27 @@ async def prepare(settings_overrides: dict[str, Any]) -> tuple[str, int]:
     try:
         await h.community("bench")
         client = await h.token_client("bench", "community_staff")
-        case = (await client.post("/api/v1/c/bench/cases",
-                                  json={"type": "general_request", "title": "基准"})).json()
+        case = (
+            await client.post("/api/v1/c/bench/cases", json={"type": "general_request", "title": "基准"})
+        ).json()
         return client.headers["Authorization"].split(" ", 1)[1], case["id"]
     finally:
         await h.close()
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench_upload:linli_app", "--port", str(port),
-           "--log-level", "warning", "--no-access-log"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench_upload:linli_app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     proc = subprocess.Popen(cmd, cwd=Path(__file__).parent, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -95,16 +106,18 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 async def api_round(port: int, token: str, case_id: int, files: list[bytes], concurrency: int) -> float:
     """Seconds to upload every file through the API, `concurrency` at a time."""
     queue = list(enumerate(files))
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
-                                 headers={"Authorization": f"Bearer {token}"}) as client:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", timeout=60, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
 
         async def worker() -> None:
             while queue:
                 i, data = queue.pop()
-                r = await client.post("/api/v1/c/bench/attachments",
-                                      data={"owner_kind": "case", "owner_id": str(case_id),
-                                            "purpose": "document"},
-                                      files={"file": (f"f{i}.pdf", data, "application/pdf")})
+                r = await client.post(
+                    "/api/v1/c/bench/attachments",
+                    data={"owner_kind": "case", "owner_id": str(case_id), "purpose": "document"},
+                    files={"file": (f"f{i}.pdf", data, "application/pdf")},
+                )
                 if r.status_code != 201:
                     raise SystemExit(f"upload failed: {r.status_code} {r.text[:300]}")
 
@@ -118,12 +131,18 @@ def direct_round(endpoint: Any, bucket: str, files: list[bytes], concurrency: in
 
     from minio import Minio
 
-    client = Minio(endpoint.endpoint, access_key=endpoint.access_key, secret_key=endpoint.secret_key,
-                   secure=False, region=endpoint.region)
+    client = Minio(
+        endpoint.endpoint,
+        access_key=endpoint.access_key,
+        secret_key=endpoint.secret_key,
+        secure=False,
+        region=endpoint.region,
+    )
 
     def put(data: bytes) -> None:
-        client.put_object(bucket, f"direct/{uuid.uuid4()}", io.BytesIO(data), len(data),
-                          content_type="application/pdf")
+        client.put_object(
+            bucket, f"direct/{uuid.uuid4()}", io.BytesIO(data), len(data), content_type="application/pdf"
+        )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -148,17 +167,27 @@ def main() -> None:
     server = None
     drop = None
     try:
-        overrides: dict[str, Any] = {"var_dir": str(work / "var"), "secret_key": "b" * 40,
-                                     "log_level": "WARNING", **endpoint.settings()}
+        overrides: dict[str, Any] = {
+            "var_dir": str(work / "var"),
+            "secret_key": "b" * 40,
+            "log_level": "WARNING",
+            **endpoint.settings(),
+        }
         if args.db == "postgres":
             from core.testing.postgres import fresh_database
 
-            owner_url, app_url, drop = asyncio.run(fresh_database("postgresql://postgres@127.0.0.1:5432/postgres"))
+            owner_url, app_url, drop = asyncio.run(
+                fresh_database("postgresql://postgres@127.0.0.1:5432/postgres")
+            )
             overrides.update(database_url=app_url, database_owner_url=owner_url)
         token, case_id = asyncio.run(prepare(overrides))
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env.update({f"LINLI_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
-                    for k, v in overrides.items()})
+        env.update(
+            {
+                f"LINLI_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in overrides.items()
+            }
+        )
         port = free_port()
         server = start_server(env, port)
         files = payloads(args.files)
@@ -187,24 +216,26 @@ def main() -> None:
 
 
 def write_section(args: argparse.Namespace, api_mbs: float, direct_mbs: float, ratio: float) -> None:
-    section = "\n".join([
-        "<!-- bench:upload:start -->",
-        "## Uploads: 1 MB files through the API vs direct put_object",
-        "",
-        f"Measured {dt.date.today():%Y-%m-%d} by `tests/perf/bench_upload.py` on {platform.machine()}, "
-        f"{os.cpu_count()} cores; SeaweedFS 4.48 (`weed mini`, credentials on) on localhost, "
-        f"{args.db} database; {args.files} distinct 1 MB files per round, {args.concurrency} at a time, "
-        f"{args.rounds} rounds alternating, medians shown. One uvicorn process, logging at WARNING.",
-        "",
-        "| | MB/s | files/s |",
-        "|---|---:|---:|",
-        f"| minio `put_object`, {args.concurrency} threads | {direct_mbs:.1f} | {direct_mbs:.1f} |",
-        f"| Linli `POST …/attachments` (token, tenant, guard, owner check, streamed multipart, sniffing, "
-        f"quota, put, MD5 check against the PUT's ETag, row + audit) | {api_mbs:.1f} | {api_mbs:.1f} |",
-        "",
-        f"Throughput ratio API/direct: **{ratio:.2f}** (target >= 0.7).",
-        "<!-- bench:upload:end -->",
-    ])
+    section = "\n".join(
+        [
+            "<!-- bench:upload:start -->",
+            "## Uploads: 1 MB files through the API vs direct put_object",
+            "",
+            f"Measured {dt.date.today():%Y-%m-%d} by `tests/perf/bench_upload.py` on {platform.machine()}, "
+            f"{os.cpu_count()} cores; SeaweedFS 4.48 (`weed mini`, credentials on) on localhost, "
+            f"{args.db} database; {args.files} distinct 1 MB files per round, {args.concurrency} at a time, "
+            f"{args.rounds} rounds alternating, medians shown. One uvicorn process, logging at WARNING.",
+            "",
+            "| | MB/s | files/s |",
+            "|---|---:|---:|",
+            f"| minio `put_object`, {args.concurrency} threads | {direct_mbs:.1f} | {direct_mbs:.1f} |",
+            f"| Linli `POST …/attachments` (token, tenant, guard, owner check, streamed multipart, sniffing, "
+            f"quota, put, MD5 check against the PUT's ETag, row + audit) | {api_mbs:.1f} | {api_mbs:.1f} |",
+            "",
+            f"Throughput ratio API/direct: **{ratio:.2f}** (target >= 0.7).",
+            "<!-- bench:upload:end -->",
+        ]
+    )
     path = ROOT / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(r"<!-- bench:upload:start -->.*?<!-- bench:upload:end -->", re.S)

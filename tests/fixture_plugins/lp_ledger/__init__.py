@@ -27,9 +27,12 @@ class LedgerEntry(TenantTable, tablename="ledger_entry"):
     at = Timestamptz()
 
 
-APP = PiccoloApp(app_name="ledger", table_classes=[LedgerEntry],
-                 migrations_folder_path=str(Path(__file__).parent / "migrations"),
-                 migration_dependencies=[])
+APP = PiccoloApp(
+    app_name="ledger",
+    table_classes=[LedgerEntry],
+    migrations_folder_path=str(Path(__file__).parent / "migrations"),
+    migration_dependencies=[],
+)
 
 
 @job("ledger.record", max_retries=3, min_backoff_ms=200)
@@ -62,7 +65,8 @@ def register_actors() -> list[Any]:
 
 @hookimpl
 async def handle_event(tenant: Tenant, event: Event) -> None:
-    await LedgerEntry.insert(LedgerEntry(key=event.id, source="event", detail=event.type,
-                                         at=dt.datetime.now(dt.UTC))).run()
+    await LedgerEntry.insert(
+        LedgerEntry(key=event.id, source="event", detail=event.type, at=dt.datetime.now(dt.UTC))
+    ).run()
     if event.payload.get("fail"):  # after writing: a failure must take the write back with it
         raise RuntimeError(f"ledger refuses event {event.id} on purpose")

@@ -87,8 +87,10 @@ def register_schedules() -> list[Schedule]:
 @click.command("noticeboard-expire")
 def expire_command() -> None:
     """Say how expired notices go away (the daily `noticeboard.expire` job deletes them)."""
-    click.echo("notices expired over 30 days ago are deleted daily at 03:00 UTC by the "
-               "noticeboard.expire job (run `linli worker` and `linli scheduler`)")
+    click.echo(
+        "notices expired over 30 days ago are deleted daily at 03:00 UTC by the "
+        "noticeboard.expire job (run `linli worker` and `linli scheduler`)"
+    )
 
 
 @hookimpl
@@ -118,12 +120,18 @@ async def _may_attach_to_notice(access: OwnerAccess) -> bool:
 @hookimpl
 def register_attachment_owners() -> list[AttachmentOwner]:
     # A notice can carry a poster (image) and a document (PDF); readers see both.
-    return [AttachmentOwner(
-        "noticeboard.notice", can_see=_may_see_notice, can_attach=_may_attach_to_notice,
-        exists=_notice_exists, purposes=(
-            AttachmentPurpose("poster", 5 * 1024 * 1024, ("image/jpeg", "image/png", "image/webp")),
-            AttachmentPurpose("document", 10 * 1024 * 1024, ("application/pdf",)),
-        ))]
+    return [
+        AttachmentOwner(
+            "noticeboard.notice",
+            can_see=_may_see_notice,
+            can_attach=_may_attach_to_notice,
+            exists=_notice_exists,
+            purposes=(
+                AttachmentPurpose("poster", 5 * 1024 * 1024, ("image/jpeg", "image/png", "image/webp")),
+                AttachmentPurpose("document", 10 * 1024 * 1024, ("application/pdf",)),
+            ),
+        )
+    ]
 
 
 # -- tenant lifecycle -----------------------------------------------------------------------

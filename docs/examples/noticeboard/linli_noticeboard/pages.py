@@ -22,8 +22,13 @@ class NoticeForm:
 
 @get("/", guards=[requires("noticeboard.read")])
 async def notices_page(request: Request) -> Response:
-    return await render_page(request, "noticeboard/notices.html", notices=await notices.in_force(),
-                             form=NoticeForm(), categories=notices.CATEGORIES)
+    return await render_page(
+        request,
+        "noticeboard/notices.html",
+        notices=await notices.in_force(),
+        form=NoticeForm(),
+        categories=notices.CATEGORIES,
+    )
 
 
 @post("/", guards=[requires("noticeboard.post")])
@@ -31,13 +36,21 @@ async def post_notice(
     request: Request, data: Annotated[NoticeForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 ) -> Response:
     try:
-        await notices.publish(notices.NoticeIn(title=data.title, body=data.body, category=data.category),
-                              request.user.user_id)
+        await notices.publish(
+            notices.NoticeIn(title=data.title, body=data.body, category=data.category), request.user.user_id
+        )
     except InvalidInput as exc:
         # The form comes back with the error beside its field and the values kept; nothing saved.
-        return await render_page(request, "noticeboard/notices.html", status=400,
-                                 notices=await notices.in_force(), form=data,
-                                 categories=notices.CATEGORIES, field=exc.field, error=str(exc))
+        return await render_page(
+            request,
+            "noticeboard/notices.html",
+            status=400,
+            notices=await notices.in_force(),
+            form=data,
+            categories=notices.CATEGORIES,
+            field=exc.field,
+            error=str(exc),
+        )
     return Redirect(f"/c/{current_tenant().slug}/noticeboard", status_code=303)
 
 
