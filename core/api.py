@@ -57,6 +57,8 @@ from core.services.register import (
     vulnerability_categories,
 )
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
+from core.ui.forms import Done, Form, Refusal, form_post, redirect
+from core.ui.lists import Paged, paginate
 from core.ui.plugin_pages import render_page
 
 __all__ = [
@@ -67,7 +69,9 @@ __all__ = [
     "CliGroup",
     "Conflict",
     "DashboardCard",
+    "Done",
     "Event",
+    "Form",
     "InvalidInput",
     "Job",
     "Manifest",
@@ -75,11 +79,13 @@ __all__ = [
     "NoTenantError",
     "NotFound",
     "OwnerAccess",
+    "Paged",
     "Pages",
     "Panel",
     "Permission",
     "PiccoloApp",
     "Principal",
+    "Refusal",
     "ReportFigure",
     "ReportSection",
     "Role",
@@ -93,8 +99,11 @@ __all__ = [
     "current_tenant",
     "current_tenant_or_none",
     "emit",
+    "form_post",
     "hookimpl",
     "job",
+    "paginate",
+    "redirect",
     "render_page",
     "requires",
     "requires_office",

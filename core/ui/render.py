@@ -44,9 +44,16 @@ def lang_of(request: Request) -> str:
 
 
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    from core.ui.forms import FLASH_COOKIE, read_flash
+
     lang = lang_of(request)
     principal = request.scope.get("user")
     tenant = request.scope.get("state", {}).get("tenant")
+    flash = read_flash(request)
+    if isinstance(flash, tuple):
+        flash = flash[0] if lang == "zh-CN" else flash[1]
+    elif flash is not None:
+        flash = translations(lang).gettext(flash)
     html = (
         environment(lang)
         .get_template(template)
@@ -57,12 +64,16 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
             path=request.url.path,
             csrf_token=getattr(principal, "csrf_token", None),
             large=request.cookies.get("linli_large") == "1",
+            flash=flash,
             **context,
         )
     )
-    return Response(
+    response = Response(
         html,
         status_code=status,
         media_type="text/html; charset=utf-8",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
     )
+    if FLASH_COOKIE in request.cookies:  # shown once
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response

@@ -58,7 +58,7 @@ async def test_the_journey_through_the_pages(world):
     r = await world.plumber.post(
         f"{P}/jobs/{repair_id}/work", data={"minutes": "abc", "materials": "", "note": ""}
     )
-    assert r.status_code == 400 and "must be a number" in r.text
+    assert r.status_code == 400 and "must be a whole number" in r.text
     r = await world.plumber.post(
         f"{P}/jobs/{repair_id}/work",
         data={"minutes": "40", "materials": "三通, 12\n生料带，1.5", "note": "换三通"},
@@ -193,3 +193,17 @@ async def test_the_representative_keeps_the_accounts_on_the_project_page(world):
         and accounts["collected_yuan"] == 600.0
         and accounts["spent_yuan"] == 500.0
     )
+
+
+async def test_a_done_form_redirects_with_a_flash_shown_once_and_reload_is_safe(world):
+    before = await world.staff.get(f"{P}/team")
+    assert before.status_code == 200 and 'class="flash"' not in before.text
+    r = await world.staff.post(f"{P}/team", data={"name": "邓师傅", "phone": "13900000077"})
+    assert r.status_code == 303 and r.headers["location"] == f"{P}/team"  # POST-redirect-GET
+    landed = await world.staff.get(r.headers["location"])
+    assert landed.status_code == 200 and '<p class="flash" role="status">已加入维修队。</p>' in landed.text
+    again = await world.staff.get(f"{P}/team")  # reloading the page: no second message, no second post
+    assert 'class="flash"' not in again.text and again.text.count("邓师傅") == landed.text.count("邓师傅")
+    # A forged flash cookie is ignored.
+    world.staff.cookies.set("linli_flash", "ImV2aWwi.0000")
+    assert "evil" not in (await world.staff.get(f"{P}/team")).text
