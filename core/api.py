@@ -60,11 +60,13 @@ from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
 from core.ui.forms import Done, Form, Refusal, form_post, redirect
 from core.ui.lists import Paged, paginate
 from core.ui.plugin_pages import render_page
+from core.web.bodies import Body, Id
 
 __all__ = [
     "CORE_VERSION",
     "AttachmentOwner",
     "AttachmentPurpose",
+    "Body",
     "CaseType",
     "CliGroup",
     "Conflict",
@@ -72,6 +74,7 @@ __all__ = [
     "Done",
     "Event",
     "Form",
+    "Id",
     "InvalidInput",
     "Job",
     "Manifest",

@@ -10,9 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from core.errors import NoTenantError
+
+S = TypeVar("S")
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,13 @@ class Tenant:
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def settings_for(self, plugin_id: str) -> dict[str, Any]:
+        """The stored settings as a dict (only what was changed from the defaults)."""
         return self.plugin_settings.get(plugin_id, {})
+
+    def settings_as(self, plugin_id: str, kind: type[S]) -> S:
+        """The plugin's settings as its declared struct (``Manifest.settings``), defaults filled
+        in: ``current_tenant().settings_as("door_access", DoorAccessSettings).welfare_hours``."""
+        return msgspec.convert(self.plugin_settings.get(plugin_id, {}), kind)
 
 
 _current: ContextVar[Tenant | None] = ContextVar("linli_tenant", default=None)

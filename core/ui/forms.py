@@ -3,7 +3,7 @@
 A page form is three things, and only the first two are the page's own code:
 
 * a **form**: a dataclass of strings, as the browser posts them (``class FeedbackForm(Form)``),
-  whose ``integer``/``decimal``/``choice``/``text`` helpers turn a field into a value or raise
+  whose ``integer``/``decimal``/``date``/``choice``/``text`` helpers (and ``optional_…``) turn a field into a value or raise
   :class:`~core.errors.InvalidInput` naming the field;
 * an **action**: ``async def (request, form, **path params) -> Done | str`` that does the work
   through the same functions as the API and says where to go next;
@@ -66,13 +66,18 @@ class Form:
             raise InvalidInput(f"at most {max_length} characters", field=name)
         return value
 
-    def integer(
-        self, name: str, *, required: bool = True, minimum: int | None = None, maximum: int | None = 2**31 - 1
+    def integer(self, name: str, *, minimum: int | None = None, maximum: int | None = 2**31 - 1) -> int:
+        """A whole number (full-width digits read as such) within the range; required."""
+        number = self.optional_integer(name, minimum=minimum, maximum=maximum)
+        if number is None:
+            raise InvalidInput("this field is required", field=name)
+        return number
+
+    def optional_integer(
+        self, name: str, *, minimum: int | None = None, maximum: int | None = 2**31 - 1
     ) -> int | None:
         value = self.raw(name)
         if not value:
-            if required:
-                raise InvalidInput("this field is required", field=name)
             return None
         try:
             number = int(value.translate(_FULL_WIDTH))
@@ -80,13 +85,18 @@ class Form:
             raise InvalidInput("must be a whole number", field=name) from None
         return _in_range(number, name, minimum, maximum)
 
-    def decimal(
-        self, name: str, *, required: bool = True, minimum: float | None = None, maximum: float | None = None
+    def decimal(self, name: str, *, minimum: float | None = None, maximum: float | None = None) -> float:
+        """A number such as an amount in yuan (``600.5``); required."""
+        number = self.optional_decimal(name, minimum=minimum, maximum=maximum)
+        if number is None:
+            raise InvalidInput("this field is required", field=name)
+        return number
+
+    def optional_decimal(
+        self, name: str, *, minimum: float | None = None, maximum: float | None = None
     ) -> float | None:
         value = self.raw(name)
         if not value:
-            if required:
-                raise InvalidInput("this field is required", field=name)
             return None
         try:
             number = float(value.translate(_FULL_WIDTH))
@@ -104,11 +114,16 @@ class Form:
             raise InvalidInput("choose one of the options", field=name)
         return value
 
-    def date(self, name: str, *, required: bool = True) -> dt.date | None:
+    def date(self, name: str) -> dt.date:
+        """A date as ``2027-06-30`` (or ``2027/06/30``); required."""
+        day = self.optional_date(name)
+        if day is None:
+            raise InvalidInput("this field is required", field=name)
+        return day
+
+    def optional_date(self, name: str) -> dt.date | None:
         value = self.raw(name)
         if not value:
-            if required:
-                raise InvalidInput("this field is required", field=name)
             return None
         try:
             return dt.date.fromisoformat(value.translate(_FULL_WIDTH).replace("/", "-"))

@@ -19,7 +19,7 @@ async def decide_tier(
     if location == "common":
         return "free", "common area"
     if requester_person_id is not None:
-        free_for = set(settings()["free_for_categories"])
+        free_for = set(settings().free_for_categories)
         matched = sorted(free_for & set(await vulnerability_categories(requester_person_id)))
         if matched:
             return "free", f"vulnerability register: {', '.join(matched)}"
@@ -27,7 +27,7 @@ async def decide_tier(
 
 
 def price_list() -> dict[str, float]:
-    return dict(settings()["price_list"])
+    return dict(settings().price_list)
 
 
 async def set_tier(repair: dict[str, Any], tier: str, reason: str, *, by_user_id: int) -> None:

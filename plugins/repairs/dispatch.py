@@ -125,7 +125,7 @@ async def grab(repair: dict[str, Any], member: dict[str, Any], *, user_id: int) 
     if not member["available"]:
         raise Conflict("you are marked unavailable; mark yourself available first")
     await check_can_take(member, repair["skill"], "skill")
-    limit = int(settings()["max_open_jobs"])
+    limit = settings().max_open_jobs
     if (await open_load()).get(member["id"], 0) >= limit:
         raise Conflict(f"you already hold {limit} open jobs; finish one first")
     # Claim the row first: of two volunteers grabbing at once, the second finds it taken (on

@@ -18,7 +18,7 @@ async def remind_due_repairs(at: dt.datetime) -> int:
     """Record (and announce as ``repairs.reminder``) each reminder not yet sent; returns how many."""
     from plugins.repairs.tables import Member, Reminder, Repair
 
-    soon = at + dt.timedelta(minutes=int(settings()["remind_before_minutes"]))
+    soon = at + dt.timedelta(minutes=settings().remind_before_minutes)
     rows = (
         await Repair.select(Repair.id, Repair.number, Repair.assignee_member_id, Repair.due_at)
         .where(

@@ -99,7 +99,7 @@ async def record_work(
 
 
 def points_for(minutes: int) -> int:
-    return max(1, math.ceil(minutes / 60 * int(settings()["points_per_hour"])))
+    return max(1, math.ceil(minutes / 60 * settings().points_per_hour))
 
 
 async def sign_off(

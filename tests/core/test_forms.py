@@ -44,7 +44,7 @@ def test_values_a_person_would_read_as_the_same_are_accepted() -> None:
     assert form.decimal("amount") == 600.5
     assert form.date("day") == dt.date(2027, 6, 30)
     assert form.choice("kind", ("a", "b")) == "b"
-    assert Sample().integer("count", required=False) is None
+    assert Sample().optional_integer("count") is None
     assert "password" not in form.values()  # never drawn back into the page
 
 

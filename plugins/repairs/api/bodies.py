@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
-
-# Row ids as the databases store them (a 32-bit integer): anything else is a 400, not a driver error.
-Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
-
-
-class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    pass
+from core.api import Body, Id
 
 
 class RepairIn(Body, kw_only=True):

@@ -82,7 +82,7 @@ async def _dwelling_of(building_id: int, number: str) -> int:
 
 @form_post("/report", ReportForm, redraw=redraw, guards=[requires("repairs.report")])
 async def report_form(request: Request, form: ReportForm) -> Done:
-    building_id = form.integer("building_id", required=False)
+    building_id = form.optional_integer("building_id")
     dwelling_id = None
     if form.location == "dwelling" and (building_id is not None or form.dwelling_number.strip()):
         if building_id is None:

@@ -63,7 +63,7 @@ async def add_skill_form(request: Request, form: SkillForm) -> Done:
         skill=form.skill,
         level=form.integer("level"),
         certificate_no=form.certificate_no,
-        certificate_expires=form.date("certificate_expires", required=False),
+        certificate_expires=form.optional_date("certificate_expires"),
     )
     return Done(f"{base()}/team", flash=("已登记技能。", "Skill recorded."))
 
