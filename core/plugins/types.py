@@ -104,6 +104,11 @@ class UserRef(msgspec.Struct, frozen=True):
     display_name: str
     role: str | None
     permissions: frozenset[str] = frozenset()
+    lang: str = "zh-CN"  # the page's language ("zh-CN" or "en"), for what a hook draws itself
+
+    def t(self, zh: str, en: str) -> str:
+        """The text in the page's language: ``user.t("门禁", "Door access")``."""
+        return zh if self.lang == "zh-CN" else en
 
 
 class Event(msgspec.Struct, frozen=True):

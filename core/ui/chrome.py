@@ -14,6 +14,7 @@ from core.plugins.dispatch import active_for, call_each, gather, items_of
 from core.plugins.types import DashboardCard, NavItem, UserRef
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
+from core.ui.render import lang_of
 
 
 async def chrome(request: Request) -> dict[str, Any]:
@@ -28,6 +29,7 @@ async def chrome(request: Request) -> dict[str, Any]:
         display_name=principal.display_name or principal.username,
         role=next(iter(sorted(roles)), None),
         permissions=permissions,
+        lang=lang_of(request),
     )
     parts = await call_each(
         runtime.registry,

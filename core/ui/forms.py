@@ -54,6 +54,12 @@ class Form:
     field's name and a reason a person can read (the core's catalogue translates it).
     """
 
+    @staticmethod
+    def body() -> Any:
+        """The body marker for a handler taking a form directly: ``data: Annotated[MyForm,
+        Form.body()]`` (for the rare form whose answer is a page, not a redirect)."""
+        return FORM_BODY
+
     def raw(self, name: str) -> str:
         value = getattr(self, name, "")
         return "" if value is None else str(value).strip()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.api import current_tenant, open_case
+from core.api import open_case
+from plugins.door_access.settings import settings as door_settings
 from plugins.door_access.tables import AccessPoint, Alert, Device
 
 KINDS = {
@@ -54,8 +55,8 @@ async def device_seen(device_id: int) -> None:
 async def watch(at: dt.datetime | None = None) -> dict[str, int]:
     """Mark silent devices offline and raise a case for alerts that have lasted too long."""
     at = at or now()
-    settings = current_tenant().settings_for("door_access")
-    silent_since = at - dt.timedelta(minutes=int(settings.get("offline_minutes", 10)))
+    settings = door_settings()
+    silent_since = at - dt.timedelta(minutes=settings.offline_minutes)
     offline = 0
     for d in await Device.select(
         Device.id, Device.access_point, Device.last_seen_at, Device.created_at
@@ -66,7 +67,7 @@ async def watch(at: dt.datetime | None = None) -> dict[str, int]:
             await _open("offline", d["access_point"], d["id"], at)
             offline += 1
     cases = 0
-    late = at - dt.timedelta(minutes=int(settings.get("alert_case_minutes", 30)))
+    late = at - dt.timedelta(minutes=settings.alert_case_minutes)
     for alert in (
         await Alert.select()
         .where(Alert.cleared_at.is_null() & Alert.case_id.is_null() & (Alert.opened_at <= late))

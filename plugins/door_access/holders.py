@@ -12,8 +12,9 @@ import hashlib
 import json
 from typing import Any
 
-from core.api import current_tenant, vulnerability_categories
+from core.api import vulnerability_categories
 from plugins.door_access.people import person_or_none
+from plugins.door_access.settings import settings
 from plugins.door_access.tables import AccessGroupPoint, AccessPoint, Credential, Device, Grant, VisitorPass
 
 MOBILITY_CATEGORIES = ("impaired_mobility",)
@@ -36,10 +37,6 @@ def parse_holder(holder: str) -> tuple[str, int]:
 
 def digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def settings() -> dict[str, Any]:
-    return current_tenant().settings_for("door_access")
 
 
 async def devices_by_point() -> dict[int, list[int]]:
@@ -104,8 +101,8 @@ async def credential_payloads(person_id: int) -> list[dict[str, Any]]:
 async def open_seconds_for(person_id: int) -> int:
     s = settings()
     if any(c in MOBILITY_CATEGORIES for c in await vulnerability_categories(person_id)):
-        return int(s.get("long_open_seconds", 15))
-    return int(s.get("open_seconds", 5))
+        return s.long_open_seconds
+    return s.open_seconds
 
 
 async def desired_for_person(
@@ -169,7 +166,7 @@ async def desired_for_pass(pass_id: int, now: dt.datetime | None = None) -> dict
         "valid_from": row["valid_from"].isoformat(),
         "valid_until": row["valid_until"].isoformat(),
         "hours": [],
-        "open_seconds": int(settings().get("open_seconds", 5)),
+        "open_seconds": settings().open_seconds,
         "max_uses": row["max_uses"],
         "credentials": credentials,
     }

@@ -15,7 +15,6 @@ from core.api import (
     OwnerAccess,
     Panel,
     Permission,
-    ReportFigure,
     ReportSection,
     Schedule,
     Tenant,
@@ -30,9 +29,9 @@ log = logging.getLogger("linli.door_access")
 
 @hookimpl
 def register_routes() -> list[Any]:
-    from plugins.door_access.api import DoorsController
+    from plugins.door_access.api import CONTROLLERS
 
-    return [DoorsController]
+    return list(CONTROLLERS)
 
 
 @hookimpl
@@ -66,13 +65,6 @@ def register_schedules() -> list[Schedule]:
     from plugins.door_access.jobs import SCHEDULES
 
     return list(SCHEDULES)
-
-
-@hookimpl
-def register_cli_commands() -> list[Any]:
-    from plugins.door_access.simulator import door_sim
-
-    return [door_sim]
 
 
 @hookimpl
@@ -137,20 +129,9 @@ def on_tenant_disabled(tenant: Tenant) -> None:
 
 @hookimpl
 async def on_tenant_purge(tenant: Tenant) -> int:
-    from core.api import erase_private_file
-    from plugins.door_access.tables import TABLES, Credential
+    from plugins.door_access.privacy import purge_community
 
-    for row in (
-        await Credential.select(Credential.face_attachment_id)
-        .where(Credential.face_attachment_id.is_not_null())
-        .run()
-    ):
-        await erase_private_file(row["face_attachment_id"])
-    count = 0
-    for table in reversed(TABLES):
-        count += await table.count().run()
-        await table.delete(force=True).run()
-    return count
+    return await purge_community()
 
 
 # -- domain events --------------------------------------------------------------------------
@@ -195,45 +176,19 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
 async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCard]:
     if "door_access.view" not in user.permissions:
         return []
-    from plugins.door_access.alerts import open_alerts
-    from plugins.door_access.sync import device_counts
+    from plugins.door_access.figures import dashboard_card
 
-    alerts = await open_alerts()
-    failed = sum(c["failed"] + c["queued"] for c in (await device_counts()).values())
-    return [
-        DashboardCard(
-            "门禁告警 / 待同步",
-            "Door alerts / unsynced",
-            f"{len(alerts)} / {failed}",
-            f"/c/{tenant.slug}/door_access",
-            order=40,
-        )
-    ]
+    return [await dashboard_card(tenant.slug)]
 
 
 @hookimpl
 async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -> list[Panel]:
     if page != "resident" or "door_access.view" not in user.permissions:
         return []
-    from html import escape
+    from plugins.door_access.panels import resident_panel
 
-    from core.api import NotFound
-    from plugins.door_access.api import access_of
-
-    try:
-        access = await access_of(subject_id)
-    except NotFound:
-        return []
-    live = [g for g in access["grants"] if g["revoked_at"] is None]
-    creds = [c["kind"] for c in access["credentials"] if c["status"] == "active"]
-    s = access["sync"]
-    html = (
-        f"<p>{len(live)} 项权限 / grants · 凭证 / credentials: {escape(', '.join(creds) or '—')}</p>"
-        f"<p>{escape(s['summary_zh'])} / {escape(s['summary_en'])}</p>"
-        f'<p><a href="/c/{tenant.slug}/door_access/persons/{subject_id}">'
-        "为什么进不了门？/ Why can't they get in?</a></p>"
-    )
-    return [Panel("门禁", "Door access", html, order=40)]
+    panel = await resident_panel(tenant.slug, user, subject_id)
+    return [panel] if panel is not None else []
 
 
 # -- privacy --------------------------------------------------------------------------------
@@ -241,41 +196,16 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
 
 @hookimpl
 async def privacy_export(tenant: Tenant, person_id: int) -> dict[str, Any]:
-    from plugins.door_access import credentials, grants
-    from plugins.door_access.events import search
+    from plugins.door_access.privacy import export_person
 
-    return {
-        "grants": await grants.grants_of(person_id),
-        "credentials": await credentials.list_for(person_id),
-        "access_log": await search(person_id=person_id, limit=500),
-    }
+    return await export_person(person_id)
 
 
 @hookimpl
 async def privacy_erase(tenant: Tenant, person_id: int) -> int:
-    from plugins.door_access.credentials import revoke_all_credentials
-    from plugins.door_access.holders import person_holder
-    from plugins.door_access.sync import plan_and_send
-    from plugins.door_access.tables import AccessEvent, Credential, Grant, WelfareCheck
+    from plugins.door_access.privacy import erase_person
 
-    touched = await revoke_all_credentials(person_id, reason="erased")
-    import datetime as dt
-
-    await (
-        Grant.update({Grant.revoked_at: dt.datetime.now(dt.UTC)})
-        .where((Grant.person_id == person_id) & Grant.revoked_at.is_null())
-        .run()
-    )
-    await plan_and_send(person_holder(person_id))  # off every device
-    touched += await AccessEvent.count().where(AccessEvent.person_id == person_id).run()
-    await AccessEvent.update({AccessEvent.person_id: None}).where(AccessEvent.person_id == person_id).run()
-    await (
-        Credential.update({Credential.card_number: "", Credential.secret_hash: ""})
-        .where(Credential.person_id == person_id)
-        .run()
-    )
-    await WelfareCheck.delete().where(WelfareCheck.person_id == person_id).run()
-    return touched
+    return await erase_person(person_id)
 
 
 # -- oversight ------------------------------------------------------------------------------
@@ -283,25 +213,6 @@ async def privacy_erase(tenant: Tenant, person_id: int) -> int:
 
 @hookimpl
 async def oversight_sections(tenant: Tenant, period_start: str, period_end: str) -> list[ReportSection]:
-    import datetime as dt
+    from plugins.door_access.figures import report_section
 
-    from plugins.door_access.tables import AccessEvent, Alert
-
-    start = dt.datetime.fromisoformat(period_start).replace(tzinfo=dt.UTC)
-    end = dt.datetime.fromisoformat(period_end).replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
-    in_period = (AccessEvent.occurred_at >= start) & (AccessEvent.occurred_at < end)
-    granted = await AccessEvent.count().where(in_period & (AccessEvent.result == "granted")).run()
-    refused = await AccessEvent.count().where(in_period & (AccessEvent.result == "refused")).run()
-    alerts = await Alert.count().where((Alert.opened_at >= start) & (Alert.opened_at < end)).run()
-    return [
-        ReportSection(
-            "door_access",
-            "智能门禁",
-            "Door access",
-            [
-                ReportFigure("granted", "通行次数", "Entries", granted),
-                ReportFigure("refused", "拒绝次数", "Refusals", refused),
-                ReportFigure("alerts", "告警数", "Alerts", alerts),
-            ],
-        )
-    ]
+    return [await report_section(period_start, period_end)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.api import Schedule, job
+from plugins.door_access.settings import settings
 
 
 @job("door_access.sync_device", atomic=False, max_retries=3)
@@ -56,11 +57,10 @@ async def reconcile_all() -> int:
 @job("door_access.housekeeping")
 async def housekeeping() -> dict[str, int]:
     """Every minute: expire passes, watch for offline devices and persisting alerts, welfare signal."""
-    from core.api import current_tenant
     from plugins.door_access import alerts, events, passes, welfare
 
     at = dt.datetime.now(dt.UTC)
-    skew = int(current_tenant().settings_for("door_access").get("webhook_skew_seconds", 300))
+    skew = settings().webhook_skew_seconds
     expired = await passes.expire_passes(at)
     watched = await alerts.watch(at)
     raised = await welfare.check(at)

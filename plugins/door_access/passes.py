@@ -12,10 +12,11 @@ from typing import Any
 
 import segno
 
-from core.api import InvalidInput, NotFound, current_tenant
+from core.api import InvalidInput, NotFound
 from plugins.door_access.holders import pass_holder
 from plugins.door_access.people import person_or_none
 from plugins.door_access.sealing import hash_secret, new_salt
+from plugins.door_access.settings import settings as door_settings
 from plugins.door_access.sync import plan_and_send
 from plugins.door_access.tables import AccessPoint, VisitorPass
 
@@ -81,7 +82,7 @@ async def issue(
     max_uses: int,
     actor_id: int | None,
 ) -> dict[str, Any]:
-    settings = current_tenant().settings_for("door_access")
+    settings = door_settings()
     if await person_or_none(host_person_id) is None:
         raise InvalidInput("no such person in this community", field="host_person_id")
     name = (visitor_name or "").strip()
@@ -92,10 +93,10 @@ async def issue(
         raise InvalidInput("the window is in the past", field="valid_until")
     if end <= start:
         raise InvalidInput("ends before it starts", field="valid_until")
-    longest = int(settings.get("pass_max_days", 7))
+    longest = settings.pass_max_days
     if end - start > dt.timedelta(days=longest):
         raise InvalidInput(f"a pass lasts at most {longest} days", field="valid_until")
-    most = int(settings.get("pass_max_uses", 20))
+    most = settings.pass_max_uses
     if not 1 <= max_uses <= most:
         raise InvalidInput(f"must be 1-{most}", field="max_uses")
     points = await _points(access_point_ids)

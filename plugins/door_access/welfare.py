@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.api import current_residencies, current_tenant, open_case, people_in_category
+from core.api import current_residencies, open_case, people_in_category
 from plugins.door_access.events import last_activity
 from plugins.door_access.people import person_or_none
+from plugins.door_access.settings import settings
 from plugins.door_access.tables import Grant, WelfareCheck
 
 CASE_TYPE = "door_access.welfare_visit"
@@ -16,7 +17,7 @@ CATEGORY = "elderly_alone"
 
 async def check(at: dt.datetime | None = None) -> int:
     at = at or dt.datetime.now(dt.UTC)
-    hours = int(current_tenant().settings_for("door_access").get("welfare_hours", 0))
+    hours = settings().welfare_hours
     if hours <= 0:
         return 0
     raised = 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from plugins.door_access.simulator import DoorSimulator
+from devtools.door_sim.simulator import DoorSimulator
 
 SECRET = "s" * 40
 PASSWORD = "correct-horse-battery"

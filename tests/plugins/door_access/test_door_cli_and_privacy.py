@@ -1,4 +1,4 @@
-"""`linli door-sim` as a real process driven by Linli; event idempotency; privacy export and erase."""
+"""`linli-door-sim` as a real process driven by Linli; event idempotency; privacy export and erase."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import httpx
 
 from core.testing.jobs import wait_until
-from plugins.door_access.simulator import _free_port
+from devtools.door_sim.simulator import _free_port
 
 BASE = "/api/v1/c/comm-a/door_access"
 SECRET = "c" * 40
@@ -23,8 +23,7 @@ async def test_the_door_sim_command_answers_linli_and_the_door(world):
         [
             sys.executable,
             "-m",
-            "core.cli",
-            "door-sim",
+            "devtools.door_sim",
             "--port",
             str(port),
             "--secret",

@@ -9,7 +9,7 @@ import hashlib
 
 import pytest
 
-from plugins.door_access.isapi_sim import IsapiDoorSimulator
+from devtools.door_sim.isapi import IsapiDoorSimulator
 
 BASE = "/api/v1/c/comm-a/door_access"
 PNG = base64.b64decode(

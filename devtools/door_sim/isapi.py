@@ -15,9 +15,9 @@ from email.policy import default as email_policy
 from typing import Any
 from urllib.parse import parse_qs
 
+from devtools.door_sim.simulator import DoorSimulator
 from plugins.door_access.hikvision import EVENTS, USER
 from plugins.door_access.signing import sign
-from plugins.door_access.simulator import DoorSimulator
 
 REALM = "DS-K1T-Sim"
 OK = {"statusCode": 1, "statusString": "OK", "subStatusCode": "ok"}

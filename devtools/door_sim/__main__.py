@@ -1,0 +1,3 @@
+from devtools.door_sim.simulator import door_sim
+
+door_sim()
