@@ -56,6 +56,7 @@ from core.services.register import (
     person_of_user,
     vulnerability_categories,
 )
+from core.services.types import Building, CareRecord, CaseRef, Dwelling, Person, Residence
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
 from core.ui.forms import Done, Form, Refusal, form_post, redirect
 from core.ui.lists import Paged, paginate
@@ -67,11 +68,15 @@ __all__ = [
     "AttachmentOwner",
     "AttachmentPurpose",
     "Body",
+    "Building",
+    "CareRecord",
+    "CaseRef",
     "CaseType",
     "CliGroup",
     "Conflict",
     "DashboardCard",
     "Done",
+    "Dwelling",
     "Event",
     "Form",
     "Id",
@@ -86,11 +91,13 @@ __all__ = [
     "Pages",
     "Panel",
     "Permission",
+    "Person",
     "PiccoloApp",
     "Principal",
     "Refusal",
     "ReportFigure",
     "ReportSection",
+    "Residence",
     "Role",
     "Schedule",
     "Tenant",

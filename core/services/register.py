@@ -5,50 +5,87 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.services.types import Building, CareRecord, Dwelling, Person, Residence
 from core.tenancy.context import current_tenant
 
 
-async def get_building(building_id: int) -> dict[str, Any]:
-    """A building of the current community: ``id``, ``name``, ``floors``, … (NotFound otherwise)."""
-    from core.residents.places import get_building as _get
-
-    return await _get(building_id)
-
-
-async def get_dwelling(dwelling_id: int) -> dict[str, Any]:
-    """A dwelling with ``building`` (id), ``unit``, ``number``, ``building_name`` (NotFound otherwise)."""
-    from core.residents.places import get_dwelling as _get
-
-    return await _get(dwelling_id)
-
-
-async def list_buildings() -> list[dict[str, Any]]:
-    """The community's buildings (``id``, ``name``), in name order — for pickers in forms."""
-    from core.residents.tables import Building
-
-    return await Building.select(Building.id, Building.name).order_by(Building.name).run()
-
-
-async def dwellings_of_building(building_id: int) -> list[dict[str, Any]]:
-    """The dwellings of one building (``id``, ``number``, ``unit``, ``floor``), in number order."""
-    from core.residents.tables import Dwelling
-
-    await get_building(building_id)
-    return (
-        await Dwelling.select(Dwelling.id, Dwelling.number, Dwelling.unit, Dwelling.floor)
-        .where(Dwelling.building == building_id)
-        .order_by(Dwelling.id)
-        .run()
+def _dwelling(row: dict[str, Any]) -> Dwelling:
+    area = row.get("area_m2")
+    return Dwelling(
+        id=row["id"],
+        building_id=row["building"],
+        building_name=row.get("building_name") or "",
+        number=row["number"],
+        floor=row.get("floor") or 1,
+        unit_id=row.get("unit"),
+        unit_name=row.get("unit_name"),
+        area_m2=None if area is None else float(area),
     )
 
 
-async def get_person(person_id: int) -> dict[str, Any]:
-    """A person of the register as plugins see them: ``id``, ``name``, ``phone`` (NotFound for a
-    missing or erased person). The ID number never leaves the core."""
+def _building(row: dict[str, Any]) -> Building:
+    return Building(
+        id=row["id"],
+        name=row["name"],
+        floors=row.get("floors") or 1,
+        has_lift=bool(row.get("has_lift")),
+        compound_id=row.get("compound"),
+        address=row.get("address") or "",
+    )
+
+
+async def get_building(building_id: int) -> Building:
+    """A building of the current community (NotFound otherwise)."""
+    from core.residents.places import get_building as _get
+
+    return _building(await _get(building_id))
+
+
+async def get_dwelling(dwelling_id: int) -> Dwelling:
+    """A dwelling with its building's and unit's names (NotFound otherwise)."""
+    from core.residents.places import get_dwelling as _get
+
+    return _dwelling(await _get(dwelling_id))
+
+
+async def list_buildings() -> list[Building]:
+    """The community's buildings in natural order (2栋 before 10栋) — for pickers in forms."""
+    from core.residents.tables import Building as BuildingTable
+
+    rows = await BuildingTable.select().run()
+    return sorted((_building(r) for r in rows), key=lambda b: natural_key(b.name))
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key reading digit runs as numbers: "2栋" < "10栋", "301" < "1201"."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+async def dwellings_of_building(building_id: int) -> list[Dwelling]:
+    """The dwellings of one building, in natural order of unit and number."""
+    from core.residents.tables import Dwelling as DwellingTable
+
+    building = await get_building(building_id)
+    rows = (
+        await DwellingTable.select(
+            *DwellingTable.all_columns(), DwellingTable.unit.name.as_alias("unit_name")
+        )
+        .where(DwellingTable.building == building_id)
+        .run()
+    )
+    found = [_dwelling({**r, "building_name": building.name}) for r in rows]
+    return sorted(found, key=lambda d: (natural_key(d.unit_name or ""), natural_key(d.number)))
+
+
+async def get_person(person_id: int) -> Person:
+    """A person of the register as plugins see them (NotFound for a missing or erased person).
+    The ID number never leaves the core."""
     from core.residents.people import get_person as _get
 
     row = await _get(person_id)
-    return {"id": row["id"], "name": row["name"], "phone": row["phone"]}
+    return Person(id=row["id"], name=row["name"], phone=row["phone"], birth_date=row.get("birth_date"))
 
 
 async def vulnerability_categories(person_id: int) -> list[str]:
@@ -102,8 +139,8 @@ async def is_member(user_id: int) -> bool:
     )
 
 
-async def current_residencies(person_id: int) -> list[dict[str, Any]]:
-    """The person's open residencies: ``{id, dwelling_id, building_id, unit_id, role, start_date}``."""
+async def current_residencies(person_id: int) -> list[Residence]:
+    """The person's open residencies (where they live now, and as what)."""
     from core.residents.tables import Residency
 
     rows = (
@@ -119,24 +156,24 @@ async def current_residencies(person_id: int) -> list[dict[str, Any]]:
         .run()
     )
     return [
-        {
-            "id": r["id"],
-            "dwelling_id": r["dwelling"],
-            "building_id": r["building_id"],
-            "unit_id": r["unit_id"],
-            "role": r["role"],
-            "start_date": r["start_date"],
-        }
+        Residence(
+            id=r["id"],
+            dwelling_id=r["dwelling"],
+            building_id=r["building_id"],
+            unit_id=r["unit_id"],
+            role=r["role"],
+            start_date=r["start_date"],
+        )
         for r in rows
     ]
 
 
-async def people_in_category(category: str, *, consented_only: bool = True) -> list[dict[str, Any]]:
-    """People with an active record of ``category`` (e.g. ``elderly_alone``): ``{person_id, tier}``."""
+async def people_in_category(category: str, *, consented_only: bool = True) -> list[CareRecord]:
+    """People with an active record of ``category`` (e.g. ``elderly_alone``) and their visit tier."""
     from core.residents.tables import Vulnerability
 
     where = (Vulnerability.category == category) & (Vulnerability.active == True)  # noqa: E712
     if consented_only:
         where = where & Vulnerability.consent_on.is_not_null()
     rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
-    return [{"person_id": r["person"], "tier": r["tier"]} for r in rows]
+    return [CareRecord(person_id=r["person"], tier=r["tier"]) for r in rows]

@@ -89,7 +89,7 @@ async def watch(at: dt.datetime | None = None) -> dict[str, int]:
             priority="urgent",
             extra={"alert_id": alert["id"]},
         )
-        await Alert.update({Alert.case_id: case["id"]}).where(Alert.id == alert["id"]).run()
+        await Alert.update({Alert.case_id: case.id}).where(Alert.id == alert["id"]).run()
         cases += 1
     return {"offline": offline, "cases": cases}
 

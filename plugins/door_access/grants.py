@@ -62,7 +62,7 @@ async def building_group(building_id: int) -> int:
     if row is not None:
         return int(row["id"])
     building = await building_or_none(building_id)
-    name = f"{building['name'] if building else building_id} 住户 / residents"
+    name = f"{building.name if building else building_id} 住户 / residents"
     group = AccessGroup(name=name[:100], building_id=building_id, hours="", created_at=now())
     await group.save().run()
     points = (

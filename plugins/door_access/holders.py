@@ -132,7 +132,7 @@ async def desired_for_person(
         payload = {
             "holder": person_holder(person_id),
             "kind": "resident",
-            "name": person["name"],
+            "name": person.name,
             "valid_from": min(starts).isoformat(),
             "valid_until": None if any(e is None for e in ends) else max(e for e in ends if e).isoformat(),
             "hours": [] if "" in hours else hours,

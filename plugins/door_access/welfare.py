@@ -22,7 +22,7 @@ async def check(at: dt.datetime | None = None) -> int:
         return 0
     raised = 0
     for row in await people_in_category(CATEGORY, consented_only=True):
-        person_id = row["person_id"]
+        person_id = row.person_id
         grant = (
             await Grant.select(Grant.created_at)
             .where((Grant.person_id == person_id) & Grant.revoked_at.is_null())
@@ -46,14 +46,14 @@ async def check(at: dt.datetime | None = None) -> int:
         case = await open_case(
             case_type=CASE_TYPE,
             channel="system",
-            title=f"关怀探访：{person['name'] if person else person_id} {hours} 小时未出入"[:200],
+            title=f"关怀探访：{person.name if person else person_id} {hours} 小时未出入"[:200],
             description=f"Welfare visit: no door activity since {seen:%Y-%m-%d %H:%M} UTC (consented).",
             person_id=person_id,
-            building_id=homes[0]["building_id"] if homes else None,
+            building_id=homes[0].building_id if homes else None,
             priority="urgent",
         )
         await WelfareCheck.insert(
-            WelfareCheck(person_id=person_id, last_activity_at=seen, raised_at=at, case_id=case["id"])
+            WelfareCheck(person_id=person_id, last_activity_at=seen, raised_at=at, case_id=case.id)
         ).run()
         raised += 1
     return raised

@@ -94,7 +94,7 @@ async def explain(person_id: int, access_point_id: int, at: dt.datetime | None =
     recent = await search(person_id=person_id, access_point_id=access_point_id, limit=10)
     return {
         "person_id": person_id,
-        "name": person["name"],
+        "name": person.name,
         "access_point_id": access_point_id,
         "door": point["name"],
         "can_enter": not problems,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.api import Conflict, InvalidInput, assign_case, emit, get_case, is_member, transition_case
+from core.api import CaseRef, Conflict, InvalidInput, assign_case, emit, get_case, is_member, transition_case
 from plugins.repairs.settings import settings
 from plugins.repairs.team import (
     OPEN_STATES,
@@ -26,11 +26,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def sync_state(repair_id: int, case: dict[str, Any]) -> None:
+async def sync_state(repair_id: int, case: CaseRef) -> None:
     """The repair mirrors its case's state (the engine is the source of truth)."""
     from plugins.repairs.tables import Repair
 
-    await Repair.update({Repair.state: case["state"]}).where(Repair.id == repair_id).run()
+    await Repair.update({Repair.state: case.state}).where(Repair.id == repair_id).run()
 
 
 async def _log(
@@ -63,19 +63,19 @@ async def _hand_over(repair: dict[str, Any], member: dict[str, Any], *, actor_id
     from plugins.repairs.tables import Repair
 
     case = await get_case(repair["case_id"])
-    if case["state"] == "reported":
+    if case.state == "reported":
         case = await transition_case(
             repair["case_id"], "accepted", actor_id=actor_id, reason="repair dispatched"
         )
     if member["user_id"] is not None and await is_member(member["user_id"]):
         case = await assign_case(repair["case_id"], member["user_id"], actor_id=actor_id)
-    elif case["state"] in ("accepted", "reopened"):
+    elif case.state in ("accepted", "reopened"):
         case = await transition_case(
             repair["case_id"], "assigned", actor_id=actor_id, reason=f"to volunteer {member['name']}"
         )
     await (
         Repair.update(
-            {Repair.assignee_member_id: member["id"], Repair.assigned_at: now(), Repair.state: case["state"]}
+            {Repair.assignee_member_id: member["id"], Repair.assigned_at: now(), Repair.state: case.state}
         )
         .where(Repair.id == repair["id"])
         .run()

@@ -59,4 +59,4 @@ async def on_case_transitioned(event: Event) -> None:
         case = await get_case(case_id)
     except NotFound:
         return
-    await Repair.update({Repair.state: case["state"]}).where(Repair.case_id == case_id).run()
+    await Repair.update({Repair.state: case.state}).where(Repair.case_id == case_id).run()

@@ -23,9 +23,9 @@ CASE_TYPE = "repair"
 LOCATIONS = ("dwelling", "common")
 
 
-async def _exists(getter: Any, ident: int, field: str, what: str) -> dict[str, Any]:
+async def _exists(getter: Any, ident: int, field: str, what: str) -> Any:
     try:
-        return dict(await getter(ident))
+        return await getter(ident)
     except NotFound:
         raise InvalidInput(f"no such {what}", field=field) from None
 
@@ -66,10 +66,10 @@ async def report(
     if location == "dwelling":
         if dwelling_id is None and requester_person_id is not None:
             homes = await current_residencies(requester_person_id)
-            dwelling_id = homes[0]["dwelling_id"] if len(homes) == 1 else None
+            dwelling_id = homes[0].dwelling_id if len(homes) == 1 else None
         if dwelling_id is None:
             raise InvalidInput("a repair in a home names the dwelling", field="dwelling_id")
-        building_id = (await _exists(get_dwelling, dwelling_id, "dwelling_id", "dwelling"))["building"]
+        building_id = (await _exists(get_dwelling, dwelling_id, "dwelling_id", "dwelling")).building_id
     else:
         dwelling_id = None
         if building_id is None and not location_note.strip():
@@ -98,14 +98,14 @@ async def report(
         extra={"category": cat["code"]},
     )
     repair = Repair(
-        case_id=case["id"],
-        number=case["number"],
+        case_id=case.id,
+        number=case.number,
         category=cat["code"],
         skill=cat["skill"],
         location=location,
         dwelling_id=dwelling_id,
         building_id=building_id,
-        grid_id=case["grid_id"],
+        grid_id=case.grid_id,
         location_note=location_note.strip(),
         description=description,
         urgency=urgency,
@@ -115,7 +115,7 @@ async def report(
         reported_by_user_id=caller_user_id,
         tier=tier,
         tier_reason=tier_reason,
-        state=case["state"],
+        state=case.state,
         created_at=stamp,
         due_at=stamp + dt.timedelta(hours=cat["sla_hours"]),
     )
@@ -124,10 +124,10 @@ async def report(
         "repairs.reported",
         {
             "repair_id": repair.id,
-            "case_id": case["id"],
+            "case_id": case.id,
             "category": cat["code"],
             "urgency": urgency,
-            "grid_id": case["grid_id"],
+            "grid_id": case.grid_id,
         },
         actor_id=caller_user_id,
     )

@@ -52,7 +52,7 @@ async def create_project(
         await get_building(building_id)
     except NotFound:
         raise InvalidInput("no such building", field="building_id") from None
-    dwellings = {d["id"]: d for d in await dwellings_of_building(building_id)}
+    dwellings = {d.id: d for d in await dwellings_of_building(building_id)}
     chosen = list(dwelling_ids) if dwelling_ids else list(dwellings)
     if not chosen:
         raise InvalidInput("the building has no dwellings to share the cost", field="dwelling_ids")
@@ -85,7 +85,7 @@ async def create_project(
             ProjectShare(
                 project=project.id,
                 dwelling_id=d,
-                label=str(dwellings[d]["number"]),
+                label=str(dwellings[d].number),
                 contact_user_id=contacts.get(d),
                 due_fen=per_fen,
             )

@@ -22,9 +22,9 @@ async def place(r: dict[str, Any]) -> str:
     try:
         if r["dwelling_id"] is not None:
             d = await get_dwelling(r["dwelling_id"])
-            parts.append(f"{d['building_name']} {d['number']}")
+            parts.append(f"{d.building_name} {d.number}")
         elif r["building_id"] is not None:
-            parts.append((await get_building(r["building_id"]))["name"])
+            parts.append((await get_building(r["building_id"])).name)
     except NotFound:  # the register changed since; the ids stay on the repair
         pass
     if r["location_note"]:

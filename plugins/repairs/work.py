@@ -136,7 +136,7 @@ async def sign_off(
         repair["case_id"], "resolved", actor_id=by_user_id, reason="signed off by resident"
     )
     await (
-        Repair.update({Repair.state: case["state"], Repair.fixed_at: stamp})
+        Repair.update({Repair.state: case.state, Repair.fixed_at: stamp})
         .where(Repair.id == repair["id"])
         .run()
     )
@@ -177,8 +177,8 @@ async def give_feedback(
         if not 1 <= score <= 5:
             raise InvalidInput("must be from 1 to 5", field=field)
     case = await get_case(repair["case_id"])
-    if case["state"] != "resolved":
-        raise Conflict(f"feedback follows the sign-off; the repair is {case['state']}")
+    if case.state != "resolved":
+        raise Conflict(f"feedback follows the sign-off; the repair is {case.state}")
     case = await case_feedback(
         repair["case_id"],
         outcome=outcome,
@@ -196,7 +196,7 @@ async def give_feedback(
         at=now(),
     )
     await feedback.save().run()
-    values: dict[Any, Any] = {Repair.state: case["state"]}
+    values: dict[Any, Any] = {Repair.state: case.state}
     if outcome == "not_fixed":
         values[Repair.fixed_at] = None
     await Repair.update(values).where(Repair.id == repair["id"]).run()

@@ -64,8 +64,8 @@ async def _home_of(user_id: int) -> str | None:
     homes = await current_residencies(person) if person is not None else []
     if len(homes) != 1:
         return None
-    d = await get_dwelling(homes[0]["dwelling_id"])
-    return f"{d['building_name']} {d['number']}"
+    d = await get_dwelling(homes[0].dwelling_id)
+    return f"{d.building_name} {d.number}"
 
 
 @get("/report", guards=[requires("repairs.report")])
@@ -74,7 +74,7 @@ async def report_page(request: Request) -> Response:
 
 
 async def _dwelling_of(building_id: int, number: str) -> int:
-    match = [d["id"] for d in await dwellings_of_building(building_id) if d["number"] == number.strip()]
+    match = [d.id for d in await dwellings_of_building(building_id) if d.number == number.strip()]
     if not match:
         raise InvalidInput("no such flat in that building", field="dwelling_number")
     return match[0]
