@@ -132,9 +132,7 @@ async def login_submit(
             runtime, data.username.strip(), data.password, request.client.host if request.client else "?"
         )
     except HTTPException as exc:
-        error = (
-            "locked" if "locked" in str(exc.detail) else "throttled" if exc.status_code == 429 else "wrong"
-        )
+        error = "throttled" if exc.status_code == 429 else "wrong"
         return page(
             request, "login.html", status=exc.status_code, next=target, username=data.username, error=error
         )

@@ -47,7 +47,9 @@ async def test_wrong_password_then_lockout(make_linli):
     r = await anon.post(
         "/api/v1/auth/login", json={"username": user["username"], "password": "correct-horse-battery"}
     )
-    assert r.status_code == 401 and "locked" in r.json()["detail"]
+    # Locked: even the right password is refused, with the answer an unknown user gets (the
+    # lockout must not confirm that the username exists).
+    assert r.status_code == 401 and r.json()["detail"] == "wrong username or password"
 
 
 async def test_csrf_required_for_session_writes(make_linli):
