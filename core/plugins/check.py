@@ -3,7 +3,9 @@
 For each plugin: it loaded (manifest valid, core range, hooks match the specs); it imports no
 core internals; its tables are tenant tables; its migrations apply, reverse and apply again;
 switching it on, off and on again for a community works, and its routes answer 404 while it
-is off; and another community never sees its rows.
+is off; its page-time hooks (navigation, cards, panels, report sections) answer for a fresh
+community with the right types; and another community never sees its rows (rows are written
+first, so the check never runs on empty tables).
 """
 
 from __future__ import annotations
@@ -147,8 +149,54 @@ async def _check_one(h: Any, plugin: LoadedPlugin) -> list[Result]:
         out.append((f"{pid}: enable / disable / enable", ok, detail))
     except Exception as exc:
         out.append((f"{pid}: enable / disable / enable", False, f"{type(exc).__name__}: {exc}"))
+    out.append(await _page_time_hooks(h, pid, f"check-{pid}-a".replace("_", "-")))
     out.append(await _cross_tenant(h, pid, tables))
     return out
+
+
+async def _page_time_hooks(h: Any, pid: str, slug: str) -> Result:
+    """Every UI slot and report hook answers for a fresh community with the right types (a
+    failure there would cost the plugin its part of every page; here it is named)."""
+    import datetime as dt
+
+    from core.oversight import community_sections
+    from core.plugins.dispatch import active_for, gather
+    from core.plugins.types import DashboardCard, NavItem, Panel, UserRef
+
+    registry = h.runtime.registry
+    before = dict(registry.health.snapshot().get(pid, {}))
+    tenant = await h.runtime.tenants.by_slug(slug)
+    person = await h.resident(slug, "检查员")
+    user = UserRef(
+        id=0,
+        display_name="check",
+        role="community_admin",
+        permissions=h.runtime.roles.permissions_of("community_admin"),
+    )
+    active = active_for(registry, tenant)
+    async with h.tenant(slug):
+        await gather(registry, "ui_navigation", active, NavItem, tenant=tenant, user=user)
+        await gather(registry, "ui_dashboard_cards", active, DashboardCard, tenant=tenant, user=user)
+        for page, subject in (
+            ("resident", person["id"]),
+            ("building", person["building_id"]),
+            ("dwelling", person["dwelling_id"]),
+        ):
+            await gather(
+                registry, "ui_panels", active, Panel, tenant=tenant, user=user, page=page, subject_id=subject
+            )
+    today = dt.date.today()
+    await community_sections(h.runtime, tenant, today.replace(day=1), today)
+    after = registry.health.snapshot().get(pid, {})
+    failed = after.get("failures", 0) - before.get("failures", 0)
+    detail = (
+        "navigation, cards, panels and report sections answered"
+        if not failed
+        else (
+            f"{failed} failure(s), last: {after.get('last', {}).get('hook')}: {after.get('last', {}).get('error')}"
+        )
+    )
+    return (f"{pid}: page-time hooks answer with the right types", not failed, detail)
 
 
 def _plugin_tables(h: Any, pid: str) -> list[Any]:
@@ -173,12 +221,24 @@ async def _cross_tenant(h: Any, pid: str, tables: list[Any]) -> Result:
         return (f"{pid}: no cross-tenant visibility", True, "no tenant tables")
     a, b = f"check-{pid}-a".replace("_", "-"), f"check-{pid}-b".replace("_", "-")
     await h.community(b, office="check-office")
+    for t in tenant_tables:  # a row in each table that takes one with its defaults: never check empty tables
+        try:
+            async with h.tenant(a):
+                await t.insert(t()).run()
+        except Exception:  # required columns or references: the plugin's own rows stand for it
+            continue
     counts_a: dict[str, int] = {}
     async with h.tenant(a):
         for t in tenant_tables:
             counts_a[t.__name__] = await t.count().run()
     async with h.tenant(b):
         leaked = {t.__name__: n for t in tenant_tables if (n := await t.count().run())}
+    if not sum(counts_a.values()):
+        return (
+            f"{pid}: no cross-tenant visibility",
+            False,
+            f"no row could be written to {', '.join(counts_a)} to check with",
+        )
     return (
         f"{pid}: no cross-tenant visibility",
         not leaked,

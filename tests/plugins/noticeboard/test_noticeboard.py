@@ -75,4 +75,18 @@ def test_linli_plugins_check_passes(tmp_path, monkeypatch):
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["plugins", "check", "noticeboard"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("✓") == 6 and "✗" not in result.output
+    assert result.output.count("✓") == 7 and "✗" not in result.output
+    assert "page-time hooks answer" in result.output and "none seen from" in result.output
+
+
+def test_linli_plugins_check_names_a_plugin_whose_page_hooks_fail(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from core.cli import main
+
+    monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LINLI_EXTRA_PLUGINS", "lp_faulty")
+    result = CliRunner().invoke(main, ["plugins", "check", "faulty"])
+    assert result.exit_code != 0
+    assert "✗ faulty: page-time hooks answer with the right types" in result.output
+    assert "failed on purpose" in result.output

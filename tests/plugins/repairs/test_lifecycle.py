@@ -285,7 +285,7 @@ def test_linli_plugins_check_passes(tmp_path, monkeypatch):
     monkeypatch.setenv("LINLI_VAR_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["plugins", "check", "repairs"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("✓") == 6 and "✗" not in result.output, result.output
+    assert result.output.count("✓") == 7 and "✗" not in result.output, result.output
 
 
 def test_the_catalogue_command_lists_skills_and_categories():
