@@ -31,17 +31,21 @@ class AttemptLimiter(Protocol):
 
 
 class RedisAttempts:
-    """A sliding window per key as a sorted set of failure times (one round trip each call)."""
+    """A sliding window per key as a sorted set of failure times (one round trip each call).
+
+    When Redis cannot be reached (the broker is down), the count goes to the database instead:
+    logging in must keep working while background jobs wait for their broker."""
 
     def __init__(self, url: str, max_failures: int, window_seconds: float):
         self.url, self.max_failures, self.window = url, max_failures, window_seconds
         self._client: Any = None
+        self.fallback = DatabaseAttempts(max_failures, window_seconds)
 
     def _redis(self) -> Any:
         if self._client is None:
             import redis.asyncio as aioredis
 
-            self._client = aioredis.Redis.from_url(self.url)
+            self._client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
         return self._client
 
     @staticmethod
@@ -49,19 +53,31 @@ class RedisAttempts:
         return f"linli:attempts:{key}"
 
     async def blocked(self, key: str) -> bool:
+        from redis.exceptions import RedisError
+
         now = time.time()
-        pipe = self._redis().pipeline(transaction=True)
-        pipe.zremrangebyscore(self._key(key), "-inf", now - self.window)
-        pipe.zcard(self._key(key))
-        _removed, count = await pipe.execute()
+        try:
+            pipe = self._redis().pipeline(transaction=True)
+            pipe.zremrangebyscore(self._key(key), "-inf", now - self.window)
+            pipe.zcard(self._key(key))
+            _removed, count = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("attempt counter unreachable in Redis (%s); using the database", type(exc).__name__)
+            return await self.fallback.blocked(key)
         return int(count) >= self.max_failures
 
     async def failed(self, key: str) -> None:
+        from redis.exceptions import RedisError
+
         now = time.time()
-        pipe = self._redis().pipeline(transaction=True)
-        pipe.zadd(self._key(key), {f"{now}:{uuid.uuid4().hex[:8]}": now})
-        pipe.expire(self._key(key), int(self.window) + 1)
-        await pipe.execute()
+        try:
+            pipe = self._redis().pipeline(transaction=True)
+            pipe.zadd(self._key(key), {f"{now}:{uuid.uuid4().hex[:8]}": now})
+            pipe.expire(self._key(key), int(self.window) + 1)
+            await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("attempt counter unreachable in Redis (%s); using the database", type(exc).__name__)
+            await self.fallback.failed(key)
 
     async def close(self) -> None:
         if self._client is not None:

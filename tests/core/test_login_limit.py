@@ -57,3 +57,13 @@ async def test_a_locked_account_answers_like_a_wrong_password(make_linli: Any) -
     unknown = await h.client().post("/api/v1/auth/login", json={"username": "nobody-here", "password": "x"})
     assert answers[2][0] == 401  # locked, even with the right password
     assert answers[0] == answers[1] == answers[2] == (unknown.status_code, unknown.json().get("detail"))
+
+
+async def test_with_redis_unreachable_failures_are_counted_in_the_database(make_linli: Any) -> None:
+    h = await make_linli(plugins=[], login_attempts_per_address=2, broker_url="redis://127.0.0.1:1/0")
+    limiter = h.runtime.login_limiter
+    assert isinstance(limiter, RedisAttempts)
+    await limiter.failed("10.1.1.1")
+    await limiter.failed("10.1.1.1")
+    assert await limiter.blocked("10.1.1.1")  # counted where every process sees it: the database
+    assert await limiter.fallback.blocked("10.1.1.1")
