@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Both bootstrap .venv themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,14 +29,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Each pass prints as it runs, every line prefixed with its name, and leaves a JUnit report
+# that `make test` sums up in one closing line per pass.
 test-sqlite: $(STAMP)
-	LINLI_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:randomly --durations=8
+	@mkdir -p var
+	@rm -f var/test-sqlite.xml
+	LINLI_TEST_DB=sqlite $(BIN)/python -u -m pytest -q -p no:randomly --durations=8 \
+		--junitxml=var/test-sqlite.xml 2>&1 | sed -u 's/^/[sqlite] /'
 
 # PostgreSQL: mandatory in CI (CI=true), skipped with a reason on a machine without the server.
 test-postgres: $(STAMP)
+	@mkdir -p var
+	@rm -f var/test-postgres.xml
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
 		LINLI_TEST_DB=postgres LINLI_TEST_REDIS_URL=$${LINLI_TEST_REDIS_URL_PG:-redis://127.0.0.1:6379/9} \
-			$(BIN)/python -m pytest -q -p no:randomly --durations=8; \
+			$(BIN)/python -u -m pytest -q -p no:randomly --durations=8 \
+			--junitxml=var/test-postgres.xml 2>&1 | sed -u 's/^/[postgres] /'; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "error: PostgreSQL is not reachable on 127.0.0.1:5432 (required in CI)"; exit 1; \
 	else \
@@ -42,9 +52,12 @@ test-postgres: $(STAMP)
 	fi
 
 # The two database passes run side by side (each with its own Redis database; RabbitMQ is used by
-# the PostgreSQL pass only); each pass's output is printed whole when it ends.
+# the PostgreSQL pass only), their lines interleaved with their names; one summary line each at the end.
 test: lint typecheck
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	@status=0; $(MAKE) --no-print-directory -j2 test-sqlite test-postgres || status=$$?; \
+	reports="sqlite=var/test-sqlite.xml"; \
+	if [ -f var/test-postgres.xml ] || [ "$${CI:-}" = "true" ]; then reports="$$reports postgres=var/test-postgres.xml"; fi; \
+	$(BIN)/python infra/test_summary.py $$reports || status=1; exit $$status
 
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_tenant_read.py
