@@ -18,7 +18,9 @@ def summary(name: str, report: Path) -> tuple[str, bool]:
     suite = suites if suites.tag == "testsuite" else suites.find("testsuite")
     if suite is None:
         return f"{name}: empty report", False
-    tests, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    tests, failures, errors, skipped = (
+        int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped")
+    )
     failed = failures + errors
     passed = tests - failed - skipped
     return f"{name}: {passed} passed, {failed} failed, {skipped} skipped", failed == 0 and passed > 0
