@@ -30,6 +30,7 @@ from core.tenancy.routes import (
 from core.ui.plugin_pages import plugin_page_routers
 from core.ui.routes import ui_router
 from core.web.errors import EXCEPTION_HANDLERS
+from core.web.headers import add_headers
 from core.web.middleware import linli_middleware
 
 OPENAPI_PATH = "/api/schema"
@@ -90,6 +91,7 @@ def create_app(runtime: Runtime, *, manage_engine: bool = True) -> Litestar:
     app = Litestar(
         route_handlers=[*CORE_HANDLERS, *plugin_routers(runtime), ui_router(plugin_page_routers(runtime))],
         middleware=[linli_middleware],
+        before_send=[add_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         request_max_body_size=runtime.settings.max_body_bytes,

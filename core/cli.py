@@ -108,9 +108,21 @@ def _serve(runtime: Any, demo: bool, supervisor: Any, overrides: dict[str, Any])
     # serve's cleanup (stopping the worker, scheduler, Redis and SeaweedFS) instead of a kill.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     console.print(f"Linli serving on http://{settings.host}:{settings.port}  (profile: {settings.profile})")
-    uvicorn.run(
-        create_app(runtime), host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
+    uvicorn.run(create_app(runtime), **server_options(settings))
+
+
+def server_options(settings: Any) -> dict[str, Any]:
+    """uvicorn's options: forwarded headers are believed only from the configured proxies
+    (uvicorn's own default trusts 127.0.0.1, so a local made-up X-Forwarded-For would count)."""
+    trusted = ",".join(settings.trusted_proxies)
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or "",
+    }
 
 
 @main.command()

@@ -49,8 +49,13 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     session_ttl_hours: int = 12
     login_max_failures: int = 5
     lockout_minutes: int = 15
-    # Login attempts one client address may make per 5 minutes, per process.
+    # Failed attempts (login, invitation code, password change) one client address may make per
+    # 5 minutes, counted across every app process (Redis when the broker is Redis, else the database).
     login_attempts_per_address: int = 30
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed ("127.0.0.1,10.0.0.5").
+    # Empty (the default): nobody's, so a made-up header can neither dodge the login limit nor
+    # forge the address in the audit log.
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
     max_body_bytes: int = 1_048_576
     # How long a process may serve a cached tenant (slug, enabled plugins) before re-reading it.
     tenant_cache_seconds: float = 5.0
@@ -126,7 +131,7 @@ def _from_env(environ: dict[str, str]) -> dict[str, Any]:
         name = key[len(_ENV_PREFIX) :].lower()
         if name == "settings_file" or name not in fields:
             continue
-        if name in ("extra_plugins", "only_plugins"):
+        if name in ("extra_plugins", "only_plugins", "trusted_proxies"):
             raw[name] = [p.strip() for p in value.split(",") if p.strip()]
         else:
             raw[name] = value

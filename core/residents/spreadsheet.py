@@ -126,13 +126,28 @@ def template(lang: str = "zh") -> bytes:
     return _save(book)
 
 
+# A text cell starting with one of these would be read as a formula by a spreadsheet program
+# (a person named "=HYPERLINK(…)"): such cells are written as plain strings, never formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_table(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    sheet.append(headers)
+    sheet.append([_safe(sheet, h) for h in headers])
     for row in rows:
-        sheet.append(row)
+        sheet.append([_safe(sheet, v) for v in row])
     return _save(book)
+
+
+def _safe(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _save(book: Workbook) -> bytes:

@@ -75,7 +75,11 @@ def error_page(request: Request, exc: Exception) -> Response:
     else:
         log.exception("page failed", extra={"path": request.url.path})
         status = 500
-    return page(request, "error.html", status=status, status_code=status)
+    response = page(request, "error.html", status=status, status_code=status)
+    request_id = request.scope.get("state", {}).get("request_id")
+    if request_id:
+        response.headers["X-Request-ID"] = request_id
+    return response
 
 
 # -- public --------------------------------------------------------------------------------------
@@ -341,6 +345,7 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
             NotFoundException: error_page,
             NotFound: error_page,
             HTTPException: error_page,
+            Exception: error_page,  # a page that fails is the error page, never JSON
         },
         include_in_schema=False,
     )

@@ -17,13 +17,34 @@ from core.errors import Conflict, InvalidInput, NotFound, Unavailable
 log = logging.getLogger("linli.errors")
 
 
-def _json(status: int, detail: str, **extra: Any) -> Response:
+def _json(status: int, detail: str, request: Request | None = None, **extra: Any) -> Response:
     body: dict[str, Any] = {"status_code": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json", headers=_headers(request))
 
 
-def validation_error(_: Request, exc: ValidationException) -> Response:
+def _headers(request: Request | None) -> dict[str, str]:
+    """Error answers carry the request's id too (set by the middleware), so a person reporting
+    a problem can quote it; a refusal raised before the middleware's own wrapper still has it."""
+    request_id = request.scope.get("state", {}).get("request_id") if request is not None else None
+    return {"X-Request-ID": request_id} if request_id else {}
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, the health checks or a static file)."""
+    path = request.url.path
+    return not path.startswith(("/api/", "/health", "/static/", "/schema"))
+
+
+def _page(request: Request, status: int) -> Response:
+    from core.ui.render import page
+
+    response = page(request, "error.html", status=status, status_code=status)
+    response.headers.update(_headers(request))
+    return response
+
+
+def validation_error(request: Request, exc: ValidationException) -> Response:
     errors = []
     for item in exc.extra or []:
         if isinstance(item, dict):
@@ -32,34 +53,43 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
     detail = exc.detail or "invalid input"
     if errors and errors[0]["reason"]:
         detail = f"{errors[0]['field']}: {errors[0]['reason']}" if field else errors[0]["reason"]
-    return _json(400, detail, field=field, errors=errors or None)
+    return _json(400, detail, request, field=field, errors=errors or None)
 
 
-def http_error(_: Request, exc: HTTPException) -> Response:
-    return _json(exc.status_code, exc.detail, headers=None)
+def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code in (404, 405) and wants_page(request):
+        return _page(request, exc.status_code)
+    return _json(exc.status_code, exc.detail, request)
 
 
-def invalid_input(_: Request, exc: InvalidInput) -> Response:
-    return _json(400, str(exc), field=exc.field)
+def invalid_input(request: Request, exc: InvalidInput) -> Response:
+    return _json(400, str(exc), request, field=exc.field)
 
 
-def not_found(_: Request, exc: NotFound) -> Response:
-    return _json(404, str(exc) or "not found")
+def not_found(request: Request, exc: NotFound) -> Response:
+    if wants_page(request):
+        return _page(request, 404)
+    return _json(404, str(exc) or "not found", request)
 
 
-def conflict(_: Request, exc: Conflict) -> Response:
-    return _json(409, str(exc))
+def conflict(request: Request, exc: Conflict) -> Response:
+    return _json(409, str(exc), request)
 
 
-def unavailable(_: Request, exc: Unavailable) -> Response:
-    response = _json(503, str(exc))
+def unavailable(request: Request, exc: Unavailable) -> Response:
+    response = _json(503, str(exc), request)
     response.headers["Retry-After"] = "30"
     return response
 
 
 def server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged")
+    log.exception(
+        "unhandled error",
+        extra={"path": request.url.path, "request_id": request.scope.get("state", {}).get("request_id")},
+    )
+    if wants_page(request):
+        return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "internal error; it has been logged", request)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

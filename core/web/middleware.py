@@ -33,6 +33,7 @@ from core.db import after_commit
 from core.db.engine import is_postgres, write_transaction
 from core.runtime import Runtime, state_of
 from core.tenancy.context import Tenant, tenant_scope
+from core.web.json_guard import checked_receive, expects_json
 
 log = logging.getLogger("linli.http")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -61,6 +62,8 @@ def linli_middleware(app: ASGIApp) -> ASGIApp:
             scope["user"] = await _authenticate(scope, runtime)
             tenant = await _resolve_tenant(scope, runtime, state)
             method = scope.get("method", "GET")
+            if method not in SAFE_METHODS and expects_json(scope["route_handler"]):
+                receive = await checked_receive(scope, receive)
             wants_tx = scope["route_handler"].opt.get("transaction", True) and (
                 method not in SAFE_METHODS or (tenant is not None and is_postgres(runtime.engine))
             )
@@ -69,6 +72,11 @@ def linli_middleware(app: ASGIApp) -> ASGIApp:
                     await _run_in_transaction(runtime.engine, app, scope, receive, send_with_id)
                 else:
                     await app(scope, receive, send_with_id)
+        except Exception as exc:
+            # A refusal raised here (401, the 403 of a missing CSRF token, 404 of an unknown
+            # community) is answered by the exception handlers outside: log its real status.
+            status = int(getattr(exc, "status_code", 0) or (404 if type(exc).__name__ == "NotFound" else 500))
+            raise
         finally:
             if log.isEnabledFor(logging.INFO):
                 log.info(

@@ -36,4 +36,26 @@
       })
       .catch(function () { if (button) button.disabled = false; });
   }, true);
+
+  // No inline handlers anywhere (the Content-Security-Policy allows only this file's scripts):
+  // data-autosubmit submits its form on change, data-print prints the page, and an htmx upload
+  // form with data-reload-after-upload="<error id>" reloads the page when the upload succeeded
+  // or shows that element when it did not.
+  document.addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+  document.addEventListener("click", function (ev) {
+    var el = ev.target && ev.target.closest ? ev.target.closest("[data-print]") : null;
+    if (el) { ev.preventDefault(); window.print(); }
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    if (!form || !form.getAttribute) return;
+    var errorId = form.getAttribute("data-reload-after-upload");
+    if (errorId === null) return;
+    if (ev.detail.successful) { location.reload(); return; }
+    var error = document.getElementById(errorId);
+    if (error) error.hidden = false;
+  });
 })();

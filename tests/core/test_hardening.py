@@ -1,0 +1,66 @@
+"""Input that must never reach a 500 or be turned into something else: formulas in exported
+cells, JSON nested to exhaust the decoder, JSON sent as another type; the headers every answer
+carries; unknown pages drawn as pages."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+
+from core.residents.spreadsheet import write_table
+
+
+def test_exported_text_that_looks_like_a_formula_stays_text() -> None:
+    names = ['=HYPERLINK("http://x.example","点我")', "+86 138", "-1", "@SUM(A1)", "\t=1", "王秀英"]
+    book = openpyxl.load_workbook(io.BytesIO(write_table("居民", ["姓名"], [[n] for n in names])))
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == names
+    assert all(c.data_type == "s" for c in cells)  # a string cell, never a formula ("f")
+
+
+async def test_deep_json_and_json_as_text_are_refused_before_decoding(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    client = h.client()
+    deep = "[" * 1000 + "]" * 1000
+    for path in ("/api/v1/auth/login", "/api/v1/c/comm-a/join"):
+        r = await client.post(path, content=deep, headers={"content-type": "application/json"})
+        assert r.status_code in (400, 404), (path, r.status_code)  # never the decoder's 500
+    r = await client.post("/api/v1/auth/login", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "nested deeper" in r.json()["detail"]
+    r = await client.post(
+        "/api/v1/auth/login",
+        content='{"username": "a", "password": "b"}',
+        headers={"content-type": "text/plain"},
+    )
+    assert r.status_code == 415 and "application/json" in r.json()["detail"]
+    ok = await client.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"})
+    assert ok.status_code == 401  # a normal body still goes through
+
+
+async def test_every_answer_carries_its_security_headers_and_request_id(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    client = h.client()
+    login_page = await client.get("/login")
+    assert "script-src 'self'" in login_page.headers["content-security-policy"]
+    assert login_page.headers["x-frame-options"] == "DENY"
+    assert login_page.headers["referrer-policy"] == "same-origin"
+    api = await client.get("/api/v1/auth/me")  # a 401 refused in the middleware
+    assert api.status_code == 401
+    assert api.headers["x-content-type-options"] == "nosniff" and api.headers["cache-control"] == "no-store"
+    assert api.headers.get("x-request-id")
+    unknown = await client.get("/no/such/page")
+    assert unknown.status_code == 404 and unknown.headers["content-type"].startswith("text/html")
+    assert "找不到页面" in unknown.text and unknown.headers.get("x-request-id")
+    assert (await client.get("/api/v1/no/such/route")).headers["content-type"].startswith("application/json")
+
+
+def test_forwarded_headers_are_believed_only_from_configured_proxies() -> None:
+    from core.cli import server_options
+    from core.settings import load_settings
+
+    alone = server_options(load_settings(environ={}))
+    assert alone["proxy_headers"] is False  # a made-up X-Forwarded-For changes nothing
+    behind = server_options(load_settings(environ={"LINLI_TRUSTED_PROXIES": "10.0.0.5, 10.0.0.6"}))
+    assert behind["proxy_headers"] is True and behind["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
