@@ -38,8 +38,20 @@ def show(rows: list[dict[str, Any]], columns: list[str], empty: str) -> None:
         return
     table = Table(*columns)
     for row in rows:
-        table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
+        table.add_row(*["" if row.get(c) is None else printable(str(row.get(c))) for c in columns])
     console.print(table)
+
+
+def printable(text: str) -> str:
+    """Stored text as a terminal should show it: rich markup escaped, control characters (an
+    ANSI escape, a bidi override kept from before they were refused) shown as code points."""
+    from rich.markup import escape
+
+    from core.text import unsafe_character
+
+    while (bad := unsafe_character(text)) is not None:
+        text = text.replace(bad, f"\\u{ord(bad):04x}")
+    return escape(text)
 
 
 COMMUNITY = click.option("--community", required=True, help="The community's slug.")

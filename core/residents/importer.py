@@ -36,6 +36,7 @@ from core.residents.tables import (
     Vulnerability,
 )
 from core.tenancy.context import current_tenant
+from core.text import unsafe_character
 
 BATCH = 500
 _ROLE_WORDS = (
@@ -136,6 +137,9 @@ def parse_row(number: int, raw: dict[str, Any], today: dt.date) -> tuple[Row, li
         bad("name", "is required")
     elif len(row.name) > 60:
         bad("name", "is longer than 60 characters")
+    for key in ("name", "building", "dwelling", "compound", "unit"):
+        if unsafe_character(_text(raw.get(key))) is not None:
+            bad(key, "contains a control character")
     row.building, row.dwelling = _text(raw.get("building")), _text(raw.get("dwelling"))
     if not row.building:
         bad("building", "is required")

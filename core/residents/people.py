@@ -17,6 +17,7 @@ from core.residents.categories import RESIDENCY_ROLES
 from core.residents.identity import FieldKeys, birth_date_of, check_id_number, gender_of
 from core.residents.places import get_dwelling
 from core.residents.tables import EmergencyContact, Household, Person, Proxy, Residency
+from core.text import clean_text
 
 
 def now() -> dt.datetime:
@@ -31,12 +32,7 @@ def _check_phone(phone: str | None, field: str = "phone") -> str:
 
 
 def _check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("must not be empty", field="name")
-    if len(name) > 60:
-        raise InvalidInput("must be at most 60 characters", field="name")
-    return name
+    return clean_text(name, "name", 60)
 
 
 async def get_person(person_id: int) -> dict[str, Any]:

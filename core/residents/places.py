@@ -9,15 +9,11 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.events.outbox import emit
 from core.residents.categories import DWELLING_STATES, MANAGEMENT_KINDS
 from core.residents.tables import Building, Compound, Dwelling, Unit
+from core.text import clean_text
 
 
 def _text(value: str, field: str, max_len: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput("must not be empty", field=field)
-    if len(value) > max_len:
-        raise InvalidInput(f"must be at most {max_len} characters", field=field)
-    return value
+    return clean_text(value, field, max_len)
 
 
 async def create_compound(

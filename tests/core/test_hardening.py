@@ -64,3 +64,23 @@ def test_forwarded_headers_are_believed_only_from_configured_proxies() -> None:
     assert alone["proxy_headers"] is False  # a made-up X-Forwarded-For changes nothing
     behind = server_options(load_settings(environ={"LINLI_TRUSTED_PROXIES": "10.0.0.5, 10.0.0.6"}))
     assert behind["proxy_headers"] is True and behind["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
+
+
+async def test_names_with_control_or_bidi_characters_are_refused_with_the_field(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    staff = await h.as_role("community_staff", "comm-a")
+    for name in ("王\x00秀英", "\x1b[31m王秀英", "王\u202e英秀", "王秀英\u2066"):
+        r = await staff.post("/api/v1/c/comm-a/persons", json={"name": name})
+        assert (
+            r.status_code == 400 and r.json()["field"] == "name" and "control character" in r.json()["detail"]
+        )
+    assert (await staff.post("/api/v1/c/comm-a/persons", json={"name": "王秀英"})).status_code in (200, 201)
+
+
+def test_the_cli_prints_stored_text_without_escapes_or_markup() -> None:
+    from core.community_cli import printable
+
+    shown = printable("王[bold]秀英\x1b[31m\u202e")
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "\\u001b" in shown and "\\u202e" in shown and "\\[bold]" in shown
