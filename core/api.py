@@ -61,7 +61,7 @@ from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
 from core.ui.forms import Done, Form, Refusal, form_post, redirect
 from core.ui.lists import Paged, paginate
 from core.ui.plugin_pages import render_page
-from core.web.bodies import Body, Id
+from core.web.bodies import Body, Id, QueryId
 
 __all__ = [
     "CORE_VERSION",
@@ -94,6 +94,7 @@ __all__ = [
     "Person",
     "PiccoloApp",
     "Principal",
+    "QueryId",
     "Refusal",
     "ReportFigure",
     "ReportSection",

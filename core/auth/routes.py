@@ -24,7 +24,7 @@ from core.errors import InvalidInput, NotFound
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.tenancy.tables import Community, StreetOffice
-from core.web.bodies import Body
+from core.web.bodies import Body, Int32
 
 
 class LoginIn(Body):
@@ -40,7 +40,7 @@ class MemberIn(Body):
 class TokenIn(Body):
     name: str
     role: str
-    expires_in_days: int | None = 90
+    expires_in_days: Int32 | None = 90
 
 
 class AuthController(Controller):

@@ -19,7 +19,7 @@ from core.plugins.types import CaseType
 from core.residents.scope import visible_places
 from core.runtime import Runtime, state_of
 from core.tenancy.context import Tenant, current_tenant
-from core.web.bodies import Body
+from core.web.bodies import Body, Id, Int32, QueryId
 
 
 def case_types(runtime: Runtime) -> Mapping[str, CaseType]:
@@ -33,9 +33,9 @@ class CaseIn(Body):
     title: str
     description: str = ""
     channel: str | None = None
-    requester_person_id: int | None = None
-    dwelling_id: int | None = None
-    building_id: int | None = None
+    requester_person_id: Id | None = None
+    dwelling_id: Id | None = None
+    building_id: Id | None = None
     location_note: str = ""
     priority: str | None = None
     extra: dict[str, Any] = {}
@@ -47,7 +47,7 @@ class TransitionIn(Body):
 
 
 class AssignIn(Body):
-    user_id: int
+    user_id: Id
 
 
 class EscalateIn(Body):
@@ -67,7 +67,7 @@ class SlaIn(Body):
 
 class FeedbackIn(Body):
     outcome: str
-    score: int
+    score: Int32
     comment: str = ""
 
 
@@ -140,7 +140,7 @@ class CasesController(Controller):
         request: Request,
         in_state: Annotated[str | None, QueryParameter(name="state")] = None,
         case_type: Annotated[str | None, QueryParameter(name="type")] = None,
-        grid_id: FromQuery[int | None] = None,
+        grid_id: QueryId = None,
         overdue: FromQuery[bool] = False,
         before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
@@ -162,7 +162,7 @@ class CasesController(Controller):
         return {"items": rows, "next_before_id": rows[-1]["id"] if len(rows) == limit else None}
 
     @get("/figures", guards=[requires("cases.manage")])
-    async def figures(self, grid_id: FromQuery[int | None] = None) -> dict[str, Any]:
+    async def figures(self, grid_id: QueryId = None) -> dict[str, Any]:
         return await case_figures(engine.now(), grid_id)
 
     @get("/sla", guards=[requires("cases.manage")])

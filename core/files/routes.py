@@ -20,7 +20,7 @@ from core.files.service import FileProblem
 from core.files.storage import StorageUnavailable, storage_for
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body
+from core.web.bodies import Body, Bytes
 
 NO_SNIFF = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 
@@ -67,7 +67,7 @@ class AttachmentsController(Controller):
         self,
         request: Request,
         owner_kind: Annotated[str, QueryParameter(min_length=1, max_length=64)],
-        owner_id: Annotated[int, QueryParameter(ge=1)],
+        owner_id: Annotated[int, QueryParameter(ge=1, le=2_147_483_647)],
     ) -> Response:
         rows = await service.list_attachments(
             state_of(request.app), current_tenant(), principal_of(request), owner_kind, owner_id
@@ -92,7 +92,7 @@ class AttachmentsController(Controller):
 
 
 class QuotaIn(Body):
-    quota_bytes: int | None
+    quota_bytes: Bytes | None
 
 
 class StorageController(Controller):

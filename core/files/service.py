@@ -185,7 +185,7 @@ async def receive_upload(
         raise InvalidInput(f"unknown owner kind; one of {', '.join(kinds.names(tenant))}", field="owner_kind")
     try:
         owner_id = int(fields.get("owner_id", ""))
-        if owner_id < 1:
+        if not 1 <= owner_id <= 2_147_483_647:
             raise ValueError
     except ValueError:
         raise InvalidInput("must be the id (a positive integer) of the record", field="owner_id") from None

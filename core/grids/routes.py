@@ -17,7 +17,7 @@ from core.residents.routes import _person_in_scope
 from core.residents.scope import visible_places
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body
+from core.web.bodies import Body, Id, Int32
 
 
 class GridIn(Body):
@@ -26,20 +26,20 @@ class GridIn(Body):
 
 
 class PlaceIn(Body):
-    building_id: int
-    unit_id: int | None = None
+    building_id: Id
+    unit_id: Id | None = None
 
 
 class AssignmentIn(Body):
-    user_id: int
+    user_id: Id
     role: str
     valid_from: dt.date
     valid_to: dt.date | None = None
 
 
 class FrequencyIn(Body):
-    tier: int
-    every_days: int
+    tier: Int32
+    every_days: Int32
 
 
 class VisitCaseIn(Body):
@@ -49,7 +49,7 @@ class VisitCaseIn(Body):
 
 
 class VisitIn(Body):
-    person_id: int
+    person_id: Id
     open_case: VisitCaseIn | None = None
     kind: str = "home"
     visited_on: dt.date | None = None

@@ -13,7 +13,7 @@ from core.auth.guards import principal_of, requires
 from core.errors import Conflict, InvalidInput, NotFound
 from core.residents import accounts
 from core.runtime import state_of
-from core.web.bodies import Body
+from core.web.bodies import Body, Int32
 
 
 class AccountIn(Body):
@@ -22,7 +22,7 @@ class AccountIn(Body):
 
 
 class InvitationIn(Body):
-    valid_days: int = accounts.DEFAULT_VALID_DAYS
+    valid_days: Int32 = accounts.DEFAULT_VALID_DAYS
 
 
 class JoinIn(Body):

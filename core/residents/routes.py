@@ -20,7 +20,7 @@ from core.residents.tables import Building, Compound, Dwelling, Residency, Unit
 from core.residents.views import person_out
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body
+from core.web.bodies import Body, Id, Int32, QueryId
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
@@ -34,13 +34,13 @@ class CompoundIn(Body):
 
 class BuildingIn(Body):
     name: str
-    compound_id: int | None = None
+    compound_id: Id | None = None
     address: str = ""
-    floors: int = 1
+    floors: Int32 = 1
     has_lift: bool = False
-    built_year: int | None = None
-    units: int = 0
-    dwellings_per_floor: int = 0
+    built_year: Int32 | None = None
+    units: Int32 = 0
+    dwellings_per_floor: Int32 = 0
 
 
 class UnitIn(Body):
@@ -48,10 +48,10 @@ class UnitIn(Body):
 
 
 class DwellingIn(Body):
-    building_id: int
+    building_id: Id
     number: str
-    unit_id: int | None = None
-    floor: int = 1
+    unit_id: Id | None = None
+    floor: Int32 = 1
     area_m2: Decimal | None = None
     state: str = "vacant"
 
@@ -79,11 +79,11 @@ class PersonPatch(Body):
 
 
 class MoveInIn(Body):
-    dwelling_id: int
+    dwelling_id: Id
     start_date: dt.date
     role: str = "family"
     relation: str = ""
-    household_id: int | None = None
+    household_id: Id | None = None
     primary_contact: bool = False
 
 
@@ -100,15 +100,15 @@ class ContactIn(Body):
 
 class ProxyIn(Body):
     valid_from: dt.date
-    proxy_person_id: int | None = None
-    proxy_user_id: int | None = None
+    proxy_person_id: Id | None = None
+    proxy_user_id: Id | None = None
     scope: str = "all"
     valid_to: dt.date | None = None
 
 
 class VulnerabilityIn(Body):
     category: str
-    tier: int = 2
+    tier: Int32 = 2
     consent_on: dt.date | None = None
     consent_note: str = ""
     review_on: dt.date | None = None
@@ -116,7 +116,7 @@ class VulnerabilityIn(Body):
 
 
 class VulnerabilityPatch(Body):
-    tier: int | None = None
+    tier: Int32 | None = None
     consent_on: dt.date | None = None
     consent_note: str | None = None
     review_on: dt.date | None = None
@@ -139,7 +139,7 @@ class PlacesController(Controller):
         )
 
     @get("/buildings", guards=[requires("residents.view")])
-    async def list_buildings(self, compound_id: FromQuery[int | None] = None) -> list[dict[str, Any]]:
+    async def list_buildings(self, compound_id: QueryId = None) -> list[dict[str, Any]]:
         query = Building.select()
         if compound_id is not None:
             query = query.where(Building.compound == compound_id)
@@ -280,9 +280,9 @@ class PersonsController(Controller):
         name: FromQuery[str | None] = None,
         phone: FromQuery[str | None] = None,
         id_number: FromQuery[str | None] = None,
-        building_id: FromQuery[int | None] = None,
-        unit_id: FromQuery[int | None] = None,
-        dwelling_id: FromQuery[int | None] = None,
+        building_id: QueryId = None,
+        unit_id: QueryId = None,
+        dwelling_id: QueryId = None,
         category: FromQuery[list[str] | None] = None,
         min_age: Annotated[int | None, QueryParameter(ge=0, le=150)] = None,
         max_age: Annotated[int | None, QueryParameter(ge=0, le=150)] = None,

@@ -18,7 +18,7 @@ from core.runtime import state_of
 from core.tenancy import service
 from core.tenancy.context import current_tenant
 from core.tenancy.tables import Community
-from core.web.bodies import Body
+from core.web.bodies import Body, Int32
 
 
 class OfficeIn(Body):
@@ -37,16 +37,16 @@ class CommunityIn(Body):
     name: str
     name_en: str = ""
     address: str = ""
-    residents_estimate: int = 0
-    households_estimate: int = 0
+    residents_estimate: Int32 = 0
+    households_estimate: Int32 = 0
 
 
 class CommunityPatch(Body):
     name: str | None = None
     name_en: str | None = None
     address: str | None = None
-    residents_estimate: int | None = None
-    households_estimate: int | None = None
+    residents_estimate: Int32 | None = None
+    households_estimate: Int32 | None = None
 
 
 class PolicyIn(Body):

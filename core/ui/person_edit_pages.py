@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
 from core.auth.guards import principal_of, requires
@@ -22,6 +22,7 @@ from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.chrome import chrome
 from core.ui.render import page
+from core.web.bodies import QueryId
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -103,7 +104,7 @@ async def _person_form(
 
 
 @get("/c/{community:str}/residents/new", guards=[requires("residents.edit")])
-async def new_person_form(request: Request, dwelling_id: FromQuery[int | None] = None) -> Response:
+async def new_person_form(request: Request, dwelling_id: QueryId = None) -> Response:
     form = PersonForm(dwelling_id=str(dwelling_id or ""), start_date=dt.date.today().isoformat(), join="1")
     return await _person_form(request, form, {})
 
@@ -306,9 +307,7 @@ async def _move_in_page(
 
 
 @get("/c/{community:str}/residents/{person_id:int}/move-in", guards=[requires("residents.edit")])
-async def move_in_form(
-    request: Request, person_id: FromPath[int], building_id: FromQuery[int | None] = None
-) -> Response:
+async def move_in_form(request: Request, person_id: FromPath[int], building_id: QueryId = None) -> Response:
     return await _move_in_page(
         request, person_id, building_id, MoveInForm(start_date=dt.date.today().isoformat(), join="1"), {}
     )

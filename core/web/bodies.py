@@ -9,7 +9,22 @@ import msgspec
 # Row ids as the databases store them (a 32-bit integer): anything else is a 400 naming the
 # field, never a driver error. Plugins take it from core.api.
 Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+# Any other whole number a body carries (floors, tiers, days, estimates): within 32 bits, so no
+# number reaches a driver that cannot bind it; the domain checks its own narrower range.
+Int32 = Annotated[int, msgspec.Meta(ge=-2_147_483_648, le=2_147_483_647)]
+# Byte counts (quotas) within what every database and JSON reader holds exactly.
+Bytes = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base for request bodies."""
+
+
+def _query_id() -> object:
+    from litestar.params import Parameter
+
+    return Parameter(ge=1, le=2_147_483_647)
+
+
+# An optional id in a query string (``?building_id=…``), range-checked like the path's ids.
+QueryId = Annotated[int | None, _query_id()]

@@ -82,6 +82,12 @@ def unavailable(request: Request, exc: Unavailable) -> Response:
     return response
 
 
+def out_of_range(request: Request, exc: OverflowError) -> Response:
+    """A number past what the database can bind that no declared range caught: a 400, not a 500."""
+    log.warning("number out of range reached the database", extra={"path": request.url.path})
+    return _json(400, "a number in the request is out of range", request)
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception(
         "unhandled error",
@@ -99,5 +105,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotFound: not_found,
     Conflict: conflict,
     Unavailable: unavailable,
+    OverflowError: out_of_range,
     Exception: server_error,
 }

@@ -84,3 +84,23 @@ def test_the_cli_prints_stored_text_without_escapes_or_markup() -> None:
     shown = printable("王[bold]秀英\x1b[31m\u202e")
     assert "\x1b" not in shown and "\u202e" not in shown
     assert "\\u001b" in shown and "\\u202e" in shown and "\\[bold]" in shown
+
+
+async def test_numbers_past_the_databases_range_are_400_naming_the_field(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    staff = await h.as_role("community_admin", "comm-a")
+    huge = 100000000000000000000
+    for path in (
+        f"/api/v1/c/comm-a/persons?building_id={huge}",
+        f"/api/v1/c/comm-a/cases?grid_id={huge}",
+        f"/api/v1/c/comm-a/attachments?owner_kind=case&owner_id={huge}",
+    ):
+        r = await staff.get(path)
+        assert r.status_code == 400, (path, r.status_code, r.text)
+    r = await staff.post(
+        "/api/v1/c/comm-a/cases", json={"type": "general_request", "title": "漏水", "dwelling_id": huge}
+    )
+    assert r.status_code == 400 and "dwelling_id" in r.text
+    r = await staff.post("/api/v1/c/comm-a/buildings", json={"name": "1栋", "floors": huge})
+    assert r.status_code == 400 and "floors" in r.text

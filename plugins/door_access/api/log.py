@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, Parameter
 
-from core.api import requires
+from core.api import QueryId, requires
 from plugins.door_access import alerts, events, why
 from plugins.door_access.callers import VIEW
 
@@ -18,17 +18,21 @@ class LogController(Controller):
     @get("/log", guards=[requires(VIEW)])
     async def access_log(
         self,
-        person_id: FromQuery[int | None] = None,
-        access_point_id: FromQuery[int | None] = None,
+        person_id: QueryId = None,
+        access_point_id: QueryId = None,
         result: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 100,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> list[dict[str, Any]]:
         return await events.search(
             person_id=person_id, access_point_id=access_point_id, result=result, limit=limit
         )
 
     @get("/why", guards=[requires(VIEW)])
-    async def why_not(self, person_id: FromQuery[int], access_point_id: FromQuery[int]) -> dict[str, Any]:
+    async def why_not(
+        self,
+        person_id: Annotated[int, Parameter(ge=1, le=2_147_483_647)],
+        access_point_id: Annotated[int, Parameter(ge=1, le=2_147_483_647)],
+    ) -> dict[str, Any]:
         return await why.explain(person_id, access_point_id)
 
     @get("/alerts", guards=[requires(VIEW)])

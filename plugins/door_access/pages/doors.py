@@ -8,7 +8,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from core.api import Done, NotFound, Refusal, form_post, render_page, requires
+from core.api import Done, NotFound, QueryId, Refusal, form_post, render_page, requires
 from plugins.door_access import alerts, doors, events, grants, sync, why
 from plugins.door_access.callers import MANAGE, VIEW
 from plugins.door_access.events import REASONS
@@ -57,8 +57,8 @@ async def retry_page(request: Request, form: None, device_id: int) -> Done:
 @get("/log", guards=[requires(VIEW)])
 async def log_page(
     request: Request,
-    person_id: FromQuery[int | None] = None,
-    access_point_id: FromQuery[int | None] = None,
+    person_id: QueryId = None,
+    access_point_id: QueryId = None,
     result: FromQuery[str | None] = None,
 ) -> Response:
     explained = None
@@ -87,9 +87,7 @@ async def log_page(
 
 
 @get("/why", guards=[requires(VIEW)])
-async def why_page(
-    request: Request, person_id: FromQuery[int], access_point_id: FromQuery[int | None] = None
-) -> Response:
+async def why_page(request: Request, person_id: FromQuery[int], access_point_id: QueryId = None) -> Response:
     points = await doors.list_points()
     chosen = access_point_id or (points[0]["id"] if points else None)
     if chosen is None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from core.api import requires
 from plugins.repairs import team
@@ -29,7 +29,7 @@ class TeamController(Controller):
 
     @get("/rota", guards=[requires("repairs.team")])
     async def rota(
-        self, start: FromQuery[dt.datetime | None] = None, days: FromQuery[int] = 7
+        self, start: FromQuery[dt.datetime | None] = None, days: Annotated[int, Parameter(ge=1, le=366)] = 7
     ) -> list[dict[str, Any]]:
         """On-call shifts overlapping ``start`` (default now) and the following ``days``."""
         return await team.shifts(start or dt.datetime.now(dt.UTC), days)
