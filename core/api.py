@@ -46,6 +46,7 @@ from core.services.files import attachments_of, erase_private_file, read_private
 from core.services.register import (
     acts_for,
     current_residencies,
+    dwellings_acted_for,
     dwellings_of_building,
     get_building,
     get_dwelling,
@@ -127,6 +128,7 @@ __all__ += [
     "attachments_of",
     "case_feedback",
     "current_residencies",
+    "dwellings_acted_for",
     "dwellings_of_building",
     "erase_private_file",
     "get_building",

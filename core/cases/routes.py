@@ -118,6 +118,12 @@ class CasesController(Controller):
             raise InvalidInput(
                 "residents report for themselves, through the app", field="requester_person_id"
             )
+        if not manager and data.dwelling_id is not None:
+            from core.residents.accounts import dwellings_acted_for
+
+            # Another household's flat answers like a missing one.
+            if data.dwelling_id not in await dwellings_acted_for(principal.user_id, "cases"):
+                raise NotFound("no such dwelling")
         return await engine.open_case(
             case_types(state_of(request.app)),
             case_type=data.type,

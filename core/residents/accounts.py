@@ -285,3 +285,38 @@ async def household_of(person_id: int) -> dict[str, Any] | None:
         .run()
     )
     return {**home, "label": label["label"] if label else "", "members": members}
+
+
+async def dwellings_acted_for(user_id: int, scope: str = "cases") -> set[int]:
+    """The dwellings a resident's login may report for: where their register person lives now,
+    and where the people they are a registered proxy of (for ``scope`` or ``all``) live. The
+    one rule for a resident naming a dwelling — cases, repairs and any plugin alike."""
+    from core.residents.tables import Proxy, Residency
+
+    people: set[int] = set()
+    person_id = await person_of_user(user_id)
+    if person_id is not None:
+        people.add(person_id)
+    today = dt.date.today()
+    proxies = (
+        await Proxy.select(Proxy.person, Proxy.proxy_person)
+        .where(
+            Proxy.scope.is_in(["all", scope])
+            & (Proxy.valid_from <= today)
+            & (Proxy.valid_to.is_null() | (Proxy.valid_to >= today))
+            & (
+                (Proxy.proxy_user_id == user_id)
+                | (Proxy.proxy_person.is_in([person_id]) if person_id is not None else Proxy.id.is_in([0]))
+            )
+        )
+        .run()
+    )
+    people |= {p["person"] for p in proxies}
+    if not people:
+        return set()
+    rows = (
+        await Residency.select(Residency.dwelling)
+        .where(Residency.person.is_in(sorted(people)) & Residency.end_date.is_null())
+        .run()
+    )
+    return {r["dwelling"] for r in rows}

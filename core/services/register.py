@@ -177,3 +177,11 @@ async def people_in_category(category: str, *, consented_only: bool = True) -> l
         where = where & Vulnerability.consent_on.is_not_null()
     rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
     return [CareRecord(person_id=r["person"], tier=r["tier"]) for r in rows]
+
+
+async def dwellings_acted_for(user_id: int, scope: str) -> set[int]:
+    """The dwellings a resident's login may act for under ``scope`` (``repairs``, ``cases``, …):
+    their own home and the homes of the people they are a registered proxy of."""
+    from core.residents.accounts import dwellings_acted_for as _acted
+
+    return await _acted(user_id, scope)

@@ -189,6 +189,15 @@ class Harness:
             "residency_id": residency["id"],
         }
 
+    async def link_resident(self, community: str, person_id: int, user: dict[str, Any]) -> None:
+        """Make ``user``'s login the resident account of register person ``person_id`` (what an
+        invitation code does), so the login reports for that person's home."""
+        from core.residents.accounts import link_user
+
+        async with self.tenant(community):
+            await link_user(self.runtime.roles, person_id, user, actor_id=None)
+        self.runtime.credentials.clear()
+
     async def deliver_events(self) -> int:
         return await deliver_pending(
             self.runtime.engine, self.runtime.registry, await self.runtime.tenants.all_active()

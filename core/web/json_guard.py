@@ -12,7 +12,7 @@ from litestar.exceptions import ClientException, HTTPException
 from litestar.types import Receive, Scope
 
 MAX_DEPTH = 32
-_expects: dict[int, bool] = {}
+_FLAG = "_linli_expects_json"
 
 
 class UnsupportedMediaType(HTTPException):
@@ -21,12 +21,14 @@ class UnsupportedMediaType(HTTPException):
 
 def expects_json(handler: Any) -> bool:
     """Whether the route handler takes a JSON ``data`` body (litestar's default for ``data``)."""
-    key = id(handler)
-    if key not in _expects:
+    # Kept on the handler itself (an id()-keyed cache would outlive the handler and be reused).
+    flag = getattr(handler, _FLAG, None)
+    if flag is None:
         parameter = handler.parsed_fn_signature.parameters.get("data")
         media = getattr(getattr(parameter, "kwarg_definition", None), "media_type", None)
-        _expects[key] = parameter is not None and media in (None, RequestEncodingType.JSON)
-    return _expects[key]
+        flag = parameter is not None and media in (None, RequestEncodingType.JSON)
+        setattr(handler, _FLAG, flag)
+    return bool(flag)
 
 
 def depth_of(body: bytes) -> int:

@@ -9,6 +9,7 @@ from core.api import (
     InvalidInput,
     NotFound,
     current_residencies,
+    dwellings_acted_for,
     emit,
     get_building,
     get_dwelling,
@@ -69,6 +70,10 @@ async def report(
             dwelling_id = homes[0].dwelling_id if len(homes) == 1 else None
         if dwelling_id is None:
             raise InvalidInput("a repair in a home names the dwelling", field="dwelling_id")
+        if not on_behalf and dwelling_id not in await dwellings_acted_for(caller_user_id, "repairs"):
+            # A resident reports for their own home or one they are a proxy for; another
+            # household's flat answers like a missing one.
+            raise InvalidInput("no such dwelling", field="dwelling_id")
         building_id = (await _exists(get_dwelling, dwelling_id, "dwelling_id", "dwelling")).building_id
     else:
         dwelling_id = None

@@ -177,3 +177,28 @@ async def test_cases_filed_at_the_same_moment_never_share_a_number(make_linli: A
     assert sorted(int(n.split("-")[1]) for n in numbers) == list(range(1, 13))
     other = await file("comm-b", 0)  # each community counts its own
     assert other.endswith("-000001")
+
+
+async def test_a_resident_files_only_for_their_own_home_or_one_they_are_proxy_for(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    mine = await h.resident("comm-a", "王秀英", building="3栋", dwelling="101")
+    neighbour = await h.resident("comm-a", "谢德明", building="3栋", dwelling="102")
+    user = await h.user(role="resident", community="comm-a")
+    await h.link_resident("comm-a", mine["id"], user)
+    client = await h.login(user["username"])
+    case = {"type": "general_request", "title": "楼道灯坏了"}
+    r = await client.post("/api/v1/c/comm-a/cases", json={**case, "dwelling_id": neighbour["dwelling_id"]})
+    assert r.status_code == 404  # another household's flat answers like a missing one
+    r = await client.post("/api/v1/c/comm-a/cases", json={**case, "dwelling_id": mine["dwelling_id"]})
+    assert r.status_code in (200, 201), r.text
+    async with h.tenant("comm-a"):
+        from core.residents.tables import Proxy
+
+        await Proxy.insert(
+            Proxy(
+                person=neighbour["id"], proxy_user_id=user["id"], scope="all", valid_from=dt.date(2020, 1, 1)
+            )
+        ).run()
+    r = await client.post("/api/v1/c/comm-a/cases", json={**case, "dwelling_id": neighbour["dwelling_id"]})
+    assert r.status_code in (200, 201), r.text  # a registered proxy acts for that home

@@ -54,6 +54,7 @@ async def build_world(make_linli, **settings: Any) -> World:
     resident_user = await h.user(role="resident", community="comm-a")
     resident = await h.login(resident_user["username"])
     home = await h.resident("comm-a", "张桂兰", building="8栋", dwelling="301")
+    await h.link_resident("comm-a", home["id"], resident_user)  # she reports for her own home
     w = World(h, staff, resident, resident_user, home, None, {}, None, {})
     w.plumber, w.plumber_member = await w.volunteer("谭仕权", [{"skill": "plumber", "level": 2}])
     next_year = (dt.date.today() + dt.timedelta(days=365)).isoformat()

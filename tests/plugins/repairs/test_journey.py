@@ -28,7 +28,9 @@ async def test_resident_to_feedback_closes_the_case(world):
 
     # The volunteer holding the job sees where to go; the requester's phone only when known.
     job = (await world.plumber.get(f"{C}/{repair['id']}")).json()
-    assert job["place"] == "8栋 301" and job["contact"] is None  # reported by a login, not a register person
+    assert (
+        job["place"] == "8栋 301" and job["contact"]["name"] == "张桂兰"
+    )  # her login is her register person
     mine = (await world.plumber.get(f"{C}/jobs/mine")).json()
     assert [j["id"] for j in mine] == [repair["id"]]
     at = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()

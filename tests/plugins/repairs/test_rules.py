@@ -191,6 +191,7 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
     )
     repair = await world.report()
     home = world.home["dwelling_id"]
+    other_flat = (await world.h.resident("comm-a", "谢德明", building="8栋", dwelling="302"))["dwelling_id"]
     before = await snapshot(world)
     cases = [
         (
@@ -213,9 +214,9 @@ async def test_bad_input_is_refused_with_the_field_and_nothing_written(world):
             world.resident,
             "post",
             C,
-            {"category": "drain", "location": "dwelling", "description": "x"},
+            {"category": "drain", "location": "dwelling", "description": "x", "dwelling_id": other_flat},
             400,
-            "dwelling_id",
+            "dwelling_id",  # another household's flat: a resident reports for her own home only
         ),
         (
             world.resident,
