@@ -14,6 +14,7 @@ from litestar import Request, Response, Router
 
 from core.runtime import Runtime
 from core.ui.chrome import chrome
+from core.ui.i18n import add_plugin_locale
 from core.ui.render import add_plugin_templates, page
 
 
@@ -24,6 +25,7 @@ def plugin_page_routers(runtime: Runtime) -> list[Router]:
             continue
         if pages.templates is not None:
             add_plugin_templates(plugin_id, Path(pages.templates))
+            add_plugin_locale(plugin_id, Path(pages.templates).parent / "locale")
         routers.append(
             Router(
                 path=f"/c/{{community:str}}/{plugin_id}",

@@ -11,7 +11,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from litestar import Request, Response
 
-from core.ui.i18n import COOKIE, LANGS, pick, translations
+from core.ui.i18n import COOKIE, LANGS, gettext_for, pick, plugin_translations, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Plugins' template folders by plugin id: a plugin's page renders "<plugin_id>/<file>.html" and
@@ -23,13 +23,36 @@ def add_plugin_templates(plugin_id: str, folder: Path) -> None:
     PLUGIN_TEMPLATES[plugin_id] = jinja2.FileSystemLoader(folder)
 
 
+class PluginTemplates(jinja2.BaseLoader):
+    """``"<plugin_id>/<file>"`` from that plugin's folder, keeping the whole name on the
+    template (jinja's PrefixLoader drops the prefix), so ``_()`` knows whose catalogue to use."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        prefix, _, local = template.partition("/")
+        loader = PLUGIN_TEMPLATES.get(prefix)
+        if loader is None or not local:
+            raise jinja2.TemplateNotFound(template)
+        return loader.get_source(environment, local)
+
+
 @cache
 def environment(lang: str) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(TEMPLATES), jinja2.PrefixLoader(PLUGIN_TEMPLATES)])
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(TEMPLATES), PluginTemplates()])
     env = jinja2.Environment(
         loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+
+    # `_()` in a template resolves through the catalogue of the plugin the template belongs to
+    # ("repairs/dispatch.html" -> repairs), falling back to the core's.
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str) -> str:
+        return gettext_for(lang, _plugin_of(context.name), message)
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+        return plugin_translations(lang, _plugin_of(context.name)).ngettext(singular, plural, n)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     locale = LANGS[lang]
     # Plugins carry their own few strings in both languages instead of a catalog of their own.
     env.globals["t"] = (lambda zh, en: zh) if lang == "zh-CN" else (lambda zh, en: en)
@@ -37,6 +60,11 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["datetime"] = lambda d: "" if d is None else format_datetime(d, "short", locale=locale)
     env.filters["number"] = lambda n: "" if n is None else format_decimal(n, locale=locale)
     return env
+
+
+def _plugin_of(template_name: str | None) -> str | None:
+    head, sep, _ = (template_name or "").partition("/")
+    return head if sep and head in PLUGIN_TEMPLATES else None
 
 
 def lang_of(request: Request) -> str:
