@@ -158,6 +158,7 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
     from piccolo.conf.apps import AppConfig
 
     from core.jobs.spec import Job
+    from core.plugins.labels import localize
     from core.plugins.types import AttachmentOwner, CaseType, Pages, Permission, Role, Schedule
 
     mine = _Collector()
@@ -191,7 +192,7 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
             raise ContributionError(f"permission {perm.name!r} must start with '{pid}.'")
         mine.permissions.append(Contributed(pid, perm))
     known_roles = {c.item.name for c in so_far.roles}
-    for role in _items(pid, "register_roles", call("register_roles"), Role):
+    for role in (localize(r, pid) for r in _items(pid, "register_roles", call("register_roles"), Role)):
         if role.name in known_roles:
             raise ContributionError(f"role {role.name!r} is already declared")
         mine.roles.append(Contributed(pid, role))
@@ -211,7 +212,9 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
         mine.schedules.append(Contributed(pid, schedule))
     for command in _items(pid, "register_cli_commands", call("register_cli_commands"), click.Command):
         mine.cli_commands.append(Contributed(pid, command))
-    for case_type in _items(pid, "register_case_types", call("register_case_types"), CaseType):
+    for case_type in (
+        localize(c, pid) for c in _items(pid, "register_case_types", call("register_case_types"), CaseType)
+    ):
         # Case type names are stored on every case, so they are not renamed to carry a prefix
         # (repairs' is "repair"); they must only be unique, the core's taken first.
         if not _KIND.match(case_type.name):

@@ -104,20 +104,22 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
     base = f"/c/{tenant.slug}"
     # Residents start at their home; staff at the community's figures.
     resident = "household.view_own" in user.permissions and "residents.view" not in user.permissions
-    start = (
-        NavItem("我的家", "My home", f"{base}/home", order=0)
-        if resident
-        else NavItem("概览", "Dashboard", f"{base}/", order=0)
+    start = NavItem(
+        label="My home" if resident else "Dashboard", path=f"{base}/home" if resident else f"{base}/", order=0
     )
-    cases = ("我的诉求", "My requests") if resident else ("诉求", "Cases")
     return [
         start,
-        NavItem("居民", "Residents", f"{base}/residents", "residents.view", order=1),
-        NavItem("楼栋", "Buildings", f"{base}/register", "residents.view", order=2),
-        NavItem(*cases, f"{base}/cases", "cases.view", order=3),
-        NavItem("走访", "Visits", f"{base}/visits", "visits.record", order=4),
-        NavItem("功能模块", "Modules", f"{base}/modules", "plugins.view", order=5),
-        NavItem("用户和角色", "Users and roles", f"{base}/members", "members.view", order=6),
+        NavItem(label="Residents", path=f"{base}/residents", permission="residents.view", order=1),
+        NavItem(label="Buildings", path=f"{base}/register", permission="residents.view", order=2),
+        NavItem(
+            label="My requests" if resident else "Cases",
+            path=f"{base}/cases",
+            permission="cases.view",
+            order=3,
+        ),
+        NavItem(label="Visits", path=f"{base}/visits", permission="visits.record", order=4),
+        NavItem(label="Modules", path=f"{base}/modules", permission="plugins.view", order=5),
+        NavItem(label="Users and roles", path=f"{base}/members", permission="members.view", order=6),
     ]
 
 

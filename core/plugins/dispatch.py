@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.plugins.contributions import CORE_ID
+from core.plugins.labels import localize
 
 if TYPE_CHECKING:
     from core.plugins.registry import PluginRegistry
@@ -91,6 +92,8 @@ async def call_each(
             problem = check(value) if check is not None else None
             if problem:
                 raise TypeError(problem)
+            if isinstance(value, list):
+                value = [localize(v, plugin_id) for v in value]
         except Exception as exc:
             if not isolate:
                 log.exception("%s failed in plugin %s", hook, plugin_id)

@@ -153,6 +153,7 @@ def load_plugins(
             registry.quarantined.append(Quarantined(name, f"hook validation: {_short(exc)}"))
             continue
         registry.plugins[manifest.id] = LoadedPlugin(manifest.id, manifest, module, source)
+        _register_locale(manifest.id, module)
 
     _quarantine_missing_requirements(registry)
     _collect_contributions(registry)
@@ -161,6 +162,16 @@ def load_plugins(
     if strict and registry.quarantined:
         raise PluginLoadError("; ".join(f"{q.name}: {q.reason}" for q in registry.quarantined))
     return registry
+
+
+def _register_locale(plugin_id: str, module: ModuleType) -> None:
+    """The plugin's catalogue: ``locale/`` beside its package (one i18n system, core.ui.i18n)."""
+    from pathlib import Path
+
+    from core.ui.i18n import add_plugin_locale
+
+    if getattr(module, "__file__", None):
+        add_plugin_locale(plugin_id, Path(module.__file__).parent / "locale")  # type: ignore[arg-type]
 
 
 def _importer(module_name: str) -> Any:

@@ -19,12 +19,15 @@ class Permission(msgspec.Struct, frozen=True):
 
 
 class Role(msgspec.Struct, frozen=True):
-    """A role a membership can carry; ``scope`` is ``community`` or ``office``."""
+    """A role a membership can carry; ``scope`` is ``community`` or ``office``. Name it with
+    ``label`` (an English msgid of the plugin's catalogue); ``label_zh``/``label_en`` are filled
+    from it when the role is registered (giving them directly is the 0.1 style)."""
 
     name: str
-    label_zh: str
-    label_en: str
+    label_zh: str = ""
+    label_en: str = ""
     scope: str = "community"
+    label: str = ""
 
 
 class Schedule(msgspec.Struct, frozen=True):
@@ -40,28 +43,36 @@ class CaseType(msgspec.Struct, frozen=True):
     """A kind of case for the shared case engine (filled in by the registry issue)."""
 
     name: str
-    label_zh: str
-    label_en: str
+    label_zh: str = ""
+    label_en: str = ""
     extra_fields: dict[str, str] = msgspec.field(default_factory=dict)
     # Hours allowed per state (overrides the engine's defaults for this type).
     sla_hours: dict[str, float] = msgspec.field(default_factory=dict)
     default_priority: str = "normal"
+    label: str = ""  # an English msgid of the plugin's catalogue; fills label_zh / label_en
 
 
 class NavItem(msgspec.Struct, frozen=True):
-    label_zh: str
-    label_en: str
-    path: str
+    """A navigation entry: ``NavItem(label="Report a repair", path=…, permission=…)``, the label
+    an English msgid of the plugin's catalogue (``label_zh``/``label_en`` are filled from it)."""
+
+    label_zh: str = ""
+    label_en: str = ""
+    path: str = ""
     permission: str | None = None
     order: int = 100
+    label: str = ""
 
 
 class DashboardCard(msgspec.Struct, frozen=True):
-    title_zh: str
-    title_en: str
-    value: str
+    """A dashboard card; ``title`` is an English msgid of the plugin's catalogue."""
+
+    title_zh: str = ""
+    title_en: str = ""
+    value: str = ""
     path: str | None = None
     order: int = 100
+    title: str = ""
 
 
 class Pages(msgspec.Struct, frozen=True):
@@ -73,10 +84,13 @@ class Pages(msgspec.Struct, frozen=True):
 
 
 class Panel(msgspec.Struct, frozen=True):
-    title_zh: str
-    title_en: str
-    html: str
+    """A panel on a resident, building or dwelling page; ``title`` is an English msgid."""
+
+    title_zh: str = ""
+    title_en: str = ""
+    html: str = ""
     order: int = 100
+    title: str = ""
 
 
 class ReportFigure(msgspec.Struct, frozen=True):
@@ -84,17 +98,21 @@ class ReportFigure(msgspec.Struct, frozen=True):
     (shown as "no data", never as 0); ``percent`` shows a 0-1 rate as a percentage."""
 
     key: str
-    label_zh: str
-    label_en: str
-    value: float | int | None
+    label_zh: str = ""
+    label_en: str = ""
+    value: float | int | None = None
     percent: bool = False
+    label: str = ""  # an English msgid of the plugin's catalogue; fills label_zh / label_en
 
 
 class ReportSection(msgspec.Struct, frozen=True):
+    """A section of the street office's report; ``title`` is an English msgid."""
+
     plugin_id: str
-    title_zh: str
-    title_en: str
+    title_zh: str = ""
+    title_en: str = ""
     figures: list[ReportFigure] = msgspec.field(default_factory=list)
+    title: str = ""
 
 
 class UserRef(msgspec.Struct, frozen=True):

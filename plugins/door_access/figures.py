@@ -21,8 +21,8 @@ async def report_section(period_start: str, period_end: str) -> ReportSection:
         "智能门禁",
         "Door access",
         [
-            ReportFigure("granted", "通行次数", "Entries", granted),
-            ReportFigure("refused", "拒绝次数", "Refusals", refused),
+            ReportFigure("granted", label="Entries", value=granted),
+            ReportFigure("refused", label="Refusals", value=refused),
             ReportFigure("alerts", "告警数", "Alerts", alerts),
         ],
     )
@@ -35,9 +35,8 @@ async def dashboard_card(slug: str) -> DashboardCard:
     alerts = await open_alerts()
     failed = sum(c["failed"] + c["queued"] for c in (await device_counts()).values())
     return DashboardCard(
-        "门禁告警 / 待同步",
-        "Door alerts / unsynced",
-        f"{len(alerts)} / {failed}",
-        f"/c/{slug}/door_access",
+        title="Door alerts / unsynced",
+        value=f"{len(alerts)} / {failed}",
+        path=f"/c/{slug}/door_access",
         order=40,
     )

@@ -72,15 +72,13 @@ def register_case_types() -> list[CaseType]:
     return [
         CaseType(
             "door_access.fault",
-            "门禁故障",
-            "Door access fault",
+            label="Door access fault",
             default_priority="urgent",
             extra_fields={"alert_id": "int"},
         ),
         CaseType(
             "door_access.welfare_visit",
-            "关怀探访（门禁提示）",
-            "Welfare visit (door signal)",
+            label="Welfare visit (door signal)",
             default_priority="urgent",
             sla_hours={"reported": 4.0},
         ),
@@ -167,8 +165,8 @@ async def handle_event(tenant: Tenant, event: Event) -> None:
 def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
     base = f"/c/{tenant.slug}/door_access"
     return [
-        NavItem("门禁管理", "Door access", base, "door_access.view", order=40),
-        NavItem("我的门禁", "My door access", f"{base}/me", "door_access.self", order=41),
+        NavItem(label="Door access", path=base, permission="door_access.view", order=40),
+        NavItem(label="My door access", path=f"{base}/me", permission="door_access.self", order=41),
     ]
 
 

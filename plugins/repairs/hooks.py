@@ -63,7 +63,7 @@ def register_tables() -> Any:
 
 @hookimpl
 def register_roles() -> list[Role]:
-    return [Role("repair_coordinator", "维修协调员", "Repair coordinator")]
+    return [Role("repair_coordinator", label="Repair coordinator")]
 
 
 @hookimpl
@@ -161,10 +161,10 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
     base = f"/c/{tenant.slug}/repairs"
     items = [
         NavItem("报修", "Report a repair", f"{base}/report", "repairs.report", order=40),
-        NavItem("我的报修", "My repairs", f"{base}/mine", "repairs.report", order=41),
-        NavItem("维修派单", "Repair dispatch", base, "repairs.dispatch", order=42),
+        NavItem(label="My repairs", path=f"{base}/mine", permission="repairs.report", order=41),
+        NavItem(label="Repair dispatch", path=base, permission="repairs.dispatch", order=42),
         NavItem("维修队", "Repair team", f"{base}/team", "repairs.team", order=43),
-        NavItem("我的维修任务", "My repair jobs", f"{base}/jobs", "repairs.work", order=44),
+        NavItem(label="My repair jobs", path=f"{base}/jobs", permission="repairs.work", order=44),
     ]
     if "repairs.dispatch" in user.permissions:  # staff see the dispatch list, not "my repairs"
         items = [i for i in items if not i.path.endswith("/mine")]
@@ -181,9 +181,11 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
     month = await repair_figures(today.replace(day=1), today)
     on_time = "—" if month["on_time_rate"] is None else f"{month['on_time_rate']:.0%}"
     return [
-        DashboardCard("待修", "Open repairs", str(await open_count()), f"/c/{tenant.slug}/repairs", order=30),
         DashboardCard(
-            "本月维修按时率", "Repairs on time this month", on_time, f"/c/{tenant.slug}/repairs", order=31
+            title="Open repairs", value=str(await open_count()), path=f"/c/{tenant.slug}/repairs", order=30
+        ),
+        DashboardCard(
+            title="Repairs on time this month", value=on_time, path=f"/c/{tenant.slug}/repairs", order=31
         ),
     ]
 
@@ -205,7 +207,7 @@ async def _resident_cards(tenant: Tenant, user: UserRef) -> list[DashboardCard]:
     )
     return [
         DashboardCard(
-            "我的报修（未完成）", "My open repairs", str(mine), f"/c/{tenant.slug}/repairs/mine", order=30
+            title="My open repairs", value=str(mine), path=f"/c/{tenant.slug}/repairs/mine", order=30
         )
     ]
 
@@ -271,30 +273,15 @@ async def oversight_sections(tenant: Tenant, period_start: str, period_end: str)
 
     f = await repair_figures(dt.date.fromisoformat(period_start), dt.date.fromisoformat(period_end))
     figures = [
-        ReportFigure("reported", "报修数", "Repairs reported", f["reported"]),
-        ReportFigure("fixed", "已修好", "Repairs fixed", f["fixed"]),
-        ReportFigure(
-            "median_hours_to_fix",
-            "修复时长中位数（小时）",
-            "Median hours to fix",
-            f["median_hours_to_fix"],
-        ),
-        ReportFigure(
-            "on_time_rate",
-            "按时修复率",
-            "Fixed on time",
-            f["on_time_rate"],
-        ),
-        ReportFigure(
-            "satisfaction",
-            "满意度（1–5）",
-            "Satisfaction (1-5)",
-            f["satisfaction"],
-        ),
+        ReportFigure("reported", label="Repairs reported", value=f["reported"]),
+        ReportFigure("fixed", label="Repairs fixed", value=f["fixed"]),
+        ReportFigure("median_hours_to_fix", label="Median hours to fix", value=f["median_hours_to_fix"]),
+        ReportFigure("on_time_rate", label="Fixed on time", value=f["on_time_rate"]),
+        ReportFigure("satisfaction", label="Satisfaction (1-5)", value=f["satisfaction"]),
         ReportFigure("volunteer_hours", "志愿服务时长（小时）", "Volunteer hours", f["volunteer_hours"]),
     ]
     figures += [
         ReportFigure(f"category.{code}", f"报修：{code}", f"Repairs: {code}", n)
         for code, n in f["per_category"].items()
     ]
-    return [ReportSection("repairs", "便民维修", "Repairs", figures)]
+    return [ReportSection("repairs", title="Repairs", figures=figures)]

@@ -112,3 +112,29 @@ async def test_a_raising_lifecycle_hook_does_not_stop_switching_a_module(make_li
     tenant = await h.runtime.tenants.by_slug("comm-a")
     assert "faulty" not in tenant.enabled_plugins
     assert h.runtime.registry.health.snapshot()["faulty"]["last"]["hook"] == "on_tenant_disabled"
+
+
+async def test_labels_are_message_ids_resolved_from_the_plugins_catalogue(make_linli: Any) -> None:
+    from core.plugins.dispatch import gather
+    from core.plugins.types import NavItem, UserRef
+
+    registry = load_plugins(["lp_alpha"], only=["repairs"])
+    role = next(c.item for c in registry.contributions.roles if c.item.name == "repair_coordinator")
+    assert (role.label, role.label_zh, role.label_en) == (
+        "Repair coordinator",
+        "维修协调员",
+        "Repair coordinator",
+    )
+    h = await make_linli(plugins=["repairs"])
+    await h.community("comm-a", plugins=["repairs"])
+    tenant = await h.runtime.tenants.by_slug("comm-a")
+    user = UserRef(
+        1, "x", "community_staff", frozenset({"repairs.report", "repairs.dispatch", "residents.view"})
+    )
+    items = await gather(
+        h.runtime.registry, "ui_navigation", {"repairs", "core"}, NavItem, tenant=tenant, user=user
+    )
+    labels = {i.label_en: i.label_zh for i in items}
+    assert (
+        labels["Report a repair"] == "报修" and labels["Residents"] == "居民"
+    )  # plugin's and core's catalogues

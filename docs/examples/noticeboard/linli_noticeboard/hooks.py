@@ -61,7 +61,7 @@ def register_permissions() -> list[Permission]:
 
 @hookimpl
 def register_roles() -> list[Role]:
-    return [Role("noticeboard_editor", "公告编辑", "Notice editor")]
+    return [Role("noticeboard_editor", label="Notice editor")]
 
 
 @hookimpl
@@ -100,7 +100,7 @@ def register_cli_commands() -> list[Any]:
 
 @hookimpl
 def register_case_types() -> list[CaseType]:
-    return [CaseType("notice_correction", "公告更正", "Notice correction", extra_fields={"notice_id": "int"})]
+    return [CaseType("notice_correction", label="Notice correction", extra_fields={"notice_id": "int"})]
 
 
 async def _notice_exists(notice_id: int) -> bool:
@@ -197,7 +197,11 @@ async def handle_event(tenant: Tenant, event: Event) -> None:
 
 @hookimpl
 def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
-    return [NavItem("社区公告", "Notices", f"/c/{tenant.slug}/noticeboard", "noticeboard.read", order=50)]
+    return [
+        NavItem(
+            label="Notices", path=f"/c/{tenant.slug}/noticeboard", permission="noticeboard.read", order=50
+        )
+    ]
 
 
 @hookimpl
@@ -206,7 +210,7 @@ async def ui_dashboard_cards(tenant: Tenant, user: UserRef) -> list[DashboardCar
 
     today = dt.date.today()
     n = await Notice.count().where(Notice.expires_on.is_null() | (Notice.expires_on >= today)).run()
-    return [DashboardCard("有效公告", "Notices in force", str(n), f"/c/{tenant.slug}/noticeboard")]
+    return [DashboardCard(title="Notices in force", value=str(n), path=f"/c/{tenant.slug}/noticeboard")]
 
 
 @hookimpl
@@ -216,7 +220,7 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
     from linli_noticeboard.tables import Notice
 
     n = await Notice.count().where(Notice.building_id == subject_id).run()
-    return [Panel("本楼公告", "Notices for this building", f"<p>{n}</p>")]
+    return [Panel(title="Notices for this building", html=f"<p>{n}</p>")]
 
 
 # -- privacy --------------------------------------------------------------------------------
@@ -257,8 +261,7 @@ async def oversight_sections(tenant: Tenant, period_start: str, period_end: str)
     return [
         ReportSection(
             "noticeboard",
-            "社区公告",
-            "Notices",
-            [ReportFigure("posted", "发布公告数", "Notices posted", posted)],
+            title="Notices",
+            figures=[ReportFigure("posted", label="Notices posted", value=posted)],
         )
     ]
