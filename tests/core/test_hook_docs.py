@@ -45,3 +45,10 @@ def test_every_hookspec_has_a_one_line_docstring():
     for name in declared():
         doc = getattr(hookspecs, name).__doc__ or ""
         assert doc.strip() and "\n" not in doc.strip(), name
+
+
+def test_every_hook_says_in_which_version_it_arrived():
+    text = DOC.read_text(encoding="utf-8")
+    for name in declared():
+        section = text.split(f"### {name}\n", 1)[1].split("\n### ", 1)[0]
+        assert re.search(r"^\*Since \d+\.\d+\.\*$", section, re.M), f"{name}: no 'Since x.y.' line"
