@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 from rich.table import Table as RichTable
 
-from core.cli_support import console, err, guarded, in_transaction, run
+from core.cli_support import console, err, fail, guarded, in_transaction, run
 from core.cli_support import runtime as _runtime
 from core.cli_support import started as _started
 from core.errors import InvalidInput, LinliError
@@ -243,6 +243,58 @@ def plugins_check(plugin_id: str | None) -> None:
     if failed:
         err.print(f"{failed} check(s) failed")
         sys.exit(1)
+
+
+def _switch_plugin(plugin_id: str, community: str | None, every: bool, enabled: bool) -> None:
+    """Switch a module on or off in one community or all active ones, within each office's
+    policy and audited like the modules page (actor: the command line)."""
+    if bool(community) == every:
+        fail("give --community SLUG or --all")
+    from core.tenancy import service
+    from core.tenancy.tables import Community
+
+    async def action(rt: Any) -> list[str]:
+        slugs = (
+            [community]
+            if community
+            else [
+                r["slug"]
+                for r in await Community.select(Community.slug)
+                .where(Community.archived.eq(False))
+                .order_by(Community.slug)
+                .run()
+            ]
+        )
+        done = []
+        for slug in slugs:
+            state = await service.set_plugin_enabled(rt, str(slug), plugin_id, enabled=enabled, actor_id=None)
+            done.append(
+                f"{slug}: {plugin_id} {'on' if state['enabled'] else 'off'} (policy {state['policy']})"
+            )
+        return done
+
+    for line in run(in_transaction(_runtime(), action)):
+        console.print(line, highlight=False)
+
+
+@plugins.command("enable")
+@click.argument("plugin_id")
+@click.option("--community", help="The community's slug.")
+@click.option("--all", "every", is_flag=True, help="Every active community.")
+@guarded
+def plugins_enable(plugin_id: str, community: str | None, every: bool) -> None:
+    """Switch a module on, within the street office's policy (audited)."""
+    _switch_plugin(plugin_id, community, every, True)
+
+
+@plugins.command("disable")
+@click.argument("plugin_id")
+@click.option("--community", help="The community's slug.")
+@click.option("--all", "every", is_flag=True, help="Every active community.")
+@guarded
+def plugins_disable(plugin_id: str, community: str | None, every: bool) -> None:
+    """Switch a module off; its data is kept (audited)."""
+    _switch_plugin(plugin_id, community, every, False)
 
 
 @main.group()

@@ -190,8 +190,24 @@ class TokensController(Controller):
             raise InvalidInput("you can only issue tokens for roles you hold", field="role")
         if data.expires_in_days is not None and not 1 <= data.expires_in_days <= 730:
             raise InvalidInput("must be between 1 and 730 days", field="expires_in_days")
-        key_id, secret, token = new_token_secret()
         expires = None if data.expires_in_days is None else now() + dt.timedelta(days=data.expires_in_days)
+        if principal.via == "token":
+            # A token minting a token: the new one never outlives the one that made it.
+            own = (
+                await ApiToken.select(ApiToken.expires_at)
+                .where(ApiToken.key_id == (principal.token_key_id or ""))
+                .first()
+                .run()
+            )
+            limit = own["expires_at"] if own else None
+            if limit is not None:
+                limit = limit if limit.tzinfo else limit.replace(tzinfo=dt.UTC)
+                if expires is None or expires > limit:
+                    raise InvalidInput(
+                        f"a token cannot issue one that outlives it (it expires {limit:%Y-%m-%d})",
+                        field="expires_in_days",
+                    )
+        key_id, secret, token = new_token_secret()
         await ApiToken.insert(
             ApiToken(
                 key_id=key_id,

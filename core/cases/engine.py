@@ -50,6 +50,36 @@ CORE_CASE_TYPES = (
 )
 
 
+# What a case type's ``extra_fields`` may declare, and what each accepts.
+_EXTRA_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "date": (str,),
+}
+
+
+def _extra_problem(kind: str, value: Any) -> str | None:
+    """Why ``value`` does not fit the declared kind, or None."""
+    if value is None or kind not in _EXTRA_KINDS:
+        return None  # a kind the engine does not know is the plugin's to check
+    if isinstance(value, bool) and kind != "bool":
+        return f"must be a {kind}"
+    if not isinstance(value, _EXTRA_KINDS[kind]):
+        return f"must be a {kind}"
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31:
+        return "out of range"
+    if isinstance(value, str) and len(value) > 500:
+        return "at most 500 characters"
+    if kind == "date" and isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "must be a date like 2026-12-04"
+    return None
+
+
 async def next_case_number() -> int:
     """The community's next case number, taken in the caller's transaction: the UPDATE locks the
     counter row on PostgreSQL until commit, so two concurrent filings never get the same one."""
@@ -151,6 +181,10 @@ async def open_case(
     unknown = set(extra) - set(ctype.extra_fields)
     if unknown:
         raise InvalidInput(f"unknown field(s) for {case_type}: {', '.join(sorted(unknown))}", field="extra")
+    for name, value in extra.items():
+        problem = _extra_problem(ctype.extra_fields[name], value)
+        if problem:
+            raise InvalidInput(f"extra.{name}: {problem}", field=f"extra.{name}")
     if (
         requester_person_id is not None
         and not await Person.exists().where(Person.id == requester_person_id).run()

@@ -19,7 +19,7 @@ from core.plugins.types import CaseType
 from core.residents.scope import visible_places
 from core.runtime import Runtime, state_of
 from core.tenancy.context import Tenant, current_tenant
-from core.web.bodies import Body, Id, Int32, QueryId
+from core.web.bodies import Body, Id, Int32, LongText, Note, QueryId
 
 
 def case_types(runtime: Runtime) -> Mapping[str, CaseType]:
@@ -31,19 +31,19 @@ def case_types(runtime: Runtime) -> Mapping[str, CaseType]:
 class CaseIn(Body):
     type: str
     title: str
-    description: str = ""
+    description: LongText = ""
     channel: str | None = None
     requester_person_id: Id | None = None
     dwelling_id: Id | None = None
     building_id: Id | None = None
-    location_note: str = ""
+    location_note: Note = ""
     priority: str | None = None
     extra: dict[str, Any] = {}
 
 
 class TransitionIn(Body):
     to: str
-    reason: str = ""
+    reason: Note = ""
 
 
 class AssignIn(Body):
@@ -51,11 +51,11 @@ class AssignIn(Body):
 
 
 class EscalateIn(Body):
-    reason: str
+    reason: Note
 
 
 class NoteIn(Body):
-    body: str
+    body: LongText
     visibility: str = "internal"
 
 
@@ -68,7 +68,7 @@ class SlaIn(Body):
 class FeedbackIn(Body):
     outcome: str
     score: Int32
-    comment: str = ""
+    comment: Note = ""
 
 
 def _is_manager(request: Request) -> bool:

@@ -17,12 +17,12 @@ from core.residents.routes import _person_in_scope
 from core.residents.scope import visible_places
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body, Id, Int32
+from core.web.bodies import Body, Id, Int32, LongText, Note
 
 
 class GridIn(Body):
     name: str
-    notes: str = ""
+    notes: Note = ""
 
 
 class PlaceIn(Body):
@@ -45,7 +45,7 @@ class FrequencyIn(Body):
 class VisitCaseIn(Body):
     title: str
     type: str = "general_request"
-    description: str = ""
+    description: LongText = ""
 
 
 class VisitIn(Body):

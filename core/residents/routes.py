@@ -20,7 +20,7 @@ from core.residents.tables import Building, Compound, Dwelling, Residency, Unit
 from core.residents.views import person_out
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body, Id, Int32, QueryId
+from core.web.bodies import Body, Id, Int32, Note, QueryId
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 
@@ -29,7 +29,7 @@ class CompoundIn(Body):
     name: str
     address: str = ""
     management: str = "none"
-    notes: str = ""
+    notes: Note = ""
 
 
 class BuildingIn(Body):
@@ -59,7 +59,7 @@ class DwellingIn(Body):
 class DwellingPatch(Body):
     state: str | None = None
     area_m2: Decimal | None = None
-    notes: str | None = None
+    notes: Note | None = None
 
 
 class PersonIn(Body):
@@ -68,14 +68,14 @@ class PersonIn(Body):
     phone: str | None = None
     birth_date: dt.date | None = None
     gender: str = ""
-    notes: str = ""
+    notes: Note = ""
 
 
 class PersonPatch(Body):
     name: str | None = None
     id_number: str | None = None
     phone: str | None = None
-    notes: str | None = None
+    notes: Note | None = None
 
 
 class MoveInIn(Body):
@@ -89,7 +89,7 @@ class MoveInIn(Body):
 
 class MoveOutIn(Body):
     end_date: dt.date
-    reason: str = ""
+    reason: Note = ""
 
 
 class ContactIn(Body):
@@ -110,18 +110,18 @@ class VulnerabilityIn(Body):
     category: str
     tier: Int32 = 2
     consent_on: dt.date | None = None
-    consent_note: str = ""
+    consent_note: Note = ""
     review_on: dt.date | None = None
-    notes: str = ""
+    notes: Note = ""
 
 
 class VulnerabilityPatch(Body):
     tier: Int32 | None = None
     consent_on: dt.date | None = None
-    consent_note: str | None = None
+    consent_note: Note | None = None
     review_on: dt.date | None = None
     active: bool | None = None
-    notes: str | None = None
+    notes: Note | None = None
 
 
 class PlacesController(Controller):

@@ -24,6 +24,7 @@ from core.runtime import state_of
 from core.tenancy.context import current_tenant
 from core.ui.chrome import chrome, dashboard_cards
 from core.ui.render import page
+from core.web.headers import cross_site
 
 PUBLIC_FORM = {"public": True, "csrf_exempt": True, "transaction": False}
 
@@ -50,6 +51,8 @@ async def join_submit(
     runtime = state_of(request.app)
     client = request.client.host if request.client else "?"
     kept = JoinForm(code=data.code, phone=data.phone)  # never the password
+    if cross_site(request.scope):
+        return page(request, "join.html", status=403, form=kept, error="cross_site", field=None)
     if await runtime.login_limiter.blocked(client):
         return page(request, "join.html", status=429, form=kept, error="throttled", field=None)
     try:

@@ -47,6 +47,7 @@ from core.ui.portal_pages import PORTAL_PAGES
 from core.ui.register_pages import REGISTER_PAGES
 from core.ui.render import lang_of, page
 from core.ui.visit_pages import VISIT_PAGES
+from core.web.headers import cross_site
 
 log = logging.getLogger("linli.ui")
 STATIC = Path(__file__).parent / "static"
@@ -129,6 +130,8 @@ async def login_submit(
 ) -> Response:
     runtime = state_of(request.app)
     target = _safe_next(data.next)
+    if cross_site(request.scope):  # another site's form logging the browser in as someone
+        return page(request, "login.html", status=403, next=target, username="", error="cross_site")
     if not data.username.strip() or not data.password:
         return page(request, "login.html", status=400, next=target, username=data.username, error="missing")
     try:

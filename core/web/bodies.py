@@ -12,6 +12,9 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 # Any other whole number a body carries (floors, tiers, days, estimates): within 32 bits, so no
 # number reaches a driver that cannot bind it; the domain checks its own narrower range.
 Int32 = Annotated[int, msgspec.Meta(ge=-2_147_483_648, le=2_147_483_647)]
+# Free text a person writes into a body: a note, a reason, a comment, a case's description.
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+LongText = Annotated[str, msgspec.Meta(max_length=10_000)]
 # Byte counts (quotas) within what every database and JSON reader holds exactly.
 Bytes = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 

@@ -37,3 +37,17 @@ def add_headers(message: Message, scope: Scope) -> None:
         # Unmatched paths never reach the middleware that names requests: name them here.
         state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
         headers["x-request-id"] = state.setdefault("request_id", uuid.uuid4().hex[:16])
+
+
+def cross_site(scope: Scope) -> bool:
+    """Whether a browser says this request comes from another site: ``Sec-Fetch-Site:
+    cross-site``, or an ``Origin`` whose host is not this one. Forms that work without a session
+    (log in, redeem an invitation) refuse such posts: no login CSRF."""
+    headers = dict(scope.get("headers", ()))
+    if headers.get(b"sec-fetch-site", b"").decode("latin-1") == "cross-site":
+        return True
+    origin = headers.get(b"origin", b"").decode("latin-1")
+    if not origin or origin == "null":
+        return origin == "null"
+    host = headers.get(b"host", b"").decode("latin-1")
+    return origin.split("://", 1)[-1].rstrip("/") != host

@@ -22,8 +22,9 @@ async def test_report_dispatch_work_sign_off_and_rate(served: Any, browser: Any,
     h, base = served
     await h.office("office-a")
     await h.community("comm-a", office="office-a", plugins=["repairs"])
-    await h.resident("comm-a", "张桂兰", building="8栋", dwelling="301")
+    home = await h.resident("comm-a", "张桂兰", building="8栋", dwelling="301")
     resident = await h.user(role="resident", community="comm-a")
+    await h.link_resident("comm-a", home["id"], resident)  # she reports for her own flat
     staff = await h.user(role="community_staff", community="comm-a")
     volunteer = await h.user(role="volunteer", community="comm-a")
     api = await h.login(staff["username"])

@@ -124,3 +124,18 @@ def test_residents_import_from_the_command_line(env, tmp_path):
     assert r.exit_code == 0 and "0 case(s) escalated" in r.output
     r = runner.invoke(main, ["cases", "figures", "--community", "nowhere"])
     assert r.exit_code == 2 and "no active community" in r.output
+
+
+def test_plugins_enable_and_disable_from_the_command_line(env):
+    runner = CliRunner()
+    assert runner.invoke(main, ["tenants", "apply", "tenants/demo"]).exit_code == 0
+    r = runner.invoke(main, ["plugins", "enable", "noticeboard", "--community", "yuetang"])
+    assert r.exit_code == 0 and "yuetang: noticeboard on" in r.output, r.output
+    r = runner.invoke(main, ["plugins", "disable", "noticeboard", "--all"])
+    assert r.exit_code == 0 and "yuetang: noticeboard off" in r.output and r.output.count(" off ") >= 5, (
+        r.output
+    )
+    r = runner.invoke(main, ["plugins", "enable", "noticeboard"])
+    assert r.exit_code == 2 and "--community" in r.output + (r.stderr if r.stderr_bytes else "")
+    r = runner.invoke(main, ["plugins", "enable", "nosuch", "--community", "yuetang"])
+    assert r.exit_code == 2

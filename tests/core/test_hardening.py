@@ -104,3 +104,78 @@ async def test_numbers_past_the_databases_range_are_400_naming_the_field(make_li
     assert r.status_code == 400 and "dwelling_id" in r.text
     r = await staff.post("/api/v1/c/comm-a/buildings", json={"name": "1栋", "floors": huge})
     assert r.status_code == 400 and "floors" in r.text
+
+
+async def test_a_token_cannot_mint_a_token_that_outlives_it(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    made = await admin.post(
+        "/api/v1/c/comm-a/tokens",
+        json={"name": "integration", "role": "community_admin", "expires_in_days": 30},
+    )
+    assert made.status_code == 201
+    bearer = h.client({"Authorization": f"Bearer {made.json()['token']}"})
+    for days in (None, 31, 365):
+        r = await bearer.post(
+            "/api/v1/c/comm-a/tokens",
+            json={"name": "child", "role": "community_staff", "expires_in_days": days},
+        )
+        assert r.status_code == 400 and r.json()["field"] == "expires_in_days", (days, r.text)
+    ok = await bearer.post(
+        "/api/v1/c/comm-a/tokens", json={"name": "child", "role": "community_staff", "expires_in_days": 7}
+    )
+    assert ok.status_code == 201
+
+
+async def test_case_extra_fields_are_checked_against_their_declared_kinds(make_linli: Any) -> None:
+    from core.cases import engine
+    from core.cases.routes import case_types
+    from core.errors import InvalidInput
+    from core.plugins.types import CaseType
+
+    types = {
+        **case_types((await make_linli(plugins=[])).runtime),
+        "probe": CaseType("probe", label="Probe", extra_fields={"count": "int", "day": "date"}),
+    }
+    for extra, field in (
+        ({"count": "3"}, "extra.count"),
+        ({"count": True}, "extra.count"),
+        ({"count": 2**40}, "extra.count"),
+        ({"day": "tomorrow"}, "extra.day"),
+    ):
+        try:
+            await engine.open_case(types, case_type="probe", title="x", extra=extra)
+        except InvalidInput as exc:
+            assert exc.field == field, extra
+        else:
+            raise AssertionError(f"accepted {extra}")
+
+
+async def test_notes_and_texts_have_a_length_limit(make_linli: Any) -> None:
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    staff = await h.as_role("community_admin", "comm-a")
+    r = await staff.post(
+        "/api/v1/c/comm-a/cases",
+        json={"type": "general_request", "title": "漏水", "description": "长" * 10_001},
+    )
+    assert r.status_code == 400 and "description" in r.text
+
+
+async def test_a_login_form_posted_from_another_site_is_refused(make_linli: Any) -> None:
+    from core.testing.harness import DEFAULT_PASSWORD
+
+    h = await make_linli(plugins=[])
+    user = await h.user()
+    form = {"username": user["username"], "password": DEFAULT_PASSWORD, "next": "/"}
+    evil = await h.client().post("/login", data=form, headers={"Origin": "https://evil.example"})
+    assert (
+        evil.status_code == 403
+        and "其他网站" in evil.text
+        and "linli_session" not in evil.headers.get("set-cookie", "")
+    )
+    fetch = await h.client().post("/login", data=form, headers={"Sec-Fetch-Site": "cross-site"})
+    assert fetch.status_code == 403
+    own = await h.client().post("/login", data=form, headers={"Origin": "http://testserver"})
+    assert own.status_code == 303
