@@ -14,7 +14,7 @@ from core.audit import audit
 from core.auth.guards import principal_of, requires
 from core.errors import InvalidInput, NotFound
 from core.residents import people, places, vulnerability
-from core.residents.scope import visible_places
+from core.residents.scope import VisiblePlaces, visible_building_ids, visible_places
 from core.residents.search import ResidentQuery, search_residents
 from core.residents.tables import Building, Compound, Dwelling, Residency, Unit
 from core.residents.views import person_out
@@ -124,6 +124,14 @@ class VulnerabilityPatch(Body):
     notes: Note | None = None
 
 
+async def _building_in_scope(request: Request, building_id: int) -> VisiblePlaces | None:
+    """The caller's grid scope; a building outside it answers 404, like a missing one."""
+    visible = await visible_places(principal_of(request), current_tenant())
+    if visible is not None and building_id not in await visible_building_ids(visible):
+        raise NotFound("no such building")
+    return visible
+
+
 class PlacesController(Controller):
     path = "/api/v1/c/{community:str}"
     tags = ["register"]
@@ -139,10 +147,13 @@ class PlacesController(Controller):
         )
 
     @get("/buildings", guards=[requires("residents.view")])
-    async def list_buildings(self, compound_id: QueryId = None) -> list[dict[str, Any]]:
+    async def list_buildings(self, request: Request, compound_id: QueryId = None) -> list[dict[str, Any]]:
         query = Building.select()
         if compound_id is not None:
             query = query.where(Building.compound == compound_id)
+        visible = await visible_places(principal_of(request), current_tenant())
+        if visible is not None:  # a grid worker: the buildings of their grids
+            query = query.where(Building.id.is_in(sorted(await visible_building_ids(visible)) or [0]))
         return await query.order_by(Building.name).run()
 
     @post("/buildings", guards=[requires("places.edit")])
@@ -159,7 +170,8 @@ class PlacesController(Controller):
         )
 
     @get("/buildings/{building_id:int}", guards=[requires("residents.view")])
-    async def get_building(self, building_id: FromPath[int]) -> dict[str, Any]:
+    async def get_building(self, request: Request, building_id: FromPath[int]) -> dict[str, Any]:
+        await _building_in_scope(request, building_id)
         building = await places.get_building(building_id)
         building["units"] = await Unit.select().where(Unit.building == building_id).order_by(Unit.name).run()
         building["dwellings"] = await Dwelling.count().where(Dwelling.building == building_id).run()
@@ -170,14 +182,13 @@ class PlacesController(Controller):
         return await places.create_unit(building_id, data.name)
 
     @get("/buildings/{building_id:int}/dwellings", guards=[requires("residents.view")])
-    async def list_dwellings(self, building_id: FromPath[int]) -> list[dict[str, Any]]:
+    async def list_dwellings(self, request: Request, building_id: FromPath[int]) -> list[dict[str, Any]]:
+        visible = await _building_in_scope(request, building_id)
         await places.get_building(building_id)
-        return (
-            await Dwelling.select()
-            .where(Dwelling.building == building_id)
-            .order_by(Dwelling.unit, Dwelling.floor, Dwelling.number)
-            .run()
-        )
+        query = Dwelling.select().where(Dwelling.building == building_id)
+        if visible is not None and building_id not in visible.building_ids:  # only some units are theirs
+            query = query.where(Dwelling.unit.is_in(sorted(visible.unit_ids) or [0]))
+        return await query.order_by(Dwelling.unit, Dwelling.floor, Dwelling.number).run()
 
     @post("/dwellings", guards=[requires("places.edit")])
     async def create_dwelling(self, data: JSONBody[DwellingIn]) -> dict[str, Any]:

@@ -53,3 +53,11 @@ async def visible_places(principal: Principal, tenant: Tenant) -> VisiblePlaces 
         building_ids=frozenset(r["building"] for r in rows if r["unit"] is None),
         unit_ids=frozenset(r["unit"] for r in rows if r["unit"] is not None),
     )
+
+
+async def visible_building_ids(visible: VisiblePlaces) -> frozenset[int]:
+    """Buildings a grid-bound caller may open: whole ones, and those with a visible unit."""
+    from core.residents.tables import Unit
+
+    partial = await Unit.select(Unit.building).where(Unit.id.is_in(sorted(visible.unit_ids) or [0])).run()
+    return visible.building_ids | frozenset(r["building"] for r in partial)

@@ -127,3 +127,31 @@ async def test_a_community_sets_its_own_visit_frequency(area):
     assert (
         await worker.post(f"{BASE}/visits/frequency", json={"tier": 2, "every_days": 1})
     ).status_code == 403
+
+
+async def test_a_grid_worker_sees_only_the_buildings_of_their_grid_through_the_api(make_linli):
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    inside = await h.resident("comm-a", "王秀英", building="1栋", dwelling="101")
+    outside = await h.resident("comm-a", "谢德明", building="9栋", dwelling="901")
+    grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第一网格"})).json()
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/places", json={"building_id": inside["building_id"]}
+    )
+    user = await h.user(role="grid_worker", community="comm-a")
+    r = await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/assignments",
+        json={"user_id": user["id"], "role": "grid_worker", "valid_from": "2026-01-01"},
+    )
+    assert r.status_code in (200, 201), r.text
+    worker = await h.login(user["username"])
+    listed = (await worker.get("/api/v1/c/comm-a/buildings")).json()
+    assert [b["id"] for b in listed] == [inside["building_id"]]
+    assert (await worker.get(f"/api/v1/c/comm-a/buildings/{inside['building_id']}")).status_code == 200
+    for path in (
+        f"/api/v1/c/comm-a/buildings/{outside['building_id']}",
+        f"/api/v1/c/comm-a/buildings/{outside['building_id']}/dwellings",
+    ):
+        assert (await worker.get(path)).status_code == 404, path  # like another community's
+    assert len((await admin.get("/api/v1/c/comm-a/buildings")).json()) == 2  # staff see all
