@@ -39,3 +39,12 @@ def write_transaction() -> Any:
     from core.runtime import current
 
     return _write_transaction(current().engine)
+
+
+async def person_in_scope(connection: Any, person_id: int) -> None:
+    """NotFound unless the caller may see register person ``person_id``: staff see everyone, a
+    grid worker only the people living in their grid's places — the register's own rule, for a
+    plugin's records about a person (door grants, a canteen profile, …)."""
+    from core.residents.routes import _person_in_scope
+
+    await _person_in_scope(connection, person_id)

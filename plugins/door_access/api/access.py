@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from core.api import requires
+from core.api import person_in_scope, requires
 from plugins.door_access import credentials, grants
 from plugins.door_access.api.bodies import (
     CredentialIn,
@@ -48,7 +48,8 @@ class AccessController(Controller):
         return await grants.revoke_grant(grant_id, data.reason)
 
     @get("/persons/{person_id:int}/access", guards=[requires(VIEW)])
-    async def person_access(self, person_id: FromPath[int]) -> dict[str, Any]:
+    async def person_access(self, request: Request, person_id: FromPath[int]) -> dict[str, Any]:
+        await person_in_scope(request, person_id)  # a grid worker: only their grid's residents
         return await access_of(person_id)
 
     @post("/persons/{person_id:int}/credentials", guards=[requires(MANAGE)])

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
-from core.api import Done, Form, Refusal, form_post, render_page, requires
+from core.api import Done, Form, Refusal, form_post, person_in_scope, render_page, requires
 from plugins.door_access import credentials, doors, grants
 from plugins.door_access.callers import MANAGE, VIEW, access_of, actor
 from plugins.door_access.pages.common import home
@@ -34,6 +34,7 @@ async def redraw(request: Request, form: Any, refusal: Refusal, person_id: int) 
 
 @get("/persons/{person_id:int}", guards=[requires(VIEW)])
 async def person_page(request: Request, person_id: FromPath[int]) -> Response:
+    await person_in_scope(request, person_id)  # a grid worker: only their grid's residents
     return await draw(request, person_id)
 
 
