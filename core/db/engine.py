@@ -3,7 +3,8 @@
 * PostgreSQL: :class:`SafePostgresEngine` fixes piccolo 1.38's transaction exit, which leaked a
   pooled connection (and left a stale contextvar) whenever COMMIT raised.
 * SQLite: WAL and a busy timeout, and every writing transaction is IMMEDIATE, because a
-  DEFERRED transaction that reads then writes fails at once with "database is locked".
+  DEFERRED transaction that reads then writes fails at once with "database is locked";
+  :class:`SafeSQLiteEngine` fixes the same exit bug as on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction
 
 from core.errors import ConfigError
 from core.settings import Settings, ensure_var_dir, redact_url
@@ -85,6 +86,45 @@ class SafePostgresEngine(PostgresEngine):
         return SafePostgresTransaction(engine=self, allow_nested=allow_nested)
 
 
+class SafeSQLiteTransaction(SQLiteTransaction):
+    """Like piccolo's, but the connection is always closed and the contextvar always cleared.
+
+    piccolo's skips both when COMMIT or ROLLBACK raises (a deferred constraint, a lock it could
+    not get): the task then keeps a stale transaction, its next ``transaction()`` is a "nested"
+    no-op on a dead connection, and its queries fail with aiosqlite's "no active connection".
+    """
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            try:
+                await self.connection.close()
+            finally:
+                try:
+                    self.engine.current_transaction.reset(self.context)
+                except ValueError:  # exited in another context than it was entered in
+                    self.engine.current_transaction.set(None)
+        return exception is None
+
+
+class SafeSQLiteEngine(SQLiteEngine):
+    def transaction(self, transaction_type: Any = None, allow_nested: bool = True) -> SafeSQLiteTransaction:  # type: ignore[override]
+        from piccolo.engine.sqlite import TransactionType
+
+        return SafeSQLiteTransaction(
+            engine=self,
+            transaction_type=transaction_type or TransactionType.deferred,
+            allow_nested=allow_nested,
+        )
+
+
 def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
     """The engine for the app (or, with ``owner``, for migrations)."""
     url = settings.owner_url if owner else settings.database_url
@@ -105,7 +145,7 @@ def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
             conn.close()
     except (OSError, sqlite3.Error) as exc:
         raise ConfigError(f"LINLI_DATABASE_URL: cannot open SQLite file {path}: {exc}") from None
-    return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    return SafeSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
 
 
 async def start_engine(engine: Engine, settings: Settings) -> None:
@@ -156,7 +196,11 @@ _sqlite_locks: dict[tuple[int, int], asyncio.Lock] = {}
 async def _sqlite_write(engine: SQLiteEngine) -> AsyncIterator[Any]:
     from piccolo.engine.sqlite import TransactionType
 
-    if engine.current_transaction.get() is not None:  # nested: the outer one holds the lock
+    outer = engine.current_transaction.get()
+    if outer is not None and getattr(getattr(outer, "connection", None), "_connection", None) is None:
+        engine.current_transaction.set(None)  # a dead transaction left in this context: not ours to nest in
+        outer = None
+    if outer is not None:  # nested: the outer one holds the lock
         async with engine.transaction(transaction_type=TransactionType.immediate) as tx:
             yield tx
         return
