@@ -9,11 +9,22 @@ from core.cases.engine import ACTIVE
 from core.cases.tables import Case, CaseFeedback
 from core.plugins.types import ReportFigure, ReportSection
 
+FIGURE_COLUMNS = (
+    Case.id,
+    Case.state,
+    Case.due_at,
+    Case.breached,
+    Case.closed_at,
+    Case.resolved_at,
+    Case.resolved_level,
+)
 
-async def case_figures(at: dt.datetime, grid_id: int | None = None) -> dict[str, Any]:
-    cases = Case.select(
-        Case.id, Case.state, Case.due_at, Case.breached, Case.closed_at, Case.resolved_at, Case.resolved_level
-    )
+
+async def case_figures(at: dt.datetime, grid_id: int | None = None, *, cases: Any = None) -> dict[str, Any]:
+    """The case figures over ``cases`` (a select of FIGURE_COLUMNS already narrowed to what the
+    caller may see — the same scope as the case list), or over the whole community."""
+    if cases is None:
+        cases = Case.select(*FIGURE_COLUMNS)
     if grid_id is not None:
         cases = cases.where(Case.grid_id == grid_id)
     rows = await cases.run()

@@ -168,8 +168,17 @@ class CasesController(Controller):
         return {"items": rows, "next_before_id": rows[-1]["id"] if len(rows) == limit else None}
 
     @get("/figures", guards=[requires("cases.manage")])
-    async def figures(self, grid_id: QueryId = None) -> dict[str, Any]:
-        return await case_figures(engine.now(), grid_id)
+    async def figures(self, request: Request, grid_id: QueryId = None) -> dict[str, Any]:
+        from core.cases.figures import FIGURE_COLUMNS
+
+        # The cases this caller may see, as in the case list: a grid worker's figures are their grid's.
+        scoped = await scope_cases(
+            Case.select(*FIGURE_COLUMNS),
+            principal_of(request),
+            current_tenant(),
+            manager=_is_manager(request),
+        )
+        return await case_figures(engine.now(), grid_id, cases=scoped)
 
     @get("/sla", guards=[requires("cases.manage")])
     async def sla(self, request: Request) -> list[dict[str, Any]]:

@@ -155,3 +155,33 @@ async def test_a_grid_worker_sees_only_the_buildings_of_their_grid_through_the_a
     ):
         assert (await worker.get(path)).status_code == 404, path  # like another community's
     assert len((await admin.get("/api/v1/c/comm-a/buildings")).json()) == 2  # staff see all
+
+
+async def test_a_grid_workers_case_figures_count_only_the_cases_they_can_see(make_linli):
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    admin = await h.as_role("community_admin", "comm-a")
+    inside = await h.resident("comm-a", "王秀英", building="1栋", dwelling="101")
+    outside = await h.resident("comm-a", "谢德明", building="9栋", dwelling="901")
+    grid = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第一网格"})).json()
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/places", json={"building_id": inside["building_id"]}
+    )
+    other = (await admin.post("/api/v1/c/comm-a/grids", json={"name": "第二网格"})).json()
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{other['id']}/places", json={"building_id": outside["building_id"]}
+    )
+    user = await h.user(role="grid_worker", community="comm-a")
+    await admin.post(
+        f"/api/v1/c/comm-a/grids/{grid['id']}/assignments",
+        json={"user_id": user["id"], "role": "grid_worker", "valid_from": "2026-01-01"},
+    )
+    for person in (inside, outside):
+        r = await admin.post(
+            "/api/v1/c/comm-a/cases",
+            json={"type": "general_request", "title": "楼道灯坏了", "dwelling_id": person["dwelling_id"]},
+        )
+        assert r.status_code in (200, 201), r.text
+    worker = await h.login(user["username"])
+    assert (await worker.get("/api/v1/c/comm-a/cases/figures")).json()["open"] == 1
+    assert (await admin.get("/api/v1/c/comm-a/cases/figures")).json()["open"] == 2
