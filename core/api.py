@@ -40,7 +40,7 @@ from core.plugins.types import (
 # Services: what plugins may read and do in the core (the register read-only, cases of their own
 # types, files, keys, transactions). Small wrappers over core services, in ``core/services/``;
 # documented in docs/plugins/services.md.
-from core.services.access import holds, person_in_scope, plugin_key, write_transaction
+from core.services.access import holds, people_in_scope, person_in_scope, plugin_key, write_transaction
 from core.services.cases import assign_case, case_feedback, get_case, open_case, transition_case
 from core.services.files import attachments_of, erase_private_file, read_private_file, store_private_file
 from core.services.register import (
@@ -140,6 +140,7 @@ __all__ += [
     "list_buildings",
     "open_case",
     "people_in_category",
+    "people_in_scope",
     "person_in_scope",
     "person_of_user",
     "plugin_key",

@@ -48,3 +48,25 @@ async def person_in_scope(connection: Any, person_id: int) -> None:
     from core.residents.routes import _person_in_scope
 
     await _person_in_scope(connection, person_id)
+
+
+async def people_in_scope(connection: Any) -> frozenset[int] | None:
+    """The register people the caller may see: ``None`` for everyone (staff), else the ids of
+    those living now in the places of the caller's grids — for filtering a plugin's lists (a door
+    log, passes) the way the register filters its own."""
+    from core.auth.guards import principal_of
+    from core.residents.scope import visible_places
+    from core.residents.tables import Residency
+    from core.tenancy.context import current_tenant
+
+    visible = await visible_places(principal_of(connection), current_tenant())
+    if visible is None:
+        return None
+    rows = (
+        await Residency.select(Residency.person, Residency.dwelling.building, Residency.dwelling.unit)
+        .where(Residency.end_date.is_null())
+        .run()
+    )
+    return frozenset(
+        r["person"] for r in rows if visible.contains(r["dwelling.building"], r["dwelling.unit"])
+    )

@@ -153,10 +153,15 @@ async def search(
     result: str | None = None,
     since: dt.datetime | None = None,
     limit: int = 100,
+    people: frozenset[int] | None = None,
 ) -> list[dict[str, Any]]:
+    """The newest access events, filtered; ``people`` limits them to those persons (a grid
+    worker's scope, ``core.api.people_in_scope``)."""
     query = (
         AccessEvent.select().order_by(AccessEvent.occurred_at, ascending=False).limit(min(max(limit, 1), 500))
     )
+    if people is not None:
+        query = query.where(AccessEvent.person_id.is_in(sorted(people) or [0]))
     if person_id is not None:
         query = query.where(AccessEvent.person_id == person_id)
     if access_point_id is not None:

@@ -238,8 +238,12 @@ async def expire_passes(at: dt.datetime | None = None) -> int:
     return len(rows)
 
 
-async def list_passes(host_person_id: int | None = None) -> list[dict[str, Any]]:
+async def list_passes(
+    host_person_id: int | None = None, people: frozenset[int] | None = None
+) -> list[dict[str, Any]]:
     query = VisitorPass.select().order_by(VisitorPass.id, ascending=False)
+    if people is not None:  # a grid worker: the passes of their grid's residents
+        query = query.where(VisitorPass.host_person_id.is_in(sorted(people) or [0]))
     if host_person_id is not None:
         query = query.where(VisitorPass.host_person_id == host_person_id)
     return [public(r) for r in await query.limit(200).run()]

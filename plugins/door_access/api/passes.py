@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from core.api import requires
+from core.api import people_in_scope, requires
 from plugins.door_access import passes
 from plugins.door_access.api.bodies import (
     GateRequestIn,
@@ -20,8 +20,8 @@ class PassesController(Controller):
     path = "/"
 
     @get("/passes", guards=[requires(VIEW)])
-    async def list_passes(self) -> list[dict[str, Any]]:
-        return await passes.list_passes()
+    async def list_passes(self, request: Request) -> list[dict[str, Any]]:
+        return await passes.list_passes(people=await people_in_scope(request))
 
     @post("/passes", guards=[requires(MANAGE)])
     async def issue_pass(self, request: Request, data: JSONBody[StaffPassIn]) -> dict[str, Any]:

@@ -8,7 +8,17 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
-from core.api import Done, NotFound, QueryId, Refusal, form_post, render_page, requires
+from core.api import (
+    Done,
+    NotFound,
+    QueryId,
+    Refusal,
+    form_post,
+    people_in_scope,
+    person_in_scope,
+    render_page,
+    requires,
+)
 from plugins.door_access import alerts, doors, events, grants, sync, why
 from plugins.door_access.callers import MANAGE, VIEW
 from plugins.door_access.events import REASONS
@@ -63,6 +73,7 @@ async def log_page(
 ) -> Response:
     explained = None
     if person_id is not None and access_point_id is not None:
+        await person_in_scope(request, person_id)
         try:
             explained = await why.explain(person_id, access_point_id)
         except NotFound:
@@ -72,6 +83,7 @@ async def log_page(
         access_point_id=access_point_id,
         result=result if result in ("granted", "refused") else None,
         limit=200,
+        people=await people_in_scope(request),  # a grid worker: their grid's residents only
     )
     return await render_page(
         request,

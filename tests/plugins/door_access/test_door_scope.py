@@ -25,3 +25,27 @@ async def test_a_grid_worker_sees_door_access_only_for_their_grids_residents(mak
     assert (await worker.get(api.format(outside["id"]))).status_code == 404
     assert (await worker.get(f"/c/comm-a/door_access/persons/{outside['id']}")).status_code == 404
     assert (await admin.get(api.format(outside["id"]))).status_code == 200  # staff see everyone
+    why = "/api/v1/c/comm-a/door_access/why?person_id={}&access_point_id=1"
+    assert (await worker.get(why.format(outside["id"]))).status_code == 404
+    import datetime as dt
+
+    from plugins.door_access.tables import AccessEvent
+
+    now = dt.datetime.now(dt.UTC)
+    async with h.tenant("comm-a"):
+        for i, person in enumerate((inside, outside)):
+            await AccessEvent.insert(
+                AccessEvent(
+                    device_id=1,
+                    access_point_id=1,
+                    event_uid=f"e{i}",
+                    occurred_at=now,
+                    received_at=now,
+                    person_id=person["id"],
+                    result="granted",
+                )
+            ).run()
+    seen = {e["person_id"] for e in (await worker.get("/api/v1/c/comm-a/door_access/log")).json()}
+    assert seen == {inside["id"]}  # the door log of their grid's residents only
+    assert len((await admin.get("/api/v1/c/comm-a/door_access/log")).json()) == 2
+    assert (await worker.get("/api/v1/c/comm-a/door_access/passes")).status_code == 200
