@@ -90,8 +90,10 @@ def _serve(runtime: Any, demo: bool, supervisor: Any, overrides: dict[str, Any])
         if demo:
             from core.demo import load_demo
 
-            console.print("loading the demo (first start fills ~44,000 synthetic residents)…")
+            console.print("loading the demo…")
             result = await load_demo(runtime)
+            if result.populated:  # only the first start fills the register (~44,000 people, ~15 s)
+                console.print("filled the demo register with synthetic residents:")
             for slug, people in result.populated.items():
                 console.print(f"  {slug}: {people} residents")
             console.print(
