@@ -11,7 +11,11 @@ from typing import Any
 from core.settings import Settings
 
 # uvicorn adds `color_message` (the message with ANSI colours) to its records: never print it.
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "color_message"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
