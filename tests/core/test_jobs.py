@@ -93,13 +93,21 @@ async def test_a_worker_killed_mid_job_gets_it_redone_exactly_once(
     await send_as(linli, "east", lp_ledger.record, key="ready")
     await wait_until(lambda: entries(linli, "east", "ready"), what="the first worker to be ready")
     marker = tmp_path / "slow-started"
-    await send_as(linli, "east", lp_ledger.record, key="slow", sleep_seconds=20, sleep_once_file=str(marker))
+    # The first run holds until a file the test never creates: only the kill ends it.
+    await send_as(
+        linli,
+        "east",
+        lp_ledger.record,
+        key="slow",
+        sleep_once_file=str(marker),
+        hold_until_file=str(tmp_path / "never"),
+    )
     await wait_until(marker.exists, what="the slow job to start on the first worker")
     # A second worker is up before the first dies, as in production: what is measured is the
     # redelivery, not a worker's start-up.
     second = worker()
     await wait_until(lambda: "ready for action" in second.output(), what="the second worker")
-    first.kill()  # mid-job: it sleeps 20 s before its write
+    first.kill()  # mid-job: it holds before its write until killed
     killed_at = time.monotonic()
     assert await entries(linli, "east", "slow") == []  # nothing half-done survived the kill
     rows = await wait_until(lambda: entries(linli, "east", "slow"), timeout=60, what="redelivery")

@@ -36,14 +36,24 @@ APP = PiccoloApp(
 
 
 @job("ledger.record", max_retries=3, min_backoff_ms=200)
-async def record(key: str, sleep_seconds: float = 0.0, sleep_once_file: str = "") -> None:
-    # With ``sleep_once_file``, only the first run sleeps (the one a test kills); a redelivery
-    # writes at once, so the time until the row appears is the redelivery time.
+async def record(
+    key: str, sleep_seconds: float = 0.0, sleep_once_file: str = "", hold_until_file: str = ""
+) -> None:
+    # With ``sleep_once_file``, only the first run waits (the one a test kills); a redelivery
+    # writes at once, so the time until the row appears is the redelivery time. The first run
+    # waits ``sleep_seconds``, or — with ``hold_until_file`` — until that file exists (a signal
+    # the test controls, so a slow machine can never let the first run finish before the kill).
     first_run = not sleep_once_file or not Path(sleep_once_file).exists()
-    if sleep_seconds and first_run:
+    if (sleep_seconds or hold_until_file) and first_run:
         if sleep_once_file:
             Path(sleep_once_file).touch()
-        await asyncio.sleep(sleep_seconds)
+        if hold_until_file:
+            for _ in range(6000):  # at most 10 minutes
+                if Path(hold_until_file).exists():
+                    break
+                await asyncio.sleep(0.1)
+        else:
+            await asyncio.sleep(sleep_seconds)
     await LedgerEntry.insert(LedgerEntry(key=key, source="job", at=dt.datetime.now(dt.UTC))).run()
 
 
