@@ -14,6 +14,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from core.cases.extra import extra_problem as _extra_problem
+from core.cases.numbering import next_case_number
 from core.cases.tables import Case, CaseEscalation, CaseFeedback, CaseNote, CaseTransition, SlaPolicy
 from core.errors import Conflict, InvalidInput, NotFound
 from core.events.outbox import emit
@@ -48,61 +50,6 @@ CORE_CASE_TYPES = (
     CaseType("neighbour_dispute", "邻里纠纷", "Neighbour dispute"),
     CaseType("public_facility", "公共设施", "Public facility", sla_hours={"in_progress": 48.0}),
 )
-
-
-# What a case type's ``extra_fields`` may declare, and what each accepts.
-_EXTRA_KINDS: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "date": (str,),
-}
-
-
-def _extra_problem(kind: str, value: Any) -> str | None:
-    """Why ``value`` does not fit the declared kind, or None."""
-    if value is None or kind not in _EXTRA_KINDS:
-        return None  # a kind the engine does not know is the plugin's to check
-    if isinstance(value, bool) and kind != "bool":
-        return f"must be a {kind}"
-    if not isinstance(value, _EXTRA_KINDS[kind]):
-        return f"must be a {kind}"
-    if isinstance(value, int) and not isinstance(value, bool) and not -(2**31) <= value < 2**31:
-        return "out of range"
-    if isinstance(value, str) and len(value) > 500:
-        return "at most 500 characters"
-    if kind == "date" and isinstance(value, str):
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return "must be a date like 2026-12-04"
-    return None
-
-
-async def next_case_number() -> int:
-    """The community's next case number, taken in the caller's transaction: the UPDATE locks the
-    counter row on PostgreSQL until commit, so two concurrent filings never get the same one."""
-    from core.cases.tables import CaseCounter
-
-    rows = (
-        await CaseCounter.update({CaseCounter.last: CaseCounter.last + 1}, force=True)
-        .returning(CaseCounter.last)
-        .run()
-    )
-    if rows:
-        return int(rows[0]["last"])
-    # A community's first case: its counter starts after any cases it already has.
-    start = await Case.count().run()
-    inserted = (
-        await CaseCounter.insert(CaseCounter(last=start + 1))
-        .on_conflict(action="DO NOTHING")
-        .returning(CaseCounter.id)
-        .run()
-    )
-    if inserted:
-        return start + 1
-    return await next_case_number()  # another filing created the counter first: take the next
 
 
 def now() -> dt.datetime:

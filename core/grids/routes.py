@@ -13,7 +13,7 @@ from core.cases.routes import case_types
 from core.errors import NotFound
 from core.grids import service, visits
 from core.grids.tables import Grid, GridAssignment, GridPlace, Visit
-from core.residents.routes import _person_in_scope
+from core.residents.request_scope import person_in_scope as _person_in_scope
 from core.residents.scope import visible_places
 from core.runtime import state_of
 from core.tenancy.context import current_tenant

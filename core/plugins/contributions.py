@@ -85,19 +85,6 @@ class Contributions:
         """Case type name → CaseType, for the case engine (built once)."""
         return MappingProxyType({name: c.item for name, c in self.case_types.items()})
 
-    def of(self, plugin_id: str) -> dict[str, list[Any]]:
-        """What one plugin contributed, by kind (for ``linli plugins list`` and checks)."""
-        out: dict[str, list[Any]] = {}
-        for kind in ("permissions", "roles", "jobs", "schedules", "cli_commands"):
-            items = [c.item for c in getattr(self, kind) if c.plugin_id == plugin_id]
-            if items:
-                out[kind] = items
-        for kind in ("case_types", "attachment_owners"):
-            items = [c.item for c in getattr(self, kind).values() if c.plugin_id == plugin_id]
-            if items:
-                out[kind] = items
-        return out
-
 
 # -- the policy ----------------------------------------------------------------------------
 

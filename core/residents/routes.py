@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
@@ -14,122 +12,33 @@ from core.audit import audit
 from core.auth.guards import principal_of, requires
 from core.errors import InvalidInput, NotFound
 from core.residents import people, places, vulnerability
-from core.residents.scope import VisiblePlaces, visible_building_ids, visible_places
+from core.residents.bodies import (
+    BuildingIn,
+    CompoundIn,
+    ContactIn,
+    DwellingIn,
+    DwellingPatch,
+    MoveInIn,
+    MoveOutIn,
+    PersonIn,
+    PersonPatch,
+    ProxyIn,
+    UnitIn,
+    VulnerabilityIn,
+    VulnerabilityPatch,
+)
+from core.residents.request_scope import building_in_scope as _building_in_scope
+from core.residents.request_scope import person_in_scope as _person_in_scope
+from core.residents.request_scope import place_in_scope as _check_place_visible
+from core.residents.scope import visible_building_ids, visible_places
 from core.residents.search import ResidentQuery, search_residents
 from core.residents.tables import Building, Compound, Dwelling, Residency, Unit
 from core.residents.views import person_out
 from core.runtime import state_of
 from core.tenancy.context import current_tenant
-from core.web.bodies import Body, Id, Int32, Note, QueryId
+from core.web.bodies import QueryId
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
-
-
-class CompoundIn(Body):
-    name: str
-    address: str = ""
-    management: str = "none"
-    notes: Note = ""
-
-
-class BuildingIn(Body):
-    name: str
-    compound_id: Id | None = None
-    address: str = ""
-    floors: Int32 = 1
-    has_lift: bool = False
-    built_year: Int32 | None = None
-    units: Int32 = 0
-    dwellings_per_floor: Int32 = 0
-
-
-class UnitIn(Body):
-    name: str
-
-
-class DwellingIn(Body):
-    building_id: Id
-    number: str
-    unit_id: Id | None = None
-    floor: Int32 = 1
-    area_m2: Decimal | None = None
-    state: str = "vacant"
-
-
-class DwellingPatch(Body):
-    state: str | None = None
-    area_m2: Decimal | None = None
-    notes: Note | None = None
-
-
-class PersonIn(Body):
-    name: str
-    id_number: str | None = None
-    phone: str | None = None
-    birth_date: dt.date | None = None
-    gender: str = ""
-    notes: Note = ""
-
-
-class PersonPatch(Body):
-    name: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    notes: Note | None = None
-
-
-class MoveInIn(Body):
-    dwelling_id: Id
-    start_date: dt.date
-    role: str = "family"
-    relation: str = ""
-    household_id: Id | None = None
-    primary_contact: bool = False
-
-
-class MoveOutIn(Body):
-    end_date: dt.date
-    reason: Note = ""
-
-
-class ContactIn(Body):
-    name: str
-    phone: str
-    relation: str = ""
-
-
-class ProxyIn(Body):
-    valid_from: dt.date
-    proxy_person_id: Id | None = None
-    proxy_user_id: Id | None = None
-    scope: str = "all"
-    valid_to: dt.date | None = None
-
-
-class VulnerabilityIn(Body):
-    category: str
-    tier: Int32 = 2
-    consent_on: dt.date | None = None
-    consent_note: Note = ""
-    review_on: dt.date | None = None
-    notes: Note = ""
-
-
-class VulnerabilityPatch(Body):
-    tier: Int32 | None = None
-    consent_on: dt.date | None = None
-    consent_note: Note | None = None
-    review_on: dt.date | None = None
-    active: bool | None = None
-    notes: Note | None = None
-
-
-async def _building_in_scope(request: Request, building_id: int) -> VisiblePlaces | None:
-    """The caller's grid scope; a building outside it answers 404, like a missing one."""
-    visible = await visible_places(principal_of(request), current_tenant())
-    if visible is not None and building_id not in await visible_building_ids(visible):
-        raise NotFound("no such building")
-    return visible
 
 
 class PlacesController(Controller):
@@ -243,26 +152,6 @@ class PlacesController(Controller):
             {"state": data.state, "area_m2": data.area_m2, "notes": data.notes},
             actor_id=principal_of(request).user_id,
         )
-
-
-async def _check_place_visible(request: Request, building_id: int, unit_id: int | None) -> None:
-    visible = await visible_places(principal_of(request), current_tenant())
-    if visible is not None and not visible.contains(building_id, unit_id):
-        raise NotFound("not found")
-
-
-async def _person_in_scope(request: Request, person_id: int) -> dict[str, Any]:
-    person = await people.get_person(person_id)
-    visible = await visible_places(principal_of(request), current_tenant())
-    if visible is not None:
-        homes = (
-            await Residency.select(Residency.dwelling.building, Residency.dwelling.unit)
-            .where((Residency.person == person_id) & Residency.end_date.is_null())
-            .run()
-        )
-        if not any(visible.contains(h["dwelling.building"], h["dwelling.unit"]) for h in homes):
-            raise NotFound("no such person")
-    return person
 
 
 async def _reveal(request: Request, reveal: bool, purpose: str | None, subject: str) -> bool:

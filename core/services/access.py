@@ -45,7 +45,7 @@ async def person_in_scope(connection: Any, person_id: int) -> None:
     """NotFound unless the caller may see register person ``person_id``: staff see everyone, a
     grid worker only the people living in their grid's places — the register's own rule, for a
     plugin's records about a person (door grants, a canteen profile, …)."""
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
 
     await _person_in_scope(connection, person_id)
 
@@ -62,11 +62,16 @@ async def people_in_scope(connection: Any) -> frozenset[int] | None:
     visible = await visible_places(principal_of(connection), current_tenant())
     if visible is None:
         return None
+    # Only the residencies in those places are read, not the community's whole register.
     rows = (
-        await Residency.select(Residency.person, Residency.dwelling.building, Residency.dwelling.unit)
-        .where(Residency.end_date.is_null())
+        await Residency.select(Residency.person)
+        .where(
+            Residency.end_date.is_null()
+            & (
+                Residency.dwelling.building.is_in(sorted(visible.building_ids) or [0])
+                | Residency.dwelling.unit.is_in(sorted(visible.unit_ids) or [0])
+            )
+        )
         .run()
     )
-    return frozenset(
-        r["person"] for r in rows if visible.contains(r["dwelling.building"], r["dwelling.unit"])
-    )
+    return frozenset(r["person"] for r in rows)

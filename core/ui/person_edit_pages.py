@@ -181,7 +181,7 @@ class EditForm:
 
 @get("/c/{community:str}/residents/{person_id:int}/edit", guards=[requires("residents.edit")])
 async def edit_person_form(request: Request, person_id: FromPath[int]) -> Response:
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
 
     row = await _person_in_scope(request, person_id)
     # Numbers stay masked here too: an empty field keeps the stored one.
@@ -207,7 +207,7 @@ async def edit_person_submit(
     request: Request, person_id: FromPath[int], data: Annotated[EditForm, FORM]
 ) -> Response:
     from core.residents import people
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
 
     row = await _person_in_scope(request, person_id)
     try:
@@ -261,7 +261,7 @@ async def _move_in_page(
     status: int = 200,
 ) -> Response:
     from core.residents.categories import RESIDENCY_ROLES
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
     from core.residents.tables import Building, Dwelling, Residency
 
     person = await _person_in_scope(request, person_id)
@@ -318,7 +318,7 @@ async def move_in_submit(
     request: Request, person_id: FromPath[int], data: Annotated[MoveInForm, FORM]
 ) -> Response:
     from core.residents import people
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
 
     await _person_in_scope(request, person_id)
     building_id = id_of(data.building_id)

@@ -27,7 +27,8 @@ async def _view(
 ) -> dict[str, Any]:
     from core.residents import vulnerability
     from core.residents.categories import VULNERABILITY_CATEGORIES
-    from core.residents.routes import _person_in_scope, _reveal
+    from core.residents.request_scope import person_in_scope as _person_in_scope
+    from core.residents.routes import _reveal
     from core.residents.tables import Residency
     from core.residents.views import person_out
 
@@ -113,7 +114,7 @@ async def move_out(
     data: Annotated[MoveOutForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response:
     from core.residents import people
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
     from core.residents.tables import Residency
 
     await _person_in_scope(request, person_id)  # 404 for a person the caller may not see

@@ -40,7 +40,7 @@ class VisitForm:
 
 
 async def _person(request: Request, person_id: int) -> dict[str, Any]:
-    from core.residents.routes import _person_in_scope
+    from core.residents.request_scope import person_in_scope as _person_in_scope
 
     return await _person_in_scope(request, person_id)  # 404 outside the caller's grids
 
