@@ -59,6 +59,7 @@ from core.services.register import (
 )
 from core.services.types import Building, CareRecord, CaseRef, Dwelling, Person, Residence
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
+from core.text import clean_text
 from core.ui.forms import Done, Form, Refusal, form_post, redirect
 from core.ui.lists import Paged, paginate
 from core.ui.plugin_pages import render_page
@@ -127,6 +128,7 @@ __all__ += [
     "assign_case",
     "attachments_of",
     "case_feedback",
+    "clean_text",
     "current_residencies",
     "dwellings_acted_for",
     "dwellings_of_building",

@@ -60,3 +60,38 @@ async def on_case_transitioned(event: Event) -> None:
     except NotFound:
         return
     await Repair.update({Repair.state: case.state}).where(Repair.case_id == case_id).run()
+
+
+async def on_repair_requested(event: Event) -> dict[str, Any] | None:
+    """Another module asks for a repair (``repairs.requested``: ``source``, ``category``,
+    ``location``, ``dwelling_id`` or ``building_id``, ``description``, ``requester_person_id``).
+    Reported on behalf of the event's actor; one repair per source, so a second delivery does
+    nothing. A request the repairs plugin cannot take (an unknown category or place) is logged
+    and dropped rather than retried for ever."""
+    import logging
+
+    from core.api import InvalidInput
+    from plugins.repairs import intake
+    from plugins.repairs.tables import Repair
+
+    p = event.payload
+    source = str(p.get("source") or "")[:40]
+    if not source or event.actor_id is None:
+        return None
+    if await Repair.exists().where(Repair.source == source).run():
+        return None
+    try:
+        return await intake.report(
+            category=str(p.get("category") or "other"),
+            location=str(p.get("location") or "dwelling"),
+            description=str(p.get("description") or ""),
+            caller_user_id=event.actor_id,
+            on_behalf=True,
+            dwelling_id=p.get("dwelling_id"),
+            building_id=p.get("building_id"),
+            requester_person_id=p.get("requester_person_id"),
+            source=source,
+        )
+    except InvalidInput as exc:
+        logging.getLogger("linli.repairs").warning("repair request from %s refused: %s", source, exc)
+        return None

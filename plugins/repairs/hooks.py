@@ -151,6 +151,8 @@ async def handle_event(tenant: Tenant, event: Event) -> None:
         await events.on_moved_out(event)
     elif event.type == "case.transitioned":
         await events.on_case_transitioned(event)
+    elif event.type == "repairs.requested":
+        await events.on_repair_requested(event)
 
 
 # -- UI slots -------------------------------------------------------------------------------

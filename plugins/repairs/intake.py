@@ -44,6 +44,7 @@ async def report(
     urgency: str | None = None,
     preferred_time: str = "",
     requester_person_id: int | None = None,
+    source: str = "",
     at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Check everything first, then write: a refused report leaves nothing behind."""
@@ -123,6 +124,7 @@ async def report(
         state=case.state,
         created_at=stamp,
         due_at=stamp + dt.timedelta(hours=cat["sla_hours"]),
+        source=source,
     )
     await repair.save().run()
     await emit(
@@ -133,6 +135,7 @@ async def report(
             "category": cat["code"],
             "urgency": urgency,
             "grid_id": case.grid_id,
+            "source": source,
         },
         actor_id=caller_user_id,
     )
