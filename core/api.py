@@ -40,7 +40,14 @@ from core.plugins.types import (
 # Services: what plugins may read and do in the core (the register read-only, cases of their own
 # types, files, keys, transactions). Small wrappers over core services, in ``core/services/``;
 # documented in docs/plugins/services.md.
-from core.services.access import holds, people_in_scope, person_in_scope, plugin_key, write_transaction
+from core.services.access import (
+    holds,
+    member_by_username,
+    people_in_scope,
+    person_in_scope,
+    plugin_key,
+    write_transaction,
+)
 from core.services.cases import assign_case, case_feedback, get_case, open_case, transition_case
 from core.services.files import attachments_of, erase_private_file, read_private_file, store_private_file
 from core.services.register import (
@@ -55,6 +62,7 @@ from core.services.register import (
     list_buildings,
     people_in_category,
     person_of_user,
+    residents_of_dwelling,
     vulnerability_categories,
 )
 from core.services.types import Building, CareRecord, CaseRef, Dwelling, Person, Residence
@@ -140,6 +148,7 @@ __all__ += [
     "holds",
     "is_member",
     "list_buildings",
+    "member_by_username",
     "open_case",
     "people_in_category",
     "people_in_scope",
@@ -147,6 +156,7 @@ __all__ += [
     "person_of_user",
     "plugin_key",
     "read_private_file",
+    "residents_of_dwelling",
     "store_private_file",
     "transition_case",
     "vulnerability_categories",

@@ -75,3 +75,20 @@ async def people_in_scope(connection: Any) -> frozenset[int] | None:
         .run()
     )
     return frozenset(r["person"] for r in rows)
+
+
+async def member_by_username(username: str) -> int | None:
+    """The id of the login ``username`` when it holds a role in the current community, else
+    ``None`` — for a page where staff name a colleague by the user name they know, not an id."""
+    from core.auth.tables import Membership, User
+    from core.tenancy.context import current_tenant
+
+    user = await User.select(User.id).where(User.username == username.strip()).first().run()
+    if user is None:
+        return None
+    member = (
+        await Membership.exists()
+        .where((Membership.user == user["id"]) & (Membership.community == current_tenant().community_id))
+        .run()
+    )
+    return int(user["id"]) if member else None

@@ -88,6 +88,31 @@ async def get_person(person_id: int) -> Person:
     return Person(id=row["id"], name=row["name"], phone=row["phone"], birth_date=row.get("birth_date"))
 
 
+async def residents_of_dwelling(dwelling_id: int) -> list[Person]:
+    """The people living in a dwelling now (open residencies), by name: for a plugin that takes
+    "who lives at 3栋 201" from a form (NotFound for a missing dwelling)."""
+    from core.residents.tables import Residency
+
+    await get_dwelling(dwelling_id)
+    rows = (
+        await Residency.select(
+            Residency.person.id, Residency.person.name, Residency.person.phone, Residency.person.birth_date
+        )
+        .where((Residency.dwelling == dwelling_id) & Residency.end_date.is_null())
+        .run()
+    )
+    people = {
+        r["person.id"]: Person(
+            id=r["person.id"],
+            name=r["person.name"],
+            phone=r["person.phone"],
+            birth_date=r["person.birth_date"],
+        )
+        for r in rows
+    }
+    return sorted(people.values(), key=lambda p: p.name)
+
+
 async def vulnerability_categories(person_id: int) -> list[str]:
     """The person's active categories in the vulnerability register (``elderly_alone``, …)."""
     from core.residents.tables import Vulnerability

@@ -17,7 +17,7 @@ from core.api import Conflict, InvalidInput, clean_text, emit
 from plugins.mediation.flow import move
 from plugins.mediation.settings import settings
 from plugins.mediation.standing import Standing, get_dispute
-from plugins.mediation.vocabulary import SIGNATURE_METHODS, STATES, choices
+from plugins.mediation.vocabulary import SIGNATURE_METHODS, choices
 
 MAX_AMOUNT_FEN = 100_000_000_00  # one hundred million yuan: anything above is a typing error
 
@@ -52,7 +52,7 @@ async def make_agreement(
         raise InvalidInput("only a mediator of this dispute writes its agreement", field="dispute_id")
     dispute = await get_dispute(dispute_id)
     if dispute["state"] != "in_mediation":
-        raise Conflict(f"an agreement is made in mediation (it is '{STATES[dispute['state']]}')")
+        raise Conflict("an agreement is made while the dispute is in mediation")
     existing = await agreement_of(dispute_id)
     if existing is not None and existing["signed_at"] is None:
         raise Conflict("this dispute already has an agreement waiting for signatures")

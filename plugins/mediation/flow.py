@@ -10,7 +10,7 @@ from typing import Any
 from core.api import Conflict, InvalidInput, clean_text, emit, person_of_user
 from plugins.mediation import cases
 from plugins.mediation.standing import get_dispute
-from plugins.mediation.vocabulary import CASE_STATE, REFERRALS, STATES, TRANSITIONS, choices
+from plugins.mediation.vocabulary import CASE_STATE, REFERRALS, TRANSITIONS, choices
 
 CASE_REASONS = {"referred_out": "转其他机关处理 / referred elsewhere", "declined": "不予受理 / declined"}
 
@@ -21,10 +21,7 @@ async def move(dispute_id: int, to: str, *, actor_id: int | None, reason: str = 
     dispute = await get_dispute(dispute_id)
     state = dispute["state"]
     if to not in TRANSITIONS.get(state, frozenset()):
-        allowed = (
-            ", ".join(STATES[s] for s in sorted(TRANSITIONS.get(state, ()))) or "nothing (it is finished)"
-        )
-        raise Conflict(f"a dispute that is '{STATES[state]}' can move to: {allowed}")
+        raise Conflict("this step does not fit the dispute's present state")
     now = dt.datetime.now(dt.UTC)
     values: dict[Any, Any] = {Dispute.state: to, **{getattr(Dispute, k): v for k, v in changes.items()}}
     if reason:
@@ -97,9 +94,7 @@ async def assign(dispute_id: int, mediator_id: int, *, lead: bool, actor_id: int
 
     dispute = await get_dispute(dispute_id)
     if dispute["state"] not in ("accepted", "assigned", "in_mediation", "breached"):
-        raise Conflict(
-            f"mediators are assigned once a dispute is accepted (it is '{STATES[dispute['state']]}')"
-        )
+        raise Conflict("mediators are assigned once a dispute is accepted")
     mediator = await Mediator.select().where(Mediator.id == mediator_id).first().run()
     if mediator is None or not mediator["active"]:
         raise InvalidInput("no such mediator on the roster", field="mediator_id")

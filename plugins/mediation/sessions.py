@@ -15,7 +15,7 @@ from core.api import Conflict, InvalidInput, clean_text
 from plugins.mediation.flow import move
 from plugins.mediation.settings import settings
 from plugins.mediation.standing import Standing, get_dispute
-from plugins.mediation.vocabulary import SESSION_KINDS, STATES, VISIBILITIES, choices
+from plugins.mediation.vocabulary import SESSION_KINDS, VISIBILITIES, choices
 
 MAX_SESSION = dt.timedelta(hours=8)
 
@@ -48,7 +48,7 @@ async def hold_session(
         raise InvalidInput("only a mediator of this dispute records its sessions", field="dispute_id")
     dispute = await get_dispute(dispute_id)
     if dispute["state"] not in ("assigned", "in_mediation", "breached"):
-        raise Conflict(f"sessions are held once a mediator is assigned (it is '{STATES[dispute['state']]}')")
+        raise Conflict("sessions are held once a mediator is assigned")
     if kind not in SESSION_KINDS:
         raise InvalidInput(f"must be one of {choices(SESSION_KINDS)}", field="kind")
     if kind == "caucus" and caucus_party_id is None:
@@ -58,7 +58,7 @@ async def hold_session(
     caucus_party_id = await _party_of(dispute_id, caucus_party_id, "caucus_party_id")
     rooms = settings().rooms
     if room not in rooms:
-        raise InvalidInput(f"must be one of the community's rooms: {', '.join(rooms)}", field="room")
+        raise InvalidInput("choose one of the community's mediation rooms", field="room")
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise InvalidInput("a time with its zone", field="starts_at")
     if not starts_at < ends_at <= starts_at + MAX_SESSION:

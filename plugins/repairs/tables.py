@@ -102,7 +102,7 @@ class Repair(TenantTable, tablename="repairs_repair"):
     fixed_at = Timestamptz(null=True, default=None)  # the resident's sign-off
     # Who asked for it when another module did (a ``repairs.requested`` event): its ``source``,
     # e.g. ``mediation:12``; one repair per source.
-    source = Varchar(length=40, default="", index=True)
+    source = Varchar(length=40, default="")
 
 
 class DispatchEntry(TenantTable, tablename="repairs_dispatch"):

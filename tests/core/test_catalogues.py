@@ -15,6 +15,7 @@ TEMPLATE_DIRS = {
     "core": ROOT / "core" / "ui" / "templates",
     "repairs": ROOT / "plugins" / "repairs" / "templates",
     "door_access": ROOT / "plugins" / "door_access" / "templates",
+    "mediation": ROOT / "plugins" / "mediation" / "templates",
     "noticeboard": ROOT / "docs" / "examples" / "noticeboard" / "linli_noticeboard" / "templates",
 }
 METHOD_MAP = [("**.html", "jinja2")]

@@ -73,12 +73,14 @@ class DisputesController(Controller):
         self,
         request: Request,
         in_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        q: Annotated[str | None, QueryParameter(max_length=60)] = None,
         before_id: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         """The disputes the caller has standing in (the committee: all), newest first; numbers,
-        kinds and states only."""
-        from plugins.mediation.tables import Dispute
+        kinds and states only. ``q`` finds a number or a party's name — never words of a
+        summary or a note, so a search cannot reveal what a list does not show."""
+        from plugins.mediation.tables import Dispute, Party
 
         query = Dispute.select()
         ids = await visible_dispute_ids(request)
@@ -86,6 +88,11 @@ class DisputesController(Controller):
             query = query.where(Dispute.id.is_in(sorted(ids) or [0]))
         if in_state:
             query = query.where(Dispute.state == in_state)
+        if q:
+            named = await Party.select(Party.dispute).where(Party.name.like(f"%{q}%")).run()
+            query = query.where(
+                (Dispute.number == q) | Dispute.id.is_in([r["dispute"] for r in named] or [0])
+            )
         if before_id:
             query = query.where(Dispute.id < before_id)
         rows = await query.order_by(Dispute.id, ascending=False).limit(limit).run()

@@ -2,7 +2,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-12-04T14:52:01:763740"
+ID = "2026-12-04T15:04:35:000311"
 VERSION = "1.38.0"
 DESCRIPTION = "repair_source"
 
@@ -25,7 +25,7 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
