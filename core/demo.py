@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.auth.tables import User
 from core.auth.users import create_user, grant_role, set_password
@@ -74,7 +75,44 @@ async def load_demo(runtime: Runtime, *, populate_residents: bool = True) -> Dem
                         populated[c.slug] = report.people
                         await _demo_grids(runtime, c.slug, password)
                         await demo_resident(runtime, c.slug, password)
+                await plugin_demo_data(runtime, tenant, password)
     return DemoResult(DEMO_ADMIN, password, populated)
+
+
+async def plugin_demo_data(runtime: Runtime, tenant: Any, password: str) -> None:
+    """Each plugin on in the community fills its demo records (``load_demo_data``), with a demo
+    login ``<community>-<role>`` for each role it registered. One transaction per plugin: a
+    plugin that fails loses its demo data, logged, and the demo goes on."""
+    import inspect
+    import logging
+
+    enabled = runtime.registry.active_ids(tenant.enabled_plugins)
+    for pid, fn in runtime.registry.impls("load_demo_data", enabled):
+        try:
+            with tenant_scope(tenant):
+                async with write_transaction(runtime.engine):
+                    logins = await _demo_logins(runtime, tenant, pid, password)
+                    result = fn(tenant=tenant, logins=logins)
+                    if inspect.isawaitable(result):
+                        await result
+        except Exception:
+            logging.getLogger("linli.demo").exception("demo data of plugin %s failed; left out", pid)
+        runtime.credentials.clear()
+
+
+async def _demo_logins(runtime: Runtime, tenant: Any, pid: str, password: str) -> dict[str, int]:
+    logins: dict[str, int] = {}
+    for contributed in runtime.registry.contributions.roles:
+        if contributed.plugin_id != pid or contributed.item.scope != "community":
+            continue
+        username = f"{tenant.slug}-{contributed.item.name}"
+        if not await User.exists().where(User.username == username).run():
+            await create_user(username, password, display_name=f"{tenant.slug} {contributed.item.label_zh}")
+        await grant_role(runtime.roles, username, contributed.item.name, community=tenant.slug)
+        user = await User.select(User.id).where(User.username == username).first().run()
+        assert user is not None  # created just above
+        logins[contributed.item.name] = user["id"]
+    return logins
 
 
 async def _demo_grids(runtime: Runtime, slug: str, password: str) -> None:

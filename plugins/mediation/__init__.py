@@ -13,6 +13,7 @@ It imports nothing from the core but ``core.api``.
 
 from plugins.mediation.hooks import (
     handle_event,
+    load_demo_data,
     on_tenant_disabled,
     on_tenant_enabled,
     on_tenant_purge,
@@ -35,6 +36,7 @@ from plugins.mediation.manifest import manifest
 
 __all__ = [
     "handle_event",
+    "load_demo_data",
     "manifest",
     "on_tenant_disabled",
     "on_tenant_enabled",

@@ -123,6 +123,13 @@ async def on_tenant_purge(tenant: Tenant) -> int:
     return total
 
 
+@hookimpl
+async def load_demo_data(tenant: Tenant, logins: dict[str, int]) -> None:
+    from plugins.mediation.demo import load
+
+    await load(logins)
+
+
 # -- domain events --------------------------------------------------------------------------
 
 
