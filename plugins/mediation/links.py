@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.api import Event, NotFound, current_residencies, emit, get_case
+from core.api import Event, NotFound, current_residencies, current_tenant, emit, get_case
 
 SOURCE_PREFIX = "mediation:"
 REPAIR_DESCRIPTION = "邻里漏水纠纷调解中转来：请检查漏水源头并维修 / A leak between flats, from a mediation"
@@ -49,6 +49,8 @@ async def request_repair_if_leak(dispute: dict[str, Any], *, actor_id: int | Non
 
     if dispute["kind"] != "leak" or dispute["repair_requested"]:
         return False
+    if "repairs" not in current_tenant().enabled_plugins:
+        return False  # no repair team here: the mediators arrange the repair with the parties
     dwelling_id = await _leak_source_dwelling(dispute)
     if dwelling_id is None:
         return False

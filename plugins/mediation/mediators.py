@@ -57,7 +57,13 @@ async def get(mediator_id: int) -> dict[str, Any]:
     row = await Mediator.select().where(Mediator.id == mediator_id).first().run()
     if row is None:
         raise NotFound("no such mediator")
-    return row
+    return _decoded(row)
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    from plugins.mediation.sessions import decoded
+
+    return {**row, "specialities": decoded(row["specialities"])}
 
 
 async def update(
@@ -82,7 +88,7 @@ async def roster(*, include_inactive: bool = False) -> list[dict[str, Any]]:
     query = Mediator.select().order_by(Mediator.name)
     if not include_inactive:
         query = query.where(Mediator.active.eq(True))
-    return await query.run()
+    return [_decoded(r) for r in await query.run()]
 
 
 async def declare_conflict(mediator_id: int, *, person_id: int, reason: str) -> dict[str, Any]:

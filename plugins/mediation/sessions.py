@@ -9,6 +9,7 @@ mediators whatever was asked.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from core.api import Conflict, InvalidInput, clean_text
@@ -87,13 +88,19 @@ async def hold_session(
     await row.save().run()
     if dispute["state"] in ("assigned", "breached"):
         await move(dispute_id, "in_mediation", actor_id=by.user_id)
-    return row.to_dict()
+    return {**row.to_dict(), "attendees": names}
 
 
 async def sessions_of(dispute_id: int) -> list[dict[str, Any]]:
     from plugins.mediation.tables import Session
 
-    return await Session.select().where(Session.dispute == dispute_id).order_by(Session.starts_at).run()
+    rows = await Session.select().where(Session.dispute == dispute_id).order_by(Session.starts_at).run()
+    return [{**r, "attendees": decoded(r["attendees"])} for r in rows]
+
+
+def decoded(value: Any) -> list[str]:
+    """A JSON column as a list (SQLite and PostgreSQL hand JSON back as text)."""
+    return json.loads(value) if isinstance(value, str) else list(value or [])
 
 
 async def write_note(

@@ -231,3 +231,13 @@ async def test_a_resident_raises_their_own_dispute_and_sees_it(world: World):
     assert [x["id"] for x in mine] == [d["id"]]
     assert (await w.staff.get(f"{M}/disputes")).json()["items"] == []
     assert (await w.respondent.get(f"{M}/disputes/{d['id']}")).status_code == 200
+
+
+async def test_no_repair_is_asked_where_the_repairs_plugin_is_off(world: World):
+    w = world
+    await w.h.disable("comm-a", "repairs")
+    d = await w.raise_leak()
+    r = await w.committee.post(f"{M}/disputes/{d['id']}/accept")
+    assert r.json()["repair"] is None
+    roster = (await w.committee.get(f"{M}/mediators")).json()
+    assert all(m["specialities"] == ["leak"] for m in roster)  # a list, not JSON text
