@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.api import attachments_of
 from plugins.mediation import links
 from plugins.mediation.agreements import agreement_of, signatures_of, terms_of
 from plugins.mediation.confidential import may_read_agreement, notes_for
@@ -110,6 +111,7 @@ async def detail(dispute: dict[str, Any], who: Standing) -> dict[str, Any]:
                 **agreement,
                 "terms": await terms_of(agreement["id"]),
                 "signatures": await signatures_of(agreement["id"]),
+                "files": await attachments_of("mediation.agreement", agreement["id"]),
             }
     out["follow_ups"] = await follow_ups_of(dispute["id"]) if (who.inside or who.visitor) else []
     return out

@@ -98,8 +98,8 @@ async def resident_login(h: Any, person: dict[str, Any]) -> Any:
     return await h.login(user["username"])
 
 
-async def build_world(make_linli) -> World:
-    h = await make_linli(plugins=["mediation", "repairs"])
+async def build_world(make_linli, **settings: Any) -> World:
+    h = await make_linli(plugins=["mediation", "repairs"], **settings)
     await h.community("comm-a", plugins=["mediation", "repairs"])
     await h.community("comm-b", plugins=["mediation"])
     admin = await h.as_role("community_admin", "comm-a")
