@@ -126,11 +126,7 @@ def on_tenant_purge(tenant: Tenant) -> int:
 
 @hookspec
 def load_demo_data(tenant: Tenant, logins: dict[str, int]) -> None:
-    """Fill the plugin's demo records in a demo community where it is on (``linli serve --demo``),
-    once, right after the demo filled the community's empty register. ``logins`` maps each role
-    the plugin registered to the id of a demo login holding it (``<community>-<role>``, with the
-    demo admin's password), e.g. to put a demo mediator on a roster. Isolated: a failure costs
-    the plugin its demo data, never the demo (async allowed)."""
+    """Fill the plugin's demo records once in a demo community where it is on (async allowed)."""
 
 
 # ---------------------------------------------------------------------------------------------
