@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -125,6 +126,27 @@ class SafeSQLiteEngine(SQLiteEngine):
         )
 
 
+def _set_wal(path: Any) -> None:
+    """Switch the file to WAL. Changing the journal mode needs the file to itself, and SQLite
+    answers "database is locked" at once (no busy handler) while another process is opening or
+    migrating it at the same moment: retry with a short backoff, up to the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        finally:
+            conn.close()
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
 def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
     """The engine for the app (or, with ``owner``, for migrations)."""
     url = settings.owner_url if owner else settings.database_url
@@ -137,12 +159,7 @@ def make_engine(settings: Settings, *, owner: bool = False) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         # WAL is a property of the file: set it once, with a plain connection that waits like
         # the engine does (another process may be migrating this very file at start-up).
-        conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
-        finally:
-            conn.close()
+        _set_wal(path)
     except (OSError, sqlite3.Error) as exc:
         raise ConfigError(f"LINLI_DATABASE_URL: cannot open SQLite file {path}: {exc}") from None
     return SafeSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)

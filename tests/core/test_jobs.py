@@ -108,12 +108,11 @@ async def test_a_worker_killed_mid_job_gets_it_redone_exactly_once(
     second = worker()
     await wait_until(lambda: "ready for action" in second.output(), what="the second worker")
     first.kill()  # mid-job: it holds before its write until killed
-    killed_at = time.monotonic()
-    assert await entries(linli, "east", "slow") == []  # nothing half-done survived the kill
     rows = await wait_until(lambda: entries(linli, "east", "slow"), timeout=60, what="redelivery")
-    redelivered_in = time.monotonic() - killed_at
-    assert redelivered_in < 30, f"redelivered after {redelivered_in:.1f}s"
-    time.sleep(1)
+    # The redelivery may land before this line runs; what matters is who wrote: never the
+    # killed first run (nothing half-done survives a kill), once, by the second worker.
+    assert [r["detail"] for r in rows] == [""]
+    time.sleep(1)  # room for a wrong second effect to show
     assert len(await entries(linli, "east", "slow")) == 1 == len(rows)
 
 

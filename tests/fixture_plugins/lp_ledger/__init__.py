@@ -44,7 +44,8 @@ async def record(
     # waits ``sleep_seconds``, or — with ``hold_until_file`` — until that file exists (a signal
     # the test controls, so a slow machine can never let the first run finish before the kill).
     first_run = not sleep_once_file or not Path(sleep_once_file).exists()
-    if (sleep_seconds or hold_until_file) and first_run:
+    held = bool(sleep_seconds or hold_until_file) and first_run
+    if held:
         if sleep_once_file:
             Path(sleep_once_file).touch()
         if hold_until_file:
@@ -54,7 +55,11 @@ async def record(
                 await asyncio.sleep(0.1)
         else:
             await asyncio.sleep(sleep_seconds)
-    await LedgerEntry.insert(LedgerEntry(key=key, source="job", at=dt.datetime.now(dt.UTC))).run()
+    # ``detail`` tells the held first run from a redelivery, so a test can see which one wrote.
+    detail = "first run" if held else ""
+    await LedgerEntry.insert(
+        LedgerEntry(key=key, source="job", detail=detail, at=dt.datetime.now(dt.UTC))
+    ).run()
 
 
 @job("ledger.explode", max_retries=2, min_backoff_ms=100, max_backoff_ms=200)
