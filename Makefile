@@ -62,7 +62,7 @@ test: lint typecheck
 # New msgids from the templates into each catalogue (zh-CN); translate the empty ones, and
 # tests/core/test_catalogues.py keeps every page string translated. Catalogues are compiled in
 # memory at start-up: there is no build step.
-I18N_DIRS := core/ui plugins/repairs plugins/door_access plugins/mediation $(EXAMPLE)/linli_noticeboard
+I18N_DIRS := core/ui plugins/repairs plugins/door_access plugins/mediation plugins/canteen $(EXAMPLE)/linli_noticeboard
 i18n: $(STAMP)
 	$(BIN)/python infra/i18n_extract.py $(I18N_DIRS)
 

@@ -52,6 +52,7 @@ from core.services.cases import assign_case, case_feedback, get_case, open_case,
 from core.services.files import attachments_of, erase_private_file, read_private_file, store_private_file
 from core.services.register import (
     acts_for,
+    categories_by_person,
     current_residencies,
     dwellings_acted_for,
     dwellings_of_building,
@@ -60,12 +61,15 @@ from core.services.register import (
     get_person,
     is_member,
     list_buildings,
+    people_acted_for,
+    people_by_id,
     people_in_category,
     person_of_user,
     residents_of_dwelling,
     vulnerability_categories,
 )
-from core.services.types import Building, CareRecord, CaseRef, Dwelling, Person, Residence
+from core.services.types import Building, CareRecord, CaseRef, Dwelling, Person, Residence, VisitRequestRef
+from core.services.visits import get_visit_request, request_visit
 from core.tenancy.context import Tenant, current_tenant, current_tenant_or_none
 from core.text import clean_text
 from core.ui.forms import Done, Form, Refusal, form_post, redirect
@@ -115,6 +119,7 @@ __all__ = [
     "TenantTable",
     "Unavailable",
     "UserRef",
+    "VisitRequestRef",
     "audit",
     "authenticated",
     "current_tenant",
@@ -136,6 +141,7 @@ __all__ += [
     "assign_case",
     "attachments_of",
     "case_feedback",
+    "categories_by_person",
     "clean_text",
     "current_residencies",
     "dwellings_acted_for",
@@ -145,17 +151,21 @@ __all__ += [
     "get_case",
     "get_dwelling",
     "get_person",
+    "get_visit_request",
     "holds",
     "is_member",
     "list_buildings",
     "member_by_username",
     "open_case",
+    "people_acted_for",
+    "people_by_id",
     "people_in_category",
     "people_in_scope",
     "person_in_scope",
     "person_of_user",
     "plugin_key",
     "read_private_file",
+    "request_visit",
     "residents_of_dwelling",
     "store_private_file",
     "transition_case",

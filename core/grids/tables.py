@@ -65,4 +65,25 @@ class VisitFrequency(TenantTable, tablename="visit_frequency"):
     every_days = SmallInt()
 
 
-GRID_TABLES: list[type[Table]] = [Grid, GridPlace, GridAssignment, VisitPlan, Visit, VisitFrequency]
+class VisitRequest(TenantTable, tablename="visit_request"):
+    """A visit asked for outside the plan — a module that saw something (a meal not taken in,
+    a door not opened) asks the person's grid worker to look in. Done by the next recorded visit."""
+
+    person = ForeignKey(Person, null=False, on_delete=OnDelete.restrict)
+    reason = Varchar(length=200)
+    source = Varchar(length=40, default="")  # the plugin that asked
+    due_on = Date()
+    requested_at = Timestamptz()
+    visit = ForeignKey(Visit, null=True, default=None, on_delete=OnDelete.set_null)
+    done_at = Timestamptz(null=True, default=None)
+
+
+GRID_TABLES: list[type[Table]] = [
+    Grid,
+    GridPlace,
+    GridAssignment,
+    VisitPlan,
+    Visit,
+    VisitFrequency,
+    VisitRequest,
+]

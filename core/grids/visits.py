@@ -8,7 +8,7 @@ from typing import Any
 
 from core.errors import InvalidInput
 from core.events.outbox import emit
-from core.grids.tables import GridPlace, Visit, VisitPlan
+from core.grids.tables import GridPlace, Visit, VisitPlan, VisitRequest
 from core.residents.categories import DEFAULT_VISIT_DAYS_BY_TIER
 from core.residents.people import get_person
 from core.residents.tables import Residency, Vulnerability
@@ -60,47 +60,110 @@ async def generate_visit_plans(days_by_tier: dict[int, int] | None = None) -> in
     return changed
 
 
+async def _in_grids(person_ids: set[int], grid_ids: list[int]) -> set[int]:
+    """Those of ``person_ids`` who live in the given grids now."""
+    places = (
+        await GridPlace.select(GridPlace.building, GridPlace.unit)
+        .where(GridPlace.grid.is_in(grid_ids or [0]))
+        .run()
+    )
+    buildings = {p["building"] for p in places if p["unit"] is None}
+    units = {p["unit"] for p in places if p["unit"] is not None}
+    homes = (
+        await Residency.select(Residency.person, Residency.dwelling.building, Residency.dwelling.unit)
+        .where(Residency.end_date.is_null() & Residency.person.is_in(sorted(person_ids) or [0]))
+        .run()
+    )
+    return {h["person"] for h in homes if h["dwelling.building"] in buildings or h["dwelling.unit"] in units}
+
+
 async def due_visits(today: dt.date, grid_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """Planned persons whose last visit is older than their plan allows (overdue first)."""
+    """Planned persons whose last visit is older than their plan allows, and persons a module
+    asked a visit for (``reason``), overdue first."""
     plans = (
         await VisitPlan.select(VisitPlan.person, VisitPlan.every_days, VisitPlan.tier, VisitPlan.person.name)
         .where(VisitPlan.active.eq(True))
         .run()
     )
+    asked = (
+        await VisitRequest.select(
+            VisitRequest.id,
+            VisitRequest.person,
+            VisitRequest.person.name,
+            VisitRequest.reason,
+            VisitRequest.due_on,
+        )
+        .where(VisitRequest.done_at.is_null() & (VisitRequest.due_on <= today))
+        .order_by(VisitRequest.due_on)
+        .run()
+    )
     if grid_ids is not None:
-        places = (
-            await GridPlace.select(GridPlace.building, GridPlace.unit)
-            .where(GridPlace.grid.is_in(grid_ids or [0]))
-            .run()
-        )
-        buildings = {p["building"] for p in places if p["unit"] is None}
-        units = {p["unit"] for p in places if p["unit"] is not None}
-        homes = (
-            await Residency.select(Residency.person, Residency.dwelling.building, Residency.dwelling.unit)
-            .where(Residency.end_date.is_null())
-            .run()
-        )
-        inside = {
-            h["person"] for h in homes if h["dwelling.building"] in buildings or h["dwelling.unit"] in units
-        }
+        inside = await _in_grids({p["person"] for p in plans} | {a["person"] for a in asked}, grid_ids)
         plans = [p for p in plans if p["person"] in inside]
+        asked = [a for a in asked if a["person"] in inside]
     last = await last_visits()
-    out = []
+    due: dict[int, dict[str, Any]] = {}
     for p in plans:
         previous = last.get(p["person"])
         due_on = (previous + dt.timedelta(days=p["every_days"])) if previous else today
         if due_on <= today:
-            out.append(
-                {
-                    "person_id": p["person"],
-                    "name": p["person.name"],
-                    "tier": p["tier"],
-                    "last_visit": previous,
-                    "due_on": due_on,
-                    "overdue_days": (today - due_on).days,
-                }
-            )
-    return sorted(out, key=lambda x: (-x["overdue_days"], x["tier"]))
+            due[p["person"]] = {
+                "person_id": p["person"],
+                "name": p["person.name"],
+                "tier": p["tier"],
+                "last_visit": previous,
+                "due_on": due_on,
+                "overdue_days": (today - due_on).days,
+                "reasons": [],
+            }
+    tiers = {p["person"]: p["tier"] for p in plans}
+    for a in asked:
+        row = due.setdefault(
+            a["person"],
+            {
+                "person_id": a["person"],
+                "name": a["person.name"],
+                "tier": tiers.get(a["person"], 3),
+                "last_visit": last.get(a["person"]),
+                "due_on": a["due_on"],
+                "overdue_days": (today - a["due_on"]).days,
+                "reasons": [],
+            },
+        )
+        row["reasons"].append(a["reason"])
+        if a["due_on"] < row["due_on"]:
+            row["due_on"], row["overdue_days"] = a["due_on"], (today - a["due_on"]).days
+    # Asked-for visits first (something was seen today), then the most overdue, highest need.
+    return sorted(due.values(), key=lambda x: (not x["reasons"], -x["overdue_days"], x["tier"]))
+
+
+async def request_visit(person_id: int, *, reason: str, source: str, due_on: dt.date) -> dict[str, Any]:
+    """Ask the person's grid worker for a visit (it shows on their list of visits due, first);
+    the next visit recorded for the person does it. Returns the request."""
+    await get_person(person_id)
+    row = VisitRequest(
+        person=person_id,
+        reason=reason[:200],
+        source=source[:40],
+        due_on=due_on,
+        requested_at=dt.datetime.now(dt.UTC),
+    )
+    await row.save().run()
+    await emit("grid.visit_requested", {"request_id": row.id, "person_id": person_id, "source": source})
+    return row.to_dict()
+
+
+async def get_visit_request(request_id: int) -> dict[str, Any]:
+    """The request with the visit that did it, when one did (``visit``: its kind, date, findings)."""
+    from core.errors import NotFound
+
+    row = await VisitRequest.select().where(VisitRequest.id == request_id).first().run()
+    if row is None:
+        raise NotFound("no such visit request")
+    visit = None
+    if row["visit"] is not None:
+        visit = await Visit.select().where(Visit.id == row["visit"]).first().run()
+    return {**row, "visit": visit}
 
 
 async def last_visits() -> dict[int, dt.date]:
@@ -137,6 +200,16 @@ async def record_visit(
         created_at=dt.datetime.now(dt.UTC),
     )
     await visit.save().run()
+    # The visit does every visit asked for the person until that day.
+    await (
+        VisitRequest.update({VisitRequest.visit: visit.id, VisitRequest.done_at: dt.datetime.now(dt.UTC)})
+        .where(
+            (VisitRequest.person == person_id)
+            & VisitRequest.done_at.is_null()
+            & (VisitRequest.due_on <= visited_on)
+        )
+        .run()
+    )
     await emit(
         "grid.visit_recorded",
         {"visit_id": visit.id, "person_id": person_id, "kind": kind},

@@ -50,6 +50,9 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     scope: Literal["community", "platform"] = "community"
     # A msgspec.Struct type whose defaults are the plugin's default settings.
     settings: type[msgspec.Struct] | None = None
+    # A msgspec.Struct type of what a street office sets for all its communities at once (limits
+    # a community's own choices must respect, e.g. the canteen's subsidy ceiling); defaults as above.
+    office_settings: type[msgspec.Struct] | None = None
     permissions: tuple[Permission, ...] = ()
     personal_data: bool = False
     description: str = ""
@@ -78,37 +81,43 @@ def validate_manifest(manifest: Any, core_version: str) -> Manifest:
         raise ManifestError(
             f"requires_core {manifest.requires_core!r}: core {core_version} is outside the range"
         )
-    if manifest.settings is not None:
-        if not (isinstance(manifest.settings, type) and issubclass(manifest.settings, msgspec.Struct)):
-            raise ManifestError("settings: must be a msgspec.Struct class")
+    for name in ("settings", "office_settings"):
+        kind = getattr(manifest, name)
+        if kind is None:
+            continue
+        if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+            raise ManifestError(f"{name}: must be a msgspec.Struct class")
         try:
-            manifest.settings()
+            kind()
         except TypeError as exc:
-            raise ManifestError(f"settings: every field needs a default ({exc})") from None
+            raise ManifestError(f"{name}: every field needs a default ({exc})") from None
     for perm in manifest.permissions:
         if not perm.name.startswith(f"{manifest.id}."):
             raise ManifestError(f"permissions: {perm.name!r} must start with the plugin id '{manifest.id}.'")
     return manifest
 
 
-def default_settings(manifest: Manifest) -> dict[str, Any]:
-    if manifest.settings is None:
+def default_settings(manifest: Manifest, which: str = "settings") -> dict[str, Any]:
+    kind = getattr(manifest, which)
+    if kind is None:
         return {}
-    return msgspec.to_builtins(manifest.settings())
+    return msgspec.to_builtins(kind())
 
 
-def validate_settings(manifest: Manifest, values: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``values`` over the defaults and type-check them; raise ManifestError naming the key."""
-    if manifest.settings is None:
+def validate_settings(manifest: Manifest, values: dict[str, Any], which: str = "settings") -> dict[str, Any]:
+    """Merge ``values`` over the defaults and type-check them; raise ManifestError naming the key.
+    ``which`` is ``settings`` (a community's) or ``office_settings`` (a street office's)."""
+    kind = getattr(manifest, which)
+    if kind is None:
         if values:
-            raise ManifestError(f"settings: plugin {manifest.id} takes no settings")
+            raise ManifestError(f"{which}: plugin {manifest.id} takes no {which.replace('_', ' ')}")
         return {}
-    merged = {**default_settings(manifest), **values}
+    merged = {**default_settings(manifest, which), **values}
     try:
-        typed = msgspec.convert(merged, manifest.settings, strict=False)
+        typed = msgspec.convert(merged, kind, strict=False)
     except msgspec.ValidationError as exc:
-        raise ManifestError(f"settings: {exc}") from None
-    unknown = set(values) - set(manifest.settings.__struct_fields__)
+        raise ManifestError(f"{which}: {exc}") from None
+    unknown = set(values) - set(kind.__struct_fields__)
     if unknown:
-        raise ManifestError(f"settings: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ManifestError(f"{which}: unknown key(s) {', '.join(sorted(unknown))}")
     return msgspec.to_builtins(typed)

@@ -287,11 +287,10 @@ async def household_of(person_id: int) -> dict[str, Any] | None:
     return {**home, "label": label["label"] if label else "", "members": members}
 
 
-async def dwellings_acted_for(user_id: int, scope: str = "cases") -> set[int]:
-    """The dwellings a resident's login may report for: where their register person lives now,
-    and where the people they are a registered proxy of (for ``scope`` or ``all``) live. The
-    one rule for a resident naming a dwelling — cases, repairs and any plugin alike."""
-    from core.residents.tables import Proxy, Residency
+async def people_acted_for(user_id: int, scope: str = "cases") -> set[int]:
+    """The register persons a resident's login acts for: their own person and the people they
+    are a registered proxy of today (for ``scope`` or ``all``)."""
+    from core.residents.tables import Proxy
 
     people: set[int] = set()
     person_id = await person_of_user(user_id)
@@ -312,6 +311,16 @@ async def dwellings_acted_for(user_id: int, scope: str = "cases") -> set[int]:
         .run()
     )
     people |= {p["person"] for p in proxies}
+    return people
+
+
+async def dwellings_acted_for(user_id: int, scope: str = "cases") -> set[int]:
+    """The dwellings a resident's login may report for: where their register person lives now,
+    and where the people they are a registered proxy of (for ``scope`` or ``all``) live. The
+    one rule for a resident naming a dwelling — cases, repairs and any plugin alike."""
+    from core.residents.tables import Residency
+
+    people = await people_acted_for(user_id, scope)
     if not people:
         return set()
     rows = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.audit import audit
-from core.errors import NotFound
+from core.errors import NotFound, Unavailable
 from core.tenancy.context import current_tenant
 
 
@@ -45,21 +45,26 @@ async def store_private_file(
     content_type: str = "application/octet-stream",
     file_name: str = "data.bin",
 ) -> int:
-    """Store ``data`` as an attachment of ``owner_kind``/``owner_id``; returns its id."""
+    """Store ``data`` as an attachment of ``owner_kind``/``owner_id``; returns its id.
+    ``core.api.Unavailable`` (a 503 to the caller) when object storage cannot be reached."""
     from core.files.service import store_generated
+    from core.files.storage import StorageUnavailable
     from core.runtime import current
 
-    row = await store_generated(
-        current(),
-        current_tenant(),
-        owner_kind=owner_kind,
-        owner_id=owner_id,
-        purpose=purpose,
-        data=data,
-        content_type=content_type,
-        file_name=file_name,
-        made_for=None,
-    )
+    try:
+        row = await store_generated(
+            current(),
+            current_tenant(),
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            purpose=purpose,
+            data=data,
+            content_type=content_type,
+            file_name=file_name,
+            made_for=None,
+        )
+    except StorageUnavailable as exc:
+        raise Unavailable(str(exc)) from None
     return int(row["id"])
 
 
@@ -77,7 +82,12 @@ async def read_private_file(attachment_id: int) -> bytes:
     )
     if row is None:
         raise NotFound("no such file")
-    return await storage_for(current().settings).read(row["object_key"])
+    from core.files.storage import StorageUnavailable
+
+    try:
+        return await storage_for(current().settings).read(row["object_key"])
+    except StorageUnavailable as exc:
+        raise Unavailable(str(exc)) from None
 
 
 async def erase_private_file(attachment_id: int) -> bool:

@@ -88,6 +88,46 @@ async def get_person(person_id: int) -> Person:
     return Person(id=row["id"], name=row["name"], phone=row["phone"], birth_date=row.get("birth_date"))
 
 
+async def people_by_id(person_ids: list[int] | set[int]) -> dict[int, Person]:
+    """Many people of the register at once, by id (erased and missing ones are left out): for a
+    plugin that prices or lists thousands of rows without a query per person."""
+    from core.residents.tables import Person as PersonRow
+
+    ids = sorted(set(person_ids))
+    out: dict[int, Person] = {}
+    for i in range(0, len(ids), 500):
+        rows = (
+            await PersonRow.select(PersonRow.id, PersonRow.name, PersonRow.phone, PersonRow.birth_date)
+            .where(PersonRow.id.is_in(ids[i : i + 500]) & PersonRow.erased_at.is_null())
+            .run()
+        )
+        out.update(
+            {
+                r["id"]: Person(id=r["id"], name=r["name"], phone=r["phone"], birth_date=r["birth_date"])
+                for r in rows
+            }
+        )
+    return out
+
+
+async def categories_by_person(person_ids: list[int] | set[int]) -> dict[int, set[str]]:
+    """Each person's active categories in the vulnerability register, for many people at once
+    (people with none are left out)."""
+    from core.residents.tables import Vulnerability
+
+    ids = sorted(set(person_ids))
+    out: dict[int, set[str]] = {}
+    for i in range(0, len(ids), 500):
+        rows = (
+            await Vulnerability.select(Vulnerability.person, Vulnerability.category)
+            .where(Vulnerability.person.is_in(ids[i : i + 500]) & Vulnerability.active.eq(True))
+            .run()
+        )
+        for r in rows:
+            out.setdefault(r["person"], set()).add(r["category"])
+    return out
+
+
 async def residents_of_dwelling(dwelling_id: int) -> list[Person]:
     """The people living in a dwelling now (open residencies), by name: for a plugin that takes
     "who lives at 3栋 201" from a form (NotFound for a missing dwelling)."""
@@ -202,6 +242,14 @@ async def people_in_category(category: str, *, consented_only: bool = True) -> l
         where = where & Vulnerability.consent_on.is_not_null()
     rows = await Vulnerability.select(Vulnerability.person, Vulnerability.tier).where(where).run()
     return [CareRecord(person_id=r["person"], tier=r["tier"]) for r in rows]
+
+
+async def people_acted_for(user_id: int, scope: str) -> set[int]:
+    """The register persons a resident's login acts for under ``scope``: their own person and
+    the people they are a registered proxy of today."""
+    from core.residents.accounts import people_acted_for as _people
+
+    return await _people(user_id, scope)
 
 
 async def dwellings_acted_for(user_id: int, scope: str) -> set[int]:

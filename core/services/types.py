@@ -69,6 +69,19 @@ class CareRecord(msgspec.Struct, frozen=True):
     tier: int
 
 
+class VisitRequestRef(msgspec.Struct, frozen=True):
+    """A visit a plugin asked a grid worker for, and — once made — what the visit found."""
+
+    id: int
+    person_id: int
+    reason: str
+    due_on: dt.date
+    done_at: dt.datetime | None = None
+    visited_on: dt.date | None = None
+    visit_kind: str | None = None  # home / phone / video / neighbour
+    findings: str = ""
+
+
 class CaseRef(msgspec.Struct, frozen=True):
     """A case of the shared case engine as its plugin sees it."""
 

@@ -30,6 +30,7 @@ class Tenant:
     office_slug: str
     enabled_plugins: frozenset[str] = frozenset()
     plugin_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    office_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def settings_for(self, plugin_id: str) -> dict[str, Any]:
         """The stored settings as a dict (only what was changed from the defaults)."""
@@ -39,6 +40,11 @@ class Tenant:
         """The plugin's settings as its declared struct (``Manifest.settings``), defaults filled
         in: ``current_tenant().settings_as("door_access", DoorAccessSettings).welfare_hours``."""
         return msgspec.convert(self.plugin_settings.get(plugin_id, {}), kind)
+
+    def office_settings_as(self, plugin_id: str, kind: type[S]) -> S:
+        """What the community's street office set for the plugin (``Manifest.office_settings``),
+        defaults filled in: the limits a community's own choices stay within."""
+        return msgspec.convert(self.office_settings.get(plugin_id, {}), kind)
 
 
 _current: ContextVar[Tenant | None] = ContextVar("linli_tenant", default=None)

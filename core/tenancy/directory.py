@@ -108,12 +108,15 @@ class TenantDirectory:
 
     async def plugin_states(self, community_id: int, office_id: int) -> dict[str, dict[str, Any]]:
         """For every community-scope plugin: policy, the community's choice, enabled, settings."""
-        policies = {
-            r["plugin_id"]: r["policy"]
-            for r in await PluginPolicy.select(PluginPolicy.plugin_id, PluginPolicy.policy)
+        policy_rows = {
+            r["plugin_id"]: r
+            for r in await PluginPolicy.select(
+                PluginPolicy.plugin_id, PluginPolicy.policy, PluginPolicy.settings
+            )
             .where(PluginPolicy.office == office_id)
             .run()
         }
+        policies = {pid: r["policy"] for pid, r in policy_rows.items()}
         choices = {
             r["plugin_id"]: r
             for r in await CommunityPlugin.select(
@@ -135,11 +138,18 @@ class TenantDirectory:
                 settings = json.loads(settings or "{}")
             # Stored values over the manifest's typed defaults: a plugin always sees every key.
             settings = {**default_settings(plugin.manifest), **(settings or {})}
+            office_settings = policy_rows[plugin.id]["settings"] if plugin.id in policy_rows else {}
+            if isinstance(office_settings, str):
+                office_settings = json.loads(office_settings or "{}")
             states[plugin.id] = {
                 "policy": policy,
                 "choice": choice,
                 "enabled": effective_enabled(policy, choice),
                 "settings": settings or {},
+                "office_settings": {
+                    **default_settings(plugin.manifest, "office_settings"),
+                    **(office_settings or {}),
+                },
             }
         return states
 
@@ -153,4 +163,5 @@ class TenantDirectory:
             office_slug=row["office.slug"],
             enabled_plugins=frozenset(pid for pid, s in states.items() if s["enabled"]),
             plugin_settings={pid: s["settings"] for pid, s in states.items()},
+            office_settings={pid: s["office_settings"] for pid, s in states.items()},
         )

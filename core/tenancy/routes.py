@@ -14,6 +14,7 @@ from core.auth.guards import platform_admin, principal_of, requires, requires_of
 from core.errors import InvalidInput, NotFound
 from core.events.tables import EventDelivery
 from core.oversight import office_report
+from core.plugins.manifest import default_settings
 from core.runtime import state_of
 from core.tenancy import service
 from core.tenancy.context import current_tenant
@@ -149,19 +150,26 @@ class OfficeController(Controller):
 
         office_row = await service.office_by_slug(office)
         rows = {
-            r["plugin_id"]: r["policy"]
+            r["plugin_id"]: r
             for r in await PluginPolicy.select().where(PluginPolicy.office == office_row["id"]).run()
         }
         registry = state_of(request.app).registry
-        return [
-            {
-                "plugin_id": p.id,
-                "name_zh": p.manifest.name_zh,
-                "name_en": p.manifest.name_en,
-                "policy": rows.get(p.id, "allowed"),
-            }
-            for p in registry.community_plugins()
-        ]
+        out = []
+        for p in registry.community_plugins():
+            row = rows.get(p.id) or {}
+            stored = row.get("settings") or {}
+            if isinstance(stored, str):
+                stored = json.loads(stored or "{}")
+            out.append(
+                {
+                    "plugin_id": p.id,
+                    "name_zh": p.manifest.name_zh,
+                    "name_en": p.manifest.name_en,
+                    "policy": row.get("policy", "allowed"),
+                    "settings": {**default_settings(p.manifest, "office_settings"), **stored},
+                }
+            )
+        return out
 
     @put("/plugin-policies/{plugin_id:str}", guards=[requires_office("office.manage")])
     async def set_policy(
@@ -171,6 +179,20 @@ class OfficeController(Controller):
             state_of(request.app), office, plugin_id, data.policy, actor_id=principal_of(request).user_id
         )
         return {"plugin_id": plugin_id, "policy": data.policy}
+
+    @put("/plugin-policies/{plugin_id:str}/settings", guards=[requires_office("office.manage")])
+    async def set_office_settings(
+        self,
+        request: Request,
+        office: FromPath[str],
+        plugin_id: FromPath[str],
+        data: JSONBody[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """What the office allows its communities in this module (``Manifest.office_settings``)."""
+        settings = await service.set_office_settings(
+            state_of(request.app), office, plugin_id, data, actor_id=principal_of(request).user_id
+        )
+        return {"plugin_id": plugin_id, "settings": settings}
 
 
 class OfficeReportController(Controller):

@@ -195,6 +195,46 @@ async def set_policy(
             await _lifecycle(runtime, slug, plugin_id, now_on)
 
 
+async def set_office_settings(
+    runtime: Runtime, office_slug: str, plugin_id: str, values: dict[str, Any], *, actor_id: int | None
+) -> dict[str, Any]:
+    """A street office's settings for one module (``Manifest.office_settings``), for all its
+    communities: validated against the plugin's struct, audited, seen by every community at once."""
+    office = await office_by_slug(office_slug)
+    plugin = runtime.registry.get(plugin_id)
+    if plugin is None or plugin.manifest.scope != "community":
+        raise NotFound(f"no such module: {plugin_id}")
+    try:
+        settings = validate_settings(plugin.manifest, values, "office_settings")
+    except ManifestError as exc:
+        raise InvalidInput(str(exc), field="settings") from None
+    existing = (
+        await PluginPolicy.select(PluginPolicy.id)
+        .where((PluginPolicy.office == office["id"]) & (PluginPolicy.plugin_id == plugin_id))
+        .first()
+        .run()
+    )
+    if existing:
+        await (
+            PluginPolicy.update({PluginPolicy.settings: settings})
+            .where(PluginPolicy.id == existing["id"])
+            .run()
+        )
+    else:
+        await PluginPolicy.insert(
+            PluginPolicy(office=office["id"], plugin_id=plugin_id, policy="allowed", settings=settings)
+        ).run()
+    await audit(
+        "plugin.office_settings_set",
+        actor_id=actor_id,
+        office_id=office["id"],
+        subject=plugin_id,
+        detail=settings,
+    )
+    runtime.tenants.invalidate()
+    return settings
+
+
 async def _is_enabled(runtime: Runtime, slug: str, plugin_id: str) -> bool:
     runtime.tenants.invalidate(slug)
     tenant = await runtime.tenants.by_slug(slug)

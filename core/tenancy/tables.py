@@ -39,6 +39,8 @@ class PluginPolicy(LinliTable, tablename="plugin_policy"):
     office = ForeignKey(StreetOffice, null=False, on_delete=OnDelete.cascade)
     plugin_id = Varchar(length=64)
     policy = Varchar(length=16, default="allowed")
+    # The office's settings for the module (``Manifest.office_settings``), over its defaults.
+    settings = JSON(default="{}")
 
 
 class CommunityPlugin(LinliTable, tablename="community_plugin"):

@@ -4,6 +4,7 @@ policy it sets, and an audited drill-down into one community."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -85,18 +86,27 @@ async def _office_view(
                     title, [(c["name"], row["values"].get(c["slug"])) for c in communities], percent=percent
                 )
             )
-    policies = {
-        r["plugin_id"]: r["policy"]
+    from core.ui.office_settings import fields_of
+
+    rows = {
+        r["plugin_id"]: r
         for r in await PluginPolicy.select().where(PluginPolicy.office == office_row["id"]).run()
     }
-    modules = [
-        {
-            "id": p.id,
-            "name": p.manifest.name_zh if zh else p.manifest.name_en,
-            "policy": policies.get(p.id, "allowed"),
-        }
-        for p in runtime.registry.community_plugins()
-    ]
+    modules = []
+    for p in runtime.registry.community_plugins():
+        row = rows.get(p.id) or {}
+        stored = row.get("settings") or {}
+        if isinstance(stored, str):
+            stored = json.loads(stored or "{}")
+        kind = p.manifest.office_settings
+        modules.append(
+            {
+                "id": p.id,
+                "name": p.manifest.name_zh if zh else p.manifest.name_en,
+                "policy": row.get("policy", "allowed"),
+                "settings": fields_of(p.id, kind, stored, lang_of(request)) if kind else [],
+            }
+        )
     can = {perm for perm in ("office.manage", "office.drill_down") if holds_in_office(request, perm)}
     return page(
         request,
@@ -143,6 +153,28 @@ async def set_module_policy(
         )
     except InvalidInput as exc:
         return await _office_view(request, office, "month", status=400, error=f"{plugin_id}: {exc}")
+    return Redirect(f"/o/{office}/", status_code=303)
+
+
+@post("/o/{office:str}/policies/{plugin_id:str}/settings", guards=[requires_office("office.manage")])
+async def set_module_office_settings(
+    request: Request, office: FromPath[str], plugin_id: FromPath[str]
+) -> Response:
+    from core.tenancy import service
+    from core.ui.office_settings import typed
+
+    runtime = state_of(request.app)
+    plugin = runtime.registry.get(plugin_id)
+    if plugin is None or plugin.manifest.office_settings is None:
+        raise NotFound(f"no such module: {plugin_id}")
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        values = typed(plugin.manifest.office_settings, form)
+        await service.set_office_settings(
+            runtime, office, plugin_id, values, actor_id=principal_of(request).user_id
+        )
+    except InvalidInput as exc:
+        return await _office_view(request, office, "month", status=400, error=f"{exc.field}: {exc}")
     return Redirect(f"/o/{office}/", status_code=303)
 
 
@@ -197,4 +229,4 @@ async def drill_down(request: Request, office: FromPath[str], community: FromPat
     )
 
 
-OFFICE_PAGES = [office_page, set_module_policy, drill_down]
+OFFICE_PAGES = [office_page, set_module_policy, set_module_office_settings, drill_down]
