@@ -234,9 +234,7 @@ async def publish(menu_id: int, *, by_user_id: int) -> dict[str, Any]:
         raise Conflict("this menu is already published")
     empty = [s for s in menu["services"] if not s["dishes"]]
     if empty or not menu["services"]:
-        raise InvalidInput(
-            f"choose the dishes of every meal first ({len(empty)} still have none)", field="services"
-        )
+        raise InvalidInput("choose the dishes of every meal first", field="services")
     await (
         Menu.update({Menu.published_at: now(), Menu.published_by_user_id: by_user_id})
         .where(Menu.id == menu_id)

@@ -116,10 +116,8 @@ async def place(
     _check_how(diner, how, portion)
     dishes = (await dishes_of([service_id]))[service_id]
     allergic, avoided = clash(diner, dishes)
-    if allergic:
-        raise InvalidInput(
-            f"this meal has {'、'.join(allergic)}, which the diner is allergic to", field="service_id"
-        )
+    if allergic:  # the dishes are named on the kitchen's list of who must not have what
+        raise InvalidInput("this meal has a dish the diner is allergic to", field="service_id")
     existing = (
         await Order.select().where((Order.service == service_id) & (Order.diner == diner_id)).first().run()
     )
@@ -223,8 +221,9 @@ async def cancel_future(diner_id: int, *, start: dt.date, end: dt.date | None, r
     if not services:
         return 0
     rows = await (
-        Order.update({Order.state: "cancelled", Order.changed_at: now()}, returning=[Order.id])
+        Order.update({Order.state: "cancelled", Order.changed_at: now()})
         .where((Order.diner == diner_id) & (Order.state == "ordered") & Order.service.is_in(services))
+        .returning(Order.id)
         .run()
     )
     return len(rows)
@@ -452,12 +451,13 @@ async def record_no_shows(service_id: int) -> int:
     if now() < aware(service["serves_at"]):
         raise Conflict("the meal has not been served yet")
     rows = await (
-        Order.update({Order.state: "no_show", Order.changed_at: now()}, returning=[Order.id])
+        Order.update({Order.state: "no_show", Order.changed_at: now()})
         .where(
             (Order.service == service_id)
             & (Order.state == "ordered")
             & Order.how.is_in(["dine_in", "pick_up"])
         )
+        .returning(Order.id)
         .run()
     )
     return len(rows)

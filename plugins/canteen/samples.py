@@ -22,7 +22,7 @@ async def take(service_id: int, *, grams: int, by_user_id: int) -> dict[str, Any
     if not dishes:
         raise InvalidInput("this meal has no dishes to sample", field="service_id")
     if not MIN_GRAMS <= grams <= 2000:
-        raise InvalidInput(f"at least {MIN_GRAMS} g of each dish is kept", field="grams")
+        raise InvalidInput("at least 125 g of each dish is kept", field="grams")
     if await Sample.exists().where(Sample.service == service_id).run():
         raise Conflict("this meal's samples are already recorded")
     moment = now()

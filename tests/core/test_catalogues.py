@@ -16,6 +16,7 @@ TEMPLATE_DIRS = {
     "repairs": ROOT / "plugins" / "repairs" / "templates",
     "door_access": ROOT / "plugins" / "door_access" / "templates",
     "mediation": ROOT / "plugins" / "mediation" / "templates",
+    "canteen": ROOT / "plugins" / "canteen" / "templates",
     "noticeboard": ROOT / "docs" / "examples" / "noticeboard" / "linli_noticeboard" / "templates",
 }
 METHOD_MAP = [("**.html", "jinja2")]
