@@ -43,14 +43,19 @@ def environment(lang: str) -> jinja2.Environment:
     )
 
     # `_()` in a template resolves through the catalogue of the plugin the template belongs to
-    # ("repairs/dispatch.html" -> repairs), falling back to the core's.
+    # ("repairs/dispatch.html" -> repairs), falling back to the core's. The core's macros
+    # (_forms.html) drawn on a plugin's page translate through that page's plugin: a refusal
+    # reason the plugin raised is in the plugin's catalogue.
+    def owner(context: jinja2.runtime.Context) -> str | None:
+        return _plugin_of(context.name) or _plugin_of(context.get("page_template"))
+
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, message: str) -> str:
-        return gettext_for(lang, _plugin_of(context.name), message)
+        return gettext_for(lang, owner(context), message)
 
     @jinja2.pass_context
     def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-        return plugin_translations(lang, _plugin_of(context.name)).ngettext(singular, plural, n)
+        return plugin_translations(lang, owner(context)).ngettext(singular, plural, n)
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     locale = LANGS[lang]
@@ -93,6 +98,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
             csrf_token=getattr(principal, "csrf_token", None),
             large=request.cookies.get("linli_large") == "1",
             flash=flash,
+            page_template=template,
             **context,
         )
     )

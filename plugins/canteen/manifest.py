@@ -57,8 +57,8 @@ manifest = Manifest(
     permissions=(
         Permission(
             "canteen.order",
-            "Order meals (residents: their own and those they are a proxy of)",
-            (*STAFF, "resident", COOK),
+            "Order meals (residents: their own and those they are a proxy of; grid workers: for people of their grids)",
+            (*STAFF, "resident", COOK, "grid_worker"),
         ),
         Permission(
             "canteen.view",

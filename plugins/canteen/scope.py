@@ -68,8 +68,10 @@ def counter(request: Any) -> bool:
 
 async def order_source(request: Any, diner: dict[str, Any]) -> str:
     """How this caller's order for this diner is recorded: themself on the phone, a family
-    member (proxy), or the counter."""
+    member (proxy), their grid worker, or the counter."""
     if counter(request):
         return "counter"
     mine = await person_of_user(caller_id(request))
-    return "phone" if mine == diner["person_id"] else "proxy"
+    if mine == diner["person_id"]:
+        return "phone"
+    return "on_behalf" if holds(request, "canteen.enrol") else "proxy"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 MEALS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner"}
 EATS = {"dine_in": "Eats at the canteen", "pick_up": "Picks up", "delivered": "Delivered"}
-HOW = {"dine_in": "Dine in", "pick_up": "Pick up", "delivered": "Delivered"}
+HOW = {"dine_in": "Dine in", "pick_up": "Pick up", "delivered": "Delivered to the door"}
 DINER_STATES = {
     "active": "Active",
     "paused": "Paused",
@@ -57,6 +57,7 @@ ORDER_SOURCES = {
     "phone": "On the phone",
     "proxy": "By a family member",
     "counter": "At the counter",
+    "on_behalf": "By the grid worker",
 }
 STOP_RESULTS = {"delivered": "Delivered", "refused": "Refused", "not_home": "Not home / no answer"}
 PAYMENTS = {"counter": "At the counter", "monthly": "Monthly"}
