@@ -69,6 +69,7 @@ i18n: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_tenant_read.py
 	$(BIN)/python tests/perf/bench_webhook.py
+	$(BIN)/python tests/perf/bench_canteen.py
 
 clean:
 	rm -rf $(VENV) var

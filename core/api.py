@@ -48,6 +48,7 @@ from core.services.access import (
     plugin_key,
     write_transaction,
 )
+from core.services.bulk import insert_rows
 from core.services.cases import assign_case, case_feedback, get_case, open_case, transition_case
 from core.services.files import attachments_of, erase_private_file, read_private_file, store_private_file
 from core.services.register import (
@@ -153,6 +154,7 @@ __all__ += [
     "get_person",
     "get_visit_request",
     "holds",
+    "insert_rows",
     "is_member",
     "list_buildings",
     "member_by_username",

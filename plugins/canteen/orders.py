@@ -20,6 +20,7 @@ from core.api import (
     NotFound,
     categories_by_person,
     emit,
+    insert_rows,
     people_by_id,
 )
 from plugins.canteen import vocabulary
@@ -323,7 +324,7 @@ async def generate(service_id: int) -> Generated:
     skipped = {"paused": 0, "already": 0, "allergy": 0, "full": 0}
     diners = {
         d["id"]: decoded(d, "diets", "allergies", "avoid")
-        for d in await Diner.select().where(Diner.id.is_in([s["diner"] for s in standing] or [0])).run()
+        for d in await Diner.select().where(Diner.state.is_in(["active", "paused"])).run()
     }
     have = {r["diner"] for r in await Order.select(Order.diner).where(Order.service == service_id).run()}
     dishes = (await dishes_of([service_id]))[service_id]
@@ -360,27 +361,26 @@ async def generate(service_id: int) -> Generated:
             limits=limits,
         )
         rows.append(
-            Order(
-                service=service_id,
-                diner=diner["id"],
-                portion=s["portion"],
-                how=s["how"] if (s["how"] != "delivered" or diner["dwelling_id"]) else "pick_up",
-                texture=diner["texture"],
-                source="standing",
-                state="ordered",
-                price_fen=price.price_fen,
-                subsidy_fen=price.subsidy_fen,
-                payable_fen=price.payable_fen,
-                rule_name=price.rule_name,
-                funder=price.funder,
-                warning=f"忌口：{'、'.join(avoided)}" if avoided else "",
-                placed_by_user_id=s["set_by_user_id"],
-                created_at=moment,
-            )
+            {
+                "service": service_id,
+                "diner": diner["id"],
+                "portion": s["portion"],
+                "how": s["how"] if (s["how"] != "delivered" or diner["dwelling_id"]) else "pick_up",
+                "texture": diner["texture"],
+                "source": "standing",
+                "state": "ordered",
+                "price_fen": price.price_fen,
+                "subsidy_fen": price.subsidy_fen,
+                "payable_fen": price.payable_fen,
+                "rule_name": price.rule_name,
+                "funder": price.funder,
+                "warning": f"忌口：{'、'.join(avoided)}" if avoided else "",
+                "placed_by_user_id": s["set_by_user_id"],
+                "created_at": moment,
+            }
         )
         have.add(diner["id"])
-    for i in range(0, len(rows), 500):
-        await Order.insert(*rows[i : i + 500]).run()
+    await insert_rows(Order, rows)  # one driver call: a piccolo object per row costs 20× more
     await Service.update({Service.generated: True}).where(Service.id == service_id).run()
     return Generated(service_id, len(rows), skipped)
 

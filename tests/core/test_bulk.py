@@ -48,3 +48,29 @@ async def test_bulk_rows_are_stamped_with_the_tenant_and_never_written_for_anoth
         assert await Compound.count().run() == 0
         with pytest.raises(ValueError, match="another community"):
             await emit_many([Event(type="test.bulk", community_id=a["id"])])
+
+
+async def test_plugins_insert_many_rows_of_their_own_tenant_tables_only(make_linli: Any) -> None:
+    from core.api import InvalidInput, insert_rows
+    from core.tenancy.tables import Community
+
+    h = await make_linli(plugins=[])
+    await h.community("comm-a")
+    await h.community("comm-b")
+    async with h.tenant("comm-a"):
+        assert (
+            await insert_rows(
+                Compound, [{"name": "一区", "address": "", "management": "none", "notes": ""}] * 3
+            )
+            == 3
+        )
+        with pytest.raises(TypeError, match="tenant tables only"):
+            await insert_rows(Community, [{"slug": "x"}])
+        with pytest.raises(InvalidInput):
+            await insert_rows(Compound, [{"name": "a", "address": ""}, {"address": "", "name": "b"}])
+        with pytest.raises(TypeError, match="no column"):
+            await insert_rows(Compound, [{"nickname": "a"}])
+    async with h.tenant("comm-b"):
+        assert await Compound.count().run() == 0
+    async with h.tenant("comm-a"):
+        assert await Compound.count().where(Compound.name == "一区").run() == 3
