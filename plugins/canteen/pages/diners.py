@@ -100,6 +100,8 @@ async def draw_one(
             ),
             may_enrol=holds(request, "canteen.enrol"),
             may_order=holds(request, "canteen.order"),
+            may_take_payment=holds(request, "canteen.kitchen"),
+            this_month=start.strftime("%Y-%m"),
             form=form.values() if isinstance(form, Form) else {},
             errors=refusal.errors if refusal else {},
         ),
@@ -221,7 +223,31 @@ async def restart_form(request: Request, form: None, diner_id: int) -> Done:
     return Done(f"{base()}/diners/{diner_id}", flash=("已重新登记。", "Signed up again."))
 
 
+@dataclass
+class MonthForm(Form):
+    month: str = ""
+
+
+@form_post(
+    "/diners/{diner_id:int}/pay-month", MonthForm, redraw=redraw_one, guards=[requires("canteen.kitchen")]
+)
+async def pay_month_form(request: Request, form: MonthForm, diner_id: int) -> Done:
+    await scope.diner_for(request, diner_id)
+    month = (
+        dt.date.fromisoformat(form.raw("month") + "-01")
+        if len(form.raw("month")) == 7
+        else form.date("month")
+    )
+    paid = await orders.pay_month(diner_id, month)
+    yuan = f"{paid['paid_fen'] // 100}.{paid['paid_fen'] % 100:02d}"
+    return Done(
+        f"{base()}/diners/{diner_id}",
+        flash=(f"已结清 {paid['meals']} 餐，共 ¥{yuan}。", f"{paid['meals']} meals paid, ¥{yuan}."),
+    )
+
+
 HANDLERS = [
+    pay_month_form,
     diners_page,
     sign_up_form,
     diner_page,

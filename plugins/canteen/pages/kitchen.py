@@ -4,13 +4,14 @@ food sample with its photo, and the counter's list: served, paid, and who did no
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, get
 
 from core.api import Done, Form, NotFound, Refusal, attachments_of, form_post, render_page, requires
-from plugins.canteen import kitchen, menus, orders, samples, scope, vocabulary
+from plugins.canteen import diners, kitchen, menus, orders, samples, scope, vocabulary
 from plugins.canteen.clock import today
 from plugins.canteen.pages.common import base, context
 
@@ -46,12 +47,16 @@ async def draw(
             counts = None
         if counts is not None:
             sample = await Sample.select().where(Sample.service == service_id).first().run()
+            listed = await orders.orders_of_service(service_id)
+            have = {o["diner"] for o in listed}
             view = {
                 "service": counts["service"],
                 "counts": counts,
-                "orders": await orders.orders_of_service(service_id),
+                "orders": listed,
+                "walk_ins": [d for d in await diners.list_diners(states=("active",)) if d["id"] not in have],
                 "sample": sample,
                 "photos": await attachments_of("canteen.sample", sample["id"]) if sample else [],
+                "recent_samples": await samples.log(today() - dt.timedelta(days=6), today()),
             }
     return await render_page(
         request,
@@ -94,6 +99,28 @@ async def serve_form(request: Request, form: ServeForm) -> Done:
 
 
 @dataclass
+class CounterOrderForm(Form):
+    service_id: str = ""
+    diner_id: str = ""
+
+
+@form_post("/kitchen/order", CounterOrderForm, redraw=redraw, guards=[requires("canteen.kitchen")])
+async def counter_order_form(request: Request, form: CounterOrderForm) -> Done:
+    """Someone at the counter without an order: ordered there and then (until the cut-off)."""
+    service_id = form.integer("service_id", minimum=1)
+    diner = await scope.diner_for(request, form.integer("diner_id", minimum=1))
+    placed = await orders.place(
+        diner["id"], service_id, source="counter", by_user_id=scope.caller_id(request), how="dine_in"
+    )
+    flash = (
+        ("已下单。注意：有忌口的菜。", "Ordered; mind the dish they avoid.")
+        if placed.warning
+        else ("已下单。", "Ordered.")
+    )
+    return Done(back(service_id), flash=flash)
+
+
+@dataclass
 class ServiceForm(Form):
     service_id: str = ""
     grams: str = "125"
@@ -118,4 +145,4 @@ async def sample_form(request: Request, form: ServiceForm) -> Done:
     return Done(back(service_id), flash=("已记录留样，请拍照上传。", "Sample recorded; add its photo."))
 
 
-HANDLERS = [kitchen_page, serve_form, no_shows_form, sample_form]
+HANDLERS = [kitchen_page, serve_form, counter_order_form, no_shows_form, sample_form]

@@ -115,6 +115,27 @@ async def test_a_week_of_the_canteen_through_the_pages(world: World):
     )
     assert r.status_code == 303, r.text
     assert (await w.cook.get(f"{C}/services/{lunch['id']}/orders")).json()[0]["state"] == "served"
+    # 李建华 comes to the counter without an order: ordered there and then.
+    r = await w.admin.post(f"{C}/diners", json={"person_id": w.li["id"], "eats": "pick_up"})
+    li = r.json()
+    r = await w.cook.post(
+        f"{P}/kitchen/order", data={"service_id": str(lunch["id"]), "diner_id": str(li["id"])}
+    )
+    assert r.status_code == 303, r.text
+    orders = {o["diner"]: o for o in (await w.cook.get(f"{C}/services/{lunch['id']}/orders")).json()}
+    assert orders[li["id"]]["source"] == "counter" and orders[li["id"]]["how"] == "dine_in"
+    r = await w.cook.post(
+        f"{P}/kitchen/serve",
+        data={"service_id": str(lunch["id"]), "order_id": str(orders[li["id"]]["id"]), "pay": "monthly"},
+    )
+    assert r.status_code == 303
+    month = tomorrow().strftime("%Y-%m")
+    r = await w.cook.post(f"{P}/diners/{li['id']}/pay-month", data={"month": month})
+    assert r.status_code == 303, r.text
+    page = await w.cook.get(r.headers["location"])
+    assert "已结清 1 餐，共 ¥15.00。" in page.text
+    r = await w.cook.post(f"{P}/diners/{li['id']}/pay-month", data={"month": month})
+    assert r.status_code == 409 and "那个月没有待付的餐费" in r.text
     r = await w.cook.post(f"{P}/kitchen/sample", data={"service_id": str(lunch["id"]), "grams": "50"})
     assert r.status_code == 400 and "至少留样 125 克" in r.text
     r = await w.cook.post(f"{P}/kitchen/sample", data={"service_id": str(lunch["id"]), "grams": "150"})
