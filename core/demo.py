@@ -35,7 +35,8 @@ class DemoResult:
 async def load_demo(runtime: Runtime, *, populate_residents: bool = True) -> DemoResult:
     """Apply the demo tenants, reset the demo admin's password, and fill empty communities."""
     path = demo_path()
-    await apply_definitions(runtime, path)
+    # Additive: what the demo names is on; what an operator switched on since stays on.
+    await apply_definitions(runtime, path, additive=True)
     password = secrets.token_urlsafe(12)
     docs = load_definitions(path, runtime)
     async with write_transaction(runtime.engine):

@@ -163,20 +163,26 @@ def _community_plugin(registry: Any, plugin_id: str) -> Any:
     return plugin if plugin is not None and plugin.manifest.scope == "community" else None
 
 
-async def apply_definitions(runtime: Runtime, path: Path, *, dry_run: bool = False) -> ApplyReport:
-    """Validate, then apply all files in one transaction (rolled back on ``dry_run``)."""
+async def apply_definitions(
+    runtime: Runtime, path: Path, *, dry_run: bool = False, additive: bool = False
+) -> ApplyReport:
+    """Validate, then apply all files in one transaction (rolled back on ``dry_run``).
+
+    ``additive``: the modules a file lists are switched on, and no other module is switched off
+    — the demo's way, so an operator's choice of modules (a third-party plugin switched on in a
+    demo community) survives a restart. Without it the file is declarative: exactly its modules."""
     docs = load_definitions(path, runtime)
     report = ApplyReport()
     async with write_transaction(runtime.engine) as tx:
         for _file, doc in docs:
-            await _apply_office(runtime, doc, report)
+            await _apply_office(runtime, doc, report, additive=additive)
         if dry_run:
             await tx.rollback()
     runtime.tenants.invalidate()
     return report
 
 
-async def _apply_office(runtime: Runtime, doc: TenantFile, report: ApplyReport) -> None:
+async def _apply_office(runtime: Runtime, doc: TenantFile, report: ApplyReport, *, additive: bool) -> None:
     o = doc.office
     existing = await StreetOffice.select().where(StreetOffice.slug == o.slug).first().run()
     if existing is None:
@@ -199,7 +205,7 @@ async def _apply_office(runtime: Runtime, doc: TenantFile, report: ApplyReport) 
             await service.set_policy(runtime, o.slug, plugin_id, policy, actor_id=None)
             report.updated.append(f"office {o.slug} policy {plugin_id}={policy}")
     for c in doc.community:
-        await _apply_community(runtime, o.slug, c, report)
+        await _apply_community(runtime, o.slug, c, report, additive=additive)
 
 
 async def _policies(office_slug: str) -> dict[str, str]:
@@ -213,7 +219,9 @@ async def _policies(office_slug: str) -> dict[str, str]:
     return {r["plugin_id"]: r["policy"] for r in rows}
 
 
-async def _apply_community(runtime: Runtime, office_slug: str, c: CommunityDef, report: ApplyReport) -> None:
+async def _apply_community(
+    runtime: Runtime, office_slug: str, c: CommunityDef, report: ApplyReport, *, additive: bool
+) -> None:
     existing = (
         await Community.select(*Community.all_columns(), Community.office.slug)
         .where(Community.slug == c.slug)
@@ -260,7 +268,7 @@ async def _apply_community(runtime: Runtime, office_slug: str, c: CommunityDef, 
     states = await runtime.tenants.plugin_states(community["id"], community["office"])
     wanted = set(c.plugins)
     for plugin_id, state in states.items():
-        want_on = plugin_id in wanted or state["policy"] == "required"
+        want_on = plugin_id in wanted or state["policy"] == "required" or (additive and state["enabled"])
         new_settings = c.settings.get(plugin_id)
         settings_change = (
             new_settings is not None

@@ -96,3 +96,21 @@ async def test_the_demo_files_are_valid(make_linli):
     assert modules["hongguang"] == ["door_access", "repairs"] and modules["hualongyuan"] == ["door_access"]
     yuetang = next(c for _f, d in docs for c in d.community if c.slug == "yuetang")
     assert (yuetang.demo.households, yuetang.demo.people) == (11867, 24926)
+
+
+async def test_applied_additively_an_operators_module_survives_a_restart(make_linli, tmp_path):
+    """The demo applies its file additively: a module switched on since (a third-party plugin
+    in a demo community) stays on when ``linli serve --demo`` starts again."""
+    h = await make_linli(plugins=["alpha"], extra_modules=["lp_alpha"])
+    (tmp_path / "t.toml").write_text(GOOD, encoding="utf-8")
+    await apply_definitions(h.runtime, tmp_path, additive=True)
+    await h.disable("shanwan", "alpha")  # the operator's choice: off…
+    await apply_definitions(h.runtime, tmp_path, additive=True)
+    assert "alpha" not in (await h.runtime.tenants.by_slug("shanwan")).enabled_plugins
+    await h.enable("shanwan", "alpha")  # …and on again
+    again = await apply_definitions(h.runtime, tmp_path, additive=True)
+    assert "alpha" in (await h.runtime.tenants.by_slug("shanwan")).enabled_plugins
+    assert not any("shanwan module alpha" in line for line in again.updated)
+    # Declarative (linli tenants apply): exactly the file's modules.
+    await apply_definitions(h.runtime, tmp_path)
+    assert "alpha" not in (await h.runtime.tenants.by_slug("shanwan")).enabled_plugins
