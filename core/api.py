@@ -15,6 +15,7 @@ from core.auth.guards import authenticated, requires, requires_office
 from core.auth.principal import Principal
 from core.db.tenant import TenantTable
 from core.errors import Conflict, InvalidInput, NoTenantError, NotFound, Unavailable
+from core.events.catalog import Payload as EventPayload
 from core.events.outbox import emit
 from core.jobs.spec import Job, job
 from core.plugins.hookspecs import hookimpl
@@ -25,6 +26,7 @@ from core.plugins.types import (
     CaseType,
     DashboardCard,
     Event,
+    EventType,
     NavItem,
     OwnerAccess,
     Pages,
@@ -93,6 +95,8 @@ __all__ = [
     "Done",
     "Dwelling",
     "Event",
+    "EventPayload",
+    "EventType",
     "Form",
     "Id",
     "InvalidInput",

@@ -30,8 +30,10 @@ MAX_ATTEMPTS = delivery.MAX_ATTEMPTS
 async def emit(
     event_type: str, payload: dict[str, Any] | None = None, *, actor_id: int | None = None
 ) -> Event:
-    """Record a domain event for the current tenant, in the current transaction."""
+    """Record a domain event for the current tenant, in the current transaction. The event must
+    be declared (``register_events``) and its payload match the declaration (UndeclaredEvent)."""
     tenant = current_tenant()
+    _check(event_type, payload or {})
     event = Event(type=event_type, community_id=tenant.community_id, payload=payload or {}, actor_id=actor_id)
     await OutboxEvent.insert(
         OutboxEvent(
@@ -54,6 +56,8 @@ async def emit_many(events: list[Event]) -> None:
     tenant = current_tenant()
     if any(e.community_id != tenant.community_id for e in events):
         raise ValueError("events of another community")
+    for e in events:
+        _check(e.type, e.payload)
     from core.db.bulk import insert_events
 
     rows = [
@@ -66,6 +70,16 @@ async def emit_many(events: list[Event]) -> None:
         )
     if events:
         _wake_dispatcher(tenant)
+
+
+def _check(event_type: str, payload: dict[str, Any]) -> None:
+    """Against the declarations of the running Linli (none is running in a bare script: then
+    nothing is checked, as nothing is delivered either)."""
+    from core import runtime
+    from core.events.catalog import check
+
+    if runtime._current is not None:
+        check(runtime._current.registry.contributions.events, event_type, payload)
 
 
 def _wake_dispatcher(tenant: Tenant) -> None:

@@ -21,6 +21,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
+import msgspec
+
 T = TypeVar("T")
 
 CORE_ID = "core"
@@ -53,6 +55,7 @@ class Contributions:
     cli_commands: tuple[Contributed[Any], ...] = ()
     case_types: Mapping[str, Contributed[Any]] = field(default_factory=lambda: MappingProxyType({}))
     attachment_owners: Mapping[str, Contributed[Any]] = field(default_factory=lambda: MappingProxyType({}))
+    events: Mapping[str, Contributed[Any]] = field(default_factory=lambda: MappingProxyType({}))
 
     def without(self, plugin_ids: set[str]) -> Contributions:
         """The same, less what ``plugin_ids`` contributed (plugins quarantined after collection)."""
@@ -78,6 +81,7 @@ class Contributions:
             cli_commands=keep(self.cli_commands),
             case_types=keep_map(self.case_types),
             attachment_owners=keep_map(self.attachment_owners),
+            events=keep_map(self.events),
         )
 
     @cached_property
@@ -117,9 +121,10 @@ class _Collector:
     cli_commands: list[Contributed[Any]] = field(default_factory=list)
     case_types: dict[str, Contributed[Any]] = field(default_factory=dict)
     attachment_owners: dict[str, Contributed[Any]] = field(default_factory=dict)
+    events: dict[str, Contributed[Any]] = field(default_factory=dict)
 
     def merge(self, other: _Collector) -> None:
-        for name in ("routes", "pages", "tables", "case_types", "attachment_owners"):
+        for name in ("routes", "pages", "tables", "case_types", "attachment_owners", "events"):
             getattr(self, name).update(getattr(other, name))
         for name in ("permissions", "roles", "jobs", "schedules", "cli_commands"):
             getattr(self, name).extend(getattr(other, name))
@@ -136,6 +141,7 @@ class _Collector:
             cli_commands=tuple(self.cli_commands),
             case_types=MappingProxyType(dict(self.case_types)),
             attachment_owners=MappingProxyType(dict(self.attachment_owners)),
+            events=MappingProxyType(dict(self.events)),
         )
 
 
@@ -146,7 +152,7 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
 
     from core.jobs.spec import Job
     from core.plugins.labels import localize
-    from core.plugins.types import AttachmentOwner, CaseType, Pages, Permission, Role, Schedule
+    from core.plugins.types import AttachmentOwner, CaseType, EventType, Pages, Permission, Role, Schedule
 
     mine = _Collector()
 
@@ -217,6 +223,14 @@ def _collect_one(pid: str, hooks: Mapping[str, Callable[[], Any]], so_far: _Coll
         if owner.kind in so_far.attachment_owners or owner.kind in mine.attachment_owners:
             raise ContributionError(f"attachment owner {owner.kind!r} is already declared")
         mine.attachment_owners[owner.kind] = Contributed(pid, owner)
+    for event in _items(pid, "register_events", call("register_events"), EventType):
+        if not _KIND.match(event.name) or not _owns(pid, event.name) or "." not in event.name:
+            raise ContributionError(f"event {event.name!r} must be named '{pid}.<what happened>'")
+        if not (isinstance(event.payload, type) and issubclass(event.payload, msgspec.Struct)):
+            raise ContributionError(f"event {event.name!r}: payload must be a msgspec.Struct class")
+        if event.name in so_far.events or event.name in mine.events:
+            raise ContributionError(f"event {event.name!r} is already declared")
+        mine.events[event.name] = Contributed(pid, event)
     return mine
 
 
@@ -231,6 +245,7 @@ REGISTRATION_HOOKS = (
     "register_cli_commands",
     "register_case_types",
     "register_attachment_owners",
+    "register_events",
 )
 
 

@@ -57,6 +57,13 @@ def register_attachment_owners() -> list[AttachmentOwner]:
 
 
 @hookimpl
+def register_events() -> list[Any]:
+    from core.events.catalog import CORE_EVENTS
+
+    return list(CORE_EVENTS)
+
+
+@hookimpl
 def register_actors() -> list[Any]:
     from core.events.jobs import EVENT_JOBS
     from core.files.jobs import FILE_JOBS

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         CliGroup,
         DashboardCard,
         Event,
+        EventType,
         NavItem,
         Pages,
         Panel,
@@ -97,6 +98,11 @@ def register_case_types() -> list[CaseType]:
 @hookspec
 def register_attachment_owners() -> list[AttachmentOwner]:
     """Return kinds of records files can be attached to, with who may see them and size limits."""
+
+
+@hookspec
+def register_events() -> list[EventType]:
+    """Return the domain events the plugin emits, each with its payload's msgspec Struct."""
 
 
 # ---------------------------------------------------------------------------------------------

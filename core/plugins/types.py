@@ -140,6 +140,19 @@ class Event(msgspec.Struct, frozen=True):
     actor_id: int | None = None
 
 
+class EventType(msgspec.Struct, frozen=True):
+    """A kind of domain event and the shape of its payload, declared once by its owner
+    (``register_events``): ``EventType("repairs.reported", RepairReported, version=1,
+    description=…)``. ``emit`` checks every payload against ``payload`` (a ``msgspec.Struct``
+    class) and refuses an event no one declared; handlers may ``msgspec.convert(event.payload,
+    RepairReported)``. A change that removes or retypes a field is a new ``version``."""
+
+    name: str
+    payload: Any  # a msgspec.Struct class
+    version: int = 1
+    description: str = ""
+
+
 class AttachmentPurpose(msgspec.Struct, frozen=True):
     """What a file is for on its owner (``photo``, ``document``): its size limit and allowed types."""
 

@@ -526,6 +526,13 @@ async def _apply(
         (rid, cid, p, households[d], d, r.role, r.relation, r.relation == "本人", r.start_date)
         for (r, d, p), rid in zip(moves, residency_ids, strict=True)
     ]
+    # The building and unit, as a move-in by hand carries them (door access grants by building).
+    places = {
+        row["id"]: row
+        for row in await Dwelling.select(Dwelling.id, Dwelling.building, Dwelling.unit)
+        .where(Dwelling.id.is_in(sorted({d for _r, d, _p in moves}) or [0]))
+        .run()
+    }
     events = [
         Event(
             type="resident.moved_in",
@@ -535,6 +542,8 @@ async def _apply(
                 "person_id": p,
                 "residency_id": rid,
                 "dwelling_id": d,
+                "building_id": places[d]["building"],
+                "unit_id": places[d]["unit"],
                 "household_id": households[d],
                 "role": r.role,
                 "start_date": str(r.start_date),

@@ -11,6 +11,7 @@ from core.api import (
     CaseType,
     DashboardCard,
     Event,
+    EventType,
     NavItem,
     Pages,
     Permission,
@@ -84,6 +85,13 @@ def register_case_types() -> list[CaseType]:
     from plugins.canteen.cases import WELFARE_CASE
 
     return [WELFARE_CASE]
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    from plugins.canteen.event_types import EVENTS
+
+    return list(EVENTS)
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from core.api import (
     CaseType,
     DashboardCard,
     Event,
+    EventType,
     NavItem,
     Pages,
     Permission,
@@ -90,6 +91,13 @@ def register_case_types() -> list[CaseType]:
     from plugins.mediation.cases import FOLLOW_UP_CASE, MEDIATION_CASE
 
     return [MEDIATION_CASE, FOLLOW_UP_CASE]
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    from plugins.mediation.event_types import EVENTS
+
+    return list(EVENTS)
 
 
 @hookimpl

@@ -11,6 +11,7 @@ from core.api import (
     CaseType,
     DashboardCard,
     Event,
+    EventType,
     NavItem,
     Pages,
     Panel,
@@ -104,6 +105,13 @@ def register_cli_commands() -> list[Any]:
 @hookimpl
 def register_case_types() -> list[CaseType]:
     return [REPAIR_CASE]
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    from plugins.repairs.event_types import EVENTS
+
+    return list(EVENTS)
 
 
 @hookimpl

@@ -41,13 +41,16 @@ async def test_bulk_rows_are_stamped_with_the_tenant_and_never_written_for_anoth
             await insert_rows(OutboxEvent, ("event_id", "type"), [("x", "resident.moved_in")])
     async with h.tenant("comm-a"):
         names = sorted(r["name"] for r in await Compound.select(Compound.name).run())
-        await emit_many([Event(type="test.bulk", community_id=a["id"], payload={"n": i}) for i in range(3)])
-        assert await OutboxEvent.count().where(OutboxEvent.type == "test.bulk").run() == 3
+        changed = {"dwelling_id": 1, "changes": {}}
+        await emit_many(
+            [Event(type="dwelling.changed", community_id=a["id"], payload=changed) for _ in range(3)]
+        )
+        assert await OutboxEvent.count().where(OutboxEvent.type == "dwelling.changed").run() == 3
     assert names == ["散居楼", "红光小区"]  # stamped with comm-a; the mixed batch left nothing
     async with h.tenant("comm-b"):
         assert await Compound.count().run() == 0
         with pytest.raises(ValueError, match="another community"):
-            await emit_many([Event(type="test.bulk", community_id=a["id"])])
+            await emit_many([Event(type="dwelling.changed", community_id=a["id"])])
 
 
 async def test_plugins_insert_many_rows_of_their_own_tenant_tables_only(make_linli: Any) -> None:

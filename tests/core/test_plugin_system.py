@@ -80,9 +80,9 @@ async def test_events_reach_only_enabled_plugins_and_a_failing_one_goes_dead(mak
     lp_alpha.RECEIVED.clear()
     lp_flaky.CALLS.clear()
     async with h.tenant("comm-a"):
-        await emit("resident.moved_in", {"person_id": 1})
+        await emit("resident.moved_in", {"person_id": 1, "residency_id": 1, "dwelling_id": 1})
     async with h.tenant("comm-b"):
-        await emit("resident.moved_in", {"person_id": 2})
+        await emit("resident.moved_in", {"person_id": 2, "residency_id": 1, "dwelling_id": 1})
     await h.deliver_events()
     assert lp_alpha.RECEIVED == [("comm-a", "resident.moved_in")]  # not comm-b: alpha is off there
     for _ in range(MAX_ATTEMPTS + 2):

@@ -159,7 +159,7 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
     async def one_event(i: int) -> None:
         with after_commit.collecting() as later:
             async with h.tenant("bench"):
-                await emit("bench.ping", {"i": i})
+                await emit("eventbench.ping", {"i": i})
         await after_commit.run(later)
 
     try:
@@ -172,7 +172,7 @@ async def run_linli(n: int, m: int, db: str, tmp: Path) -> dict[str, float]:
         async with h.tenant("bench"):
             await emit_many(
                 [
-                    Event(type="bench.burst", community_id=tenant.community_id, payload={"i": i})
+                    Event(type="eventbench.burst", community_id=tenant.community_id, payload={"i": i})
                     for i in range(n)
                 ]
             )

@@ -12,10 +12,19 @@ import time
 
 import redis.asyncio as aioredis
 
-from core.api import Event, Manifest, Tenant, hookimpl
+from core.api import Event, EventPayload, EventType, Manifest, Tenant, hookimpl
 
 manifest = Manifest(id="eventbench", name_zh="事件压测", name_en="Event bench", version="0.1.0")
 _stats: aioredis.Redis | None = None
+
+
+class Ping(EventPayload, kw_only=True):
+    i: int
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    return [EventType("eventbench.ping", Ping), EventType("eventbench.burst", Ping)]
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from typing import Any
 
 from piccolo.columns import Text, Timestamptz, Varchar
 
-from core.api import Event, Manifest, PiccoloApp, Tenant, TenantTable, hookimpl, job
+from core.api import Event, EventPayload, EventType, Manifest, PiccoloApp, Tenant, TenantTable, hookimpl, job
 
 manifest = Manifest(id="ledger", name_zh="记账", name_en="Ledger", version="0.1.0")
 
@@ -76,6 +76,16 @@ def register_tables() -> Any:
 @hookimpl
 def register_actors() -> list[Any]:
     return [record, explode]
+
+
+class Batch(EventPayload, kw_only=True):
+    i: int
+    fail: bool = False
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    return [EventType("ledger.batch", Batch), EventType("ledger.bulk", Batch)]
 
 
 @hookimpl

@@ -60,7 +60,7 @@ async def test_move_in_event_is_handled_once(board):
 
     h, _, _ = board
     async with h.tenant("comm-a"):
-        await emit("resident.moved_in", {"person_id": 42})
+        await emit("resident.moved_in", {"person_id": 42, "residency_id": 1, "dwelling_id": 1})
     assert await h.deliver_events() == 1
     assert await h.deliver_events() == 0
     async with h.tenant("comm-a"):

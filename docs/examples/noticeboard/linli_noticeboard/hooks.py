@@ -12,6 +12,8 @@ from core.api import (
     CaseType,
     DashboardCard,
     Event,
+    EventPayload,
+    EventType,
     NavItem,
     OwnerAccess,
     Pages,
@@ -132,6 +134,17 @@ def register_attachment_owners() -> list[AttachmentOwner]:
             ),
         )
     ]
+
+
+class NoticePosted(EventPayload, kw_only=True):
+    notice_id: int
+    title: str
+
+
+@hookimpl
+def register_events() -> list[EventType]:
+    # Every event the plugin emits is declared once; emit refuses an undeclared one.
+    return [EventType("noticeboard.posted", NoticePosted, description="A notice was posted.")]
 
 
 # -- tenant lifecycle -----------------------------------------------------------------------
