@@ -91,6 +91,29 @@ def _switch_plugin(plugin_id: str, community: str | None, every: bool, enabled: 
         console.print(line, highlight=False)
 
 
+@plugins.command("new")
+@click.argument("plugin_id")
+@click.option(
+    "--dir",
+    "into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Where to write it (default: here).",
+)
+@click.option("--zh", "name_zh", default="新模块", help="The module's Chinese name.")
+@click.option("--en", "name_en", default=None, help="The module's English name (default: from the id).")
+def plugins_new(plugin_id: str, into: Path, name_zh: str, name_en: str | None) -> None:
+    """Write a complete plugin distribution to start from (installs and passes its checks as is)."""
+    from core.plugin_new import NewPluginError, write
+
+    try:
+        root = write(plugin_id, into, name_zh=name_zh, name_en=name_en or plugin_id.replace("_", " ").title())
+    except NewPluginError as exc:
+        fail(str(exc))
+    console.print(f"[green]✓[/] wrote {root}")
+    console.print(f"  cd {root} && pip install -e '.[test]' && linli plugins check {plugin_id} && pytest")
+
+
 @plugins.command("enable")
 @click.argument("plugin_id")
 @click.option("--community", help="The community's slug.")

@@ -38,6 +38,7 @@ async def make_linli(
         strict: bool = True,
         **overrides: Any,
     ) -> Harness:
+        extra_modules = [*extra_modules, *(m for m in _uninstalled_extras() if m not in extra_modules)]
         base = {
             "var_dir": str(tmp_path / f"var{len(harnesses)}"),
             "secret_key": "t" * 40,
@@ -68,6 +69,18 @@ async def make_linli(
         await harness.close()
     for cleanup in cleanups:
         await cleanup()
+
+
+def _uninstalled_extras() -> list[str]:
+    """Plugin modules named in ``LINLI_EXTRA_PLUGINS`` that no installed entry point provides: a
+    plugin under development can run its tests with ``PYTHONPATH=. LINLI_EXTRA_PLUGINS=linli_x``
+    before it is installed (an installed one is found by its entry point, and is not loaded twice)."""
+    import os
+    from importlib.metadata import entry_points
+
+    named = [m.strip() for m in os.environ.get("LINLI_EXTRA_PLUGINS", "").split(",") if m.strip()]
+    installed = {ep.value for ep in entry_points(group="linli.plugins")}
+    return [m for m in named if m not in installed]
 
 
 with contextlib.suppress(ImportError):  # the PostgreSQL fixtures, once that module is present
