@@ -10,6 +10,10 @@ from core.tenancy.context import Tenant
 
 @dataclass(frozen=True)
 class Principal:
+    """The authenticated caller of a request (``request.user``): user id and name, how they came
+    in (a login session or an API token), whether they are a platform admin (who holds every
+    permission everywhere), and their roles per community and per street office."""
+
     user_id: int
     username: str
     display_name: str

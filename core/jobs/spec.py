@@ -31,6 +31,9 @@ JobFn = Callable[..., Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Job:
+    """A background job declared with ``core.api.job``: its name, function, queue, whether it runs
+    for one community (``tenant``) and its retry policy. Return it from ``register_actors``."""
+
     name: str
     fn: JobFn
     queue: str = "default"

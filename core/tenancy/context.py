@@ -51,6 +51,7 @@ _current: ContextVar[Tenant | None] = ContextVar("linli_tenant", default=None)
 
 
 def current_tenant() -> Tenant:
+    """The community the current request or job runs for (NoTenantError when none is set)."""
     tenant = _current.get()
     if tenant is None:
         raise NoTenantError("no tenant is set for this work; tenant data is out of reach")
@@ -58,6 +59,7 @@ def current_tenant() -> Tenant:
 
 
 def current_tenant_or_none() -> Tenant | None:
+    """The current community, or None outside a community's request or job."""
     return _current.get()
 
 

@@ -17,6 +17,8 @@ PER_PAGE = 50
 
 @dataclass(frozen=True)
 class Paged:
+    """One page of a list (``paginate``): its rows, the page number, the page size and the total."""
+
     rows: list[Any]
     page: int
     per_page: int
