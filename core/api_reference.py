@@ -31,7 +31,7 @@ ALIASES = {
 
 def _doc(obj: Any) -> str:
     doc = inspect.getdoc(obj) or ""
-    if dataclasses.is_dataclass(obj) and doc.startswith(f"{obj.__name__}("):
+    if dataclasses.is_dataclass(obj) and doc.startswith(f"{getattr(obj, '__name__', '')}("):
         return ""  # the dataclass's generated signature is not a docstring
     return doc
 
@@ -147,7 +147,7 @@ def reference_markdown() -> str:
                 if not m.startswith("_") and inspect.isfunction(f) and inspect.getdoc(f)
             ]
             for m, f in methods:
-                lines += [f"- `{m}{_signature(f)}` — {inspect.getdoc(f).splitlines()[0]}"]
+                lines += [f"- `{m}{_signature(f)}` — {(inspect.getdoc(f) or '').splitlines()[0]}"]
             if methods:
                 lines.append("")
         elif inspect.isclass(obj):
