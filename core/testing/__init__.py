@@ -5,5 +5,6 @@ entry point); see docs/plugins/testing.md.
 """
 
 from core.testing.harness import DEFAULT_PASSWORD, Harness
+from core.testing.isolation import check_plugin_isolation
 
-__all__ = ["DEFAULT_PASSWORD", "Harness"]
+__all__ = ["DEFAULT_PASSWORD", "Harness", "check_plugin_isolation"]

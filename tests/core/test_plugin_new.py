@@ -64,7 +64,7 @@ def test_a_new_plugin_passes_its_checks_and_its_own_tests(tmp_path: Path) -> Non
         timeout=600,
     )
     assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-2000:]
-    assert "3 passed" in own.stdout
+    assert "4 passed" in own.stdout
 
     lint = subprocess.run(
         [
