@@ -6,9 +6,30 @@ Pages then draw every label the same way, whichever style a plugin used."""
 
 from __future__ import annotations
 
+import logging
+import warnings
 from typing import Any
 
 import msgspec
+
+log = logging.getLogger("linli.plugins")
+_warned: set[tuple[str, str]] = set()
+
+
+def deprecated(plugin_id: str, what: str, instead: str, *, since: str, removed_in: str) -> None:
+    """Warn once per plugin and thing that a deprecated form is in use: it keeps working until
+    ``removed_in``, and the warning names its replacement (a DeprecationWarning and a log line)."""
+    key = (plugin_id, what)
+    if key in _warned:
+        return
+    _warned.add(key)
+    message = (
+        f"plugin {plugin_id}: {what} is deprecated since {since} and stops working in {removed_in}; "
+        f"use {instead}"
+    )
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
+    log.warning("%s", message)
+
 
 # struct field holding the msgid -> (Chinese field, English field)
 _FIELDS = {"label": ("label_zh", "label_en"), "title": ("title_zh", "title_en")}
@@ -25,6 +46,14 @@ def localize(item: Any, plugin_id: str | None) -> Any:
     changes: dict[str, Any] = {}
     for msgid_field, (zh, en) in _FIELDS.items():
         msgid = getattr(item, msgid_field, "")
+        if not msgid and owner and getattr(item, zh, "") and hasattr(item, msgid_field):
+            deprecated(
+                owner,
+                f"{type(item).__name__}({zh}=…, {en}=…)",
+                f"{msgid_field}=<an English msgid> translated in the plugin's catalogue",
+                since="0.2",
+                removed_in="0.4",
+            )
         if msgid and hasattr(item, zh):
             changes[zh] = gettext_for("zh-CN", owner, msgid)
             changes[en] = msgid

@@ -187,3 +187,20 @@ async def test_changing_only_settings_keeps_a_default_on_module_on(make_linli):
     assert (await admin.get("/api/v1/c/comm-a/plugins")).json()[0]["enabled"] is False
     await admin.put("/api/v1/c/comm-a/plugins/alpha", json={"settings": {"reminder_hours": 8}})
     assert (await admin.get("/api/v1/c/comm-a/plugins")).json()[0]["enabled"] is False
+
+
+async def test_a_deprecated_label_pair_still_works_and_warns_naming_its_replacement(make_linli):
+    import warnings
+
+    from core.plugins import labels
+    from core.plugins.types import ReportSection
+
+    labels._warned.discard(("alpha", "ReportSection(title_zh=…, title_en=…)"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        section = labels.localize(ReportSection(plugin_id="alpha", title_zh="甲", title_en="Alpha"), "alpha")
+        labels.localize(ReportSection(plugin_id="alpha", title_zh="甲", title_en="Alpha"), "alpha")
+    assert section.title_zh == "甲"  # it still works
+    [warning] = [w for w in caught if issubclass(w.category, DeprecationWarning)]  # once
+    assert "since 0.2" in str(warning.message) and "stops working in 0.4" in str(warning.message)
+    assert "use title=" in str(warning.message)
