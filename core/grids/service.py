@@ -33,7 +33,7 @@ async def create_grid(name: str, notes: str = "") -> dict[str, Any]:
     if not name or len(name) > 100:
         raise InvalidInput("must be 1-100 characters", field="name")
     if await Grid.exists().where((Grid.name == name) & Grid.active.eq(True)).run():
-        raise Conflict(f"a grid named {name!r} already exists")
+        raise Conflict("a grid of this name already exists")
     grid = Grid(name=name, notes=notes)
     await grid.save().run()
     return grid.to_dict()
@@ -56,7 +56,7 @@ async def add_place(grid_id: int, building_id: int, unit_id: int | None) -> dict
         taken = taken.where(GridPlace.unit.is_null() | (GridPlace.unit == unit_id))
     clash = await taken.first().run()
     if clash:
-        raise Conflict(f"already in grid {clash['grid.name']!r}")
+        raise Conflict("this place is already in another grid", field="building_id")
     place = GridPlace(grid=grid_id, building=building_id, unit=unit_id)
     await place.save().run()
     return place.to_dict()

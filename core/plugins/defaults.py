@@ -125,6 +125,7 @@ def ui_navigation(tenant: Tenant, user: UserRef) -> list[NavItem]:
             order=3,
         ),
         NavItem(label="Visits", path=f"{base}/visits", permission="visits.record", order=4),
+        NavItem(label="Grids", path=f"{base}/grids", permission="grids.view", order=4),
         NavItem(label="Modules", path=f"{base}/modules", permission="plugins.view", order=5),
         NavItem(label="Users and roles", path=f"{base}/members", permission="members.view", order=6),
     ]

@@ -34,6 +34,7 @@ from core.ui.account_pages import ACCOUNT_PAGES
 from core.ui.care_pages import CARE_PAGES
 from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome, dashboard_cards
+from core.ui.grid_pages import GRID_PAGES
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
 from core.ui.member_pages import MEMBER_PAGES
@@ -329,6 +330,7 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
             *MODULE_PAGES,
             *OFFICE_PAGES,
             *VISIT_PAGES,
+            *GRID_PAGES,
             *PERSON_PAGES,
             *IMPORT_PAGES,
             *PORTAL_PAGES,
