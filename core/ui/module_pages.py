@@ -19,6 +19,9 @@ from core.ui.render import page
 
 
 async def _modules(request: Request) -> list[dict[str, Any]]:
+    from core.ui.office_settings import fields_of
+    from core.ui.render import lang_of
+
     runtime, tenant = state_of(request.app), current_tenant()
     states = await runtime.tenants.plugin_states(tenant.community_id, tenant.office_id)
     return [
@@ -28,6 +31,11 @@ async def _modules(request: Request) -> list[dict[str, Any]]:
             "name_en": p.manifest.name_en,
             "policy": states[p.id]["policy"],
             "enabled": states[p.id]["enabled"],
+            "settings": fields_of(
+                p.id, p.manifest.settings, states[p.id]["settings"], lang_of(request), scalars_only=True
+            )
+            if p.manifest.settings is not None and states[p.id]["enabled"]
+            else [],
         }
         for p in runtime.registry.community_plugins()
     ]
@@ -80,4 +88,30 @@ async def switch_module(
     return Redirect(f"/c/{current_tenant().slug}/modules", status_code=303)
 
 
-MODULE_PAGES = [modules_page, switch_module]
+@post("/c/{community:str}/modules/{plugin_id:str}/settings", guards=[requires("plugins.manage")])
+async def module_settings(request: Request, plugin_id: FromPath[str]) -> Response:
+    """The module's own settings for this community: the fields on the page, over what is stored
+    (the fields a page does not show keep their values)."""
+    from core.tenancy import service
+    from core.ui.office_settings import typed
+
+    runtime, tenant = state_of(request.app), current_tenant()
+    plugin = runtime.registry.get(plugin_id)
+    if plugin is None or plugin.manifest.settings is None or plugin.manifest.scope != "community":
+        raise NotFound(f"no such module: {plugin_id}")
+    states = await runtime.tenants.plugin_states(tenant.community_id, tenant.office_id)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        values = {**states[plugin_id]["settings"], **typed(plugin.manifest.settings, form, scalars_only=True)}
+        await service.set_plugin_enabled(
+            runtime, tenant.slug, plugin_id, settings=values, actor_id=principal_of(request).user_id
+        )
+    except (Conflict, InvalidInput) as exc:
+        field = getattr(exc, "field", None)
+        return await _render(request, status=400, error=f"{field}: {exc}" if field else str(exc))
+    from core.ui.forms import redirect
+
+    return redirect(request, f"/c/{tenant.slug}/modules", flash=("设置已保存。", "Settings saved."))
+
+
+MODULE_PAGES = [modules_page, switch_module, module_settings]

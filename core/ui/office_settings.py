@@ -1,6 +1,7 @@
-"""A street office's settings of a module (``Manifest.office_settings``) as a form on its page:
-one field per struct field, labelled by the field's ``msgspec.Meta(title=…)`` in the plugin's
-own catalogue, typed back from the form before the service validates them."""
+"""A module's settings as a form: the street office's (``Manifest.office_settings``) on its page,
+a community's own (``Manifest.settings``) on the modules page. One field per struct field,
+labelled by the field's ``msgspec.Meta(title=…)`` in the plugin's own catalogue, typed back from
+the form before the service validates them."""
 
 from __future__ import annotations
 
@@ -21,8 +22,15 @@ def _base(kind: Any) -> tuple[Any, str]:
 
 
 def fields_of(
-    plugin_id: str, struct: type[msgspec.Struct], values: dict[str, Any], lang: str
+    plugin_id: str,
+    struct: type[msgspec.Struct],
+    values: dict[str, Any],
+    lang: str,
+    *,
+    scalars_only: bool = False,
 ) -> list[dict[str, Any]]:
+    """The struct's fields as form fields. ``scalars_only``: numbers, yes/no and text — lists and
+    mappings of codes stay for the API, since a page never shows a code where words belong."""
     out = []
     for f in mi.type_info(struct).fields:  # type: ignore[attr-defined]
         kind, title = _base(f.type)
@@ -33,6 +41,8 @@ def fields_of(
             mi.StrType: "text",
         }
         widget = widgets.get(type(kind), "json")
+        if scalars_only and widget == "json":
+            continue
         value = values.get(f.name, f.default)
         out.append(
             {
@@ -45,12 +55,16 @@ def fields_of(
     return out
 
 
-def typed(struct: type[msgspec.Struct], form: dict[str, str]) -> dict[str, Any]:
+def typed(
+    struct: type[msgspec.Struct], form: dict[str, str], *, scalars_only: bool = False
+) -> dict[str, Any]:
     """The form's strings as the struct's types (an unticked box is False); InvalidInput names
     the field that is not a number."""
     out: dict[str, Any] = {}
     for f in mi.type_info(struct).fields:  # type: ignore[attr-defined]
         kind, _ = _base(f.type)
+        if scalars_only and not isinstance(kind, mi.IntType | mi.FloatType | mi.BoolType | mi.StrType):
+            continue
         raw = (form.get(f.name) or "").strip()
         try:
             if isinstance(kind, mi.BoolType):

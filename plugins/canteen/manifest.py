@@ -22,16 +22,20 @@ class CanteenSettings(msgspec.Struct):
     serves_at: dict[str, str] = msgspec.field(
         default_factory=lambda: {"breakfast": "07:00", "lunch": "11:00", "dinner": "17:00"}
     )
-    cut_off_hours: float = 2.0
-    capacity: int = 120
+    cut_off_hours: Annotated[float, msgspec.Meta(title="Orders close this many hours before the meal")] = 2.0
+    capacity: Annotated[int, msgspec.Meta(title="Meals a service can cook")] = 120
     # The full price of a meal in fen, before any subsidy.
     price_fen: dict[str, int] = msgspec.field(
         default_factory=lambda: {"breakfast": 500, "lunch": 1500, "dinner": 1200}
     )
     # A delivery route not finished this many minutes after the meal is served shows as late.
-    route_late_minutes: int = 60
+    route_late_minutes: Annotated[
+        int, msgspec.Meta(title="A route not done this many minutes after serving is late")
+    ] = 60
     # Care-register tiers at or above this need (1 = highest) get a case, not only a visit, when not home.
-    welfare_case_tier: int = 1
+    welfare_case_tier: Annotated[
+        int, msgspec.Meta(title="Care tiers up to this one also get a case when not home")
+    ] = 1
 
 
 class SubsidyLimits(msgspec.Struct):

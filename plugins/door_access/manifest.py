@@ -1,5 +1,7 @@
 """Who the plugin is, what it needs, and what it adds."""
 
+from typing import Annotated
+
 import msgspec
 
 from core.api import Manifest, Permission
@@ -8,15 +10,23 @@ STAFF = ("community_admin", "community_staff")
 
 
 class DoorAccessSettings(msgspec.Struct):
-    open_seconds: int = 5  # how long a door stays unlocked after a granted pass
-    long_open_seconds: int = 15  # for residents with impaired mobility (vulnerability register)
-    open_too_long_seconds: int = 120  # devices report a door open longer than this
-    alert_case_minutes: int = 30  # an alert still open after this becomes a case
-    offline_minutes: int = 10  # a device silent this long is offline
-    pass_max_days: int = 7  # the longest visitor pass window
-    pass_max_uses: int = 20
-    welfare_hours: int = 0  # 0: off; else no door activity this long raises a visit task
-    webhook_skew_seconds: int = 300  # allowed clock difference on signed device pushes
+    open_seconds: Annotated[int, msgspec.Meta(title="Seconds a door stays unlocked after a pass")] = 5
+    long_open_seconds: Annotated[int, msgspec.Meta(title="Seconds for residents with impaired mobility")] = 15
+    open_too_long_seconds: Annotated[
+        int, msgspec.Meta(title="Alert when a door stays open longer than (seconds)")
+    ] = 120
+    alert_case_minutes: Annotated[
+        int, msgspec.Meta(title="An alert still open after (minutes) becomes a case")
+    ] = 30
+    offline_minutes: Annotated[int, msgspec.Meta(title="A device silent this long is offline (minutes)")] = 10
+    pass_max_days: Annotated[int, msgspec.Meta(title="Longest visitor pass (days)")] = 7
+    pass_max_uses: Annotated[int, msgspec.Meta(title="Most uses of a visitor pass")] = 20
+    welfare_hours: Annotated[
+        int, msgspec.Meta(title="Hours without door activity before a welfare visit (0: off)")
+    ] = 0
+    webhook_skew_seconds: Annotated[
+        int, msgspec.Meta(title="Allowed clock difference of devices (seconds)")
+    ] = 300
 
 
 manifest = Manifest(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from core.api import Manifest, Permission
@@ -13,11 +15,13 @@ MEDIATOR = "mediator"  # a people's mediator or an expert (lawyer, psychologist,
 
 class MediationSettings(msgspec.Struct):
     # The return visit after an agreement, in days (the seed: three days later).
-    follow_up_days: int = 3
+    follow_up_days: Annotated[int, msgspec.Meta(title="Return visit after the agreement (days)")] = 3
     # Parties may apply jointly for judicial confirmation within this many days of the agreement
     # (人民调解法 art. 33: 30 days); they are reminded this many days before it runs out.
-    confirmation_days: int = 30
-    confirmation_reminder_days: int = 7
+    confirmation_days: Annotated[int, msgspec.Meta(title="Days for judicial confirmation")] = 30
+    confirmation_reminder_days: Annotated[
+        int, msgspec.Meta(title="Remind this many days before the deadline")
+    ] = 7
     # The community's mediation rooms, booked by sessions held in person.
     rooms: list[str] = msgspec.field(default_factory=lambda: ["调解室"])
 

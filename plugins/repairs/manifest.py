@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from core.api import Manifest, Permission
@@ -18,11 +20,13 @@ class RepairsSettings(msgspec.Struct):
     # The community's price list for paid work: category code -> base price in yuan.
     price_list: dict[str, float] = msgspec.field(default_factory=dict)
     # How many open jobs a volunteer may hold before they cannot grab another.
-    max_open_jobs: int = 3
+    max_open_jobs: Annotated[int, msgspec.Meta(title="Most open jobs a volunteer may hold")] = 3
     # Volunteer points per hour of confirmed work (at least one point per job).
-    points_per_hour: int = 10
+    points_per_hour: Annotated[int, msgspec.Meta(title="Volunteer points per hour of work")] = 10
     # The assigned volunteer is reminded this many minutes before the repair is due.
-    remind_before_minutes: int = 30
+    remind_before_minutes: Annotated[
+        int, msgspec.Meta(title="Remind the volunteer before the repair is due (minutes)")
+    ] = 30
 
 
 manifest = Manifest(

@@ -76,6 +76,7 @@ ACCESS: dict[str, str] = {
     "POST /c/{community}/visits/{person_id}": "community:visits.record",
     "GET /c/{community}/modules": "community:plugins.view",
     "POST /c/{community}/modules/{plugin_id}": "community:plugins.manage",
+    "POST /c/{community}/modules/{plugin_id}/settings": "community:plugins.manage",
     "GET /c/{community}/cases/new": "community:cases.create",
     "POST /c/{community}/cases/new": "community:cases.create",
     "GET /c/{community}/cases/{case_id}": "community:cases.view",
