@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.api import Pages
-from plugins.door_access.pages import doors, me, persons
+from plugins.door_access.pages import doors, me, persons, setup
 
 
 def pages() -> Pages:
     return Pages(
-        handlers=[*doors.HANDLERS, *persons.HANDLERS, *me.HANDLERS],
+        handlers=[*doors.HANDLERS, *setup.HANDLERS, *persons.HANDLERS, *me.HANDLERS],
         templates=Path(__file__).parent.parent / "templates",
     )

@@ -23,6 +23,7 @@ from plugins.door_access import alerts, doors, events, grants, sync, why
 from plugins.door_access.callers import MANAGE, VIEW
 from plugins.door_access.events import REASONS
 from plugins.door_access.pages.common import home
+from plugins.door_access.vocabulary import KIND_LABELS, MODE_LABELS, STATE_LABELS
 
 
 @get("/", guards=[requires(VIEW)])
@@ -41,6 +42,9 @@ async def draw(request: Request, refusal: Refusal | None = None) -> Response:
         alerts=await alerts.open_alerts(),
         groups=await grants.list_groups(),
         refusals=await events.refusals(10),
+        kinds=KIND_LABELS,
+        modes=MODE_LABELS,
+        states=STATE_LABELS,
         error=refusal.error if refusal else None,
     )
 
