@@ -45,6 +45,7 @@ from core.plugins.types import (
 from core.services.access import (
     holds,
     member_by_username,
+    member_names,
     people_in_scope,
     person_in_scope,
     plugin_key,
@@ -162,6 +163,7 @@ __all__ += [
     "is_member",
     "list_buildings",
     "member_by_username",
+    "member_names",
     "open_case",
     "people_acted_for",
     "people_by_id",

@@ -92,3 +92,29 @@ async def member_by_username(username: str) -> int | None:
         .run()
     )
     return int(user["id"]) if member else None
+
+
+async def member_names(user_ids: list[int] | set[int]) -> dict[int, dict[str, str]]:
+    """For logins holding a role in the current community: ``{id: {"username", "display_name"}}``
+    — what a page shows of a colleague (the user name staff type, the name they read); others
+    are left out."""
+    from core.auth.tables import Membership, User
+    from core.tenancy.context import current_tenant
+
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    members = {
+        r["user"]
+        for r in await Membership.select(Membership.user)
+        .where(Membership.user.is_in(ids) & (Membership.community == current_tenant().community_id))
+        .run()
+    }
+    rows = (
+        await User.select(User.id, User.username, User.display_name)
+        .where(User.id.is_in(sorted(members) or [0]))
+        .run()
+    )
+    return {
+        r["id"]: {"username": r["username"], "display_name": r["display_name"] or r["username"]} for r in rows
+    }

@@ -112,6 +112,14 @@ async def update_member(member_id: int, changes: dict[str, Any]) -> dict[str, An
         values[Member.phone] = changes["phone"] or ""
     if "grid_ids" in changes:
         values[Member.grid_ids] = json.dumps(sorted(set(changes["grid_ids"] or [])))
+    if "user_id" in changes:  # link (or unlink, None) the volunteer's login
+        user_id = changes["user_id"]
+        if user_id is not None:
+            if not await is_member(user_id):
+                raise InvalidInput("this user has no role in the community", field="user_id")
+            if await Member.exists().where((Member.user_id == user_id) & (Member.id != member_id)).run():
+                raise Conflict("this user is already on the team", field="user_id")
+        values[Member.user_id] = user_id
     if values:
         await Member.update(values).where(Member.id == member_id).run()
     return await get_member(member_id)

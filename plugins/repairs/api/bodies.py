@@ -82,6 +82,7 @@ class MemberIn(Body, kw_only=True):
 
 class MemberPatch(Body, kw_only=True):
     phone: str | None = None
+    user_id: Id | None = None  # link the volunteer's login
     available: bool | None = None
     active: bool | None = None
     party_member: bool | None = None

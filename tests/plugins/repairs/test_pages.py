@@ -58,7 +58,7 @@ async def test_the_journey_through_the_pages(world):
     r = await world.plumber.post(
         f"{P}/jobs/{repair_id}/work", data={"minutes": "abc", "materials": "", "note": ""}
     )
-    assert r.status_code == 400 and "must be a whole number" in r.text
+    assert r.status_code == 400 and "请填写整数" in r.text
     r = await world.plumber.post(
         f"{P}/jobs/{repair_id}/work",
         data={"minutes": "40", "materials": "三通, 12\n生料带，1.5", "note": "换三通"},

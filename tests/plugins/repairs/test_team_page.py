@@ -1,0 +1,77 @@
+"""The repair team from its page: a volunteer added with their login (by user name), a member's
+login linked afterwards — then they see their jobs — made unavailable or taken off the team, a
+rota shift added; refusals beside their field in Chinese, nothing saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+P = "/c/comm-a/repairs"
+API = "/api/v1/c/comm-a/repairs"
+
+
+async def test_the_coordinator_keeps_the_team_from_the_page(make_linli: Any) -> None:
+    h = await make_linli(plugins=["repairs"])
+    await h.community("comm-a", plugins=["repairs"])
+    admin = await h.as_role("community_admin", "comm-a")
+    volunteer = await h.user(role="volunteer", community="comm-a")
+    r = await admin.post(f"{P}/team", data={"name": "刘师傅", "phone": "13800000009", "username": "nobody"})
+    assert r.status_code == 400 and "社区成员中没有这个用户名" in r.text
+    assert (await admin.get(f"{API}/team")).json() == []
+    r = await admin.post(f"{P}/team", data={"name": "刘师傅", "phone": "13800000009"})
+    assert r.status_code == 303, r.text
+    [member] = (await admin.get(f"{API}/team")).json()
+    assert member["user_id"] is None
+    page = await admin.get(f"{P}/team")
+    assert "还没有关联" in page.text
+
+    # The volunteer logs in and is not on the team yet; linking their login fixes that.
+    vol = await h.login(volunteer["username"])
+    assert "你还没有加入维修队" in (await vol.get(f"{P}/jobs")).text
+    r = await admin.post(
+        f"{P}/team/{member['id']}",
+        data={"phone": "13800000009", "username": volunteer["username"], "available": "1", "active": "1"},
+    )
+    assert r.status_code == 303, r.text
+    page = await admin.get(f"{P}/team")
+    assert "已关联" in page.text and volunteer["username"] in page.text
+    assert "你还没有加入维修队" not in (await vol.get(f"{P}/jobs")).text
+
+    # Another member cannot take the same login.
+    await admin.post(f"{P}/team", data={"name": "王师傅"})
+    other = next(m for m in (await admin.get(f"{API}/team")).json() if m["name"] == "王师傅")
+    r = await admin.post(f"{P}/team/{other['id']}", data={"username": volunteer["username"], "active": "1"})
+    assert r.status_code == 409 and "已经在维修队里了" in r.text
+
+    # Off duty, then off the team.
+    r = await admin.post(f"{P}/team/{member['id']}", data={"username": volunteer["username"], "active": "1"})
+    assert r.status_code == 303
+    row = next(m for m in (await admin.get(f"{API}/team")).json() if m["id"] == member["id"])
+    assert (row["available"], row["active"]) == (False, True)
+    r = await admin.post(f"{P}/team/{member['id']}", data={})
+    row = next(m for m in (await admin.get(f"{API}/team")).json() if m["id"] == member["id"])
+    assert row["active"] is False and row["user_id"] == volunteer["id"]
+
+    # A rota shift; a bad time is refused beside its field.
+    r = await admin.post(
+        f"{P}/team/shifts",
+        data={
+            "member": str(other["id"]),
+            "kind": "night",
+            "day": "2026-12-10",
+            "start": "晚上",
+            "hours": "12",
+        },
+    )
+    assert r.status_code == 400 and "请按 08:00 这样的格式填写时间" in r.text
+    r = await admin.post(
+        f"{P}/team/shifts",
+        data={
+            "member": str(other["id"]),
+            "kind": "night",
+            "day": "2026-12-10",
+            "start": "20:00",
+            "hours": "12",
+        },
+    )
+    assert r.status_code == 303, r.text
