@@ -20,6 +20,7 @@ from core.api import (
     form_post,
     holds,
     member_by_username,
+    member_names,
     render_page,
     requires,
 )
@@ -35,7 +36,7 @@ async def draw(request: Request, *, form: Any = None, refusal: Refusal | None = 
     staff = holds(request, "canteen.manage")
     me = scope.caller_id(request)
     services = await Service.select().where(Service.day == today()).order_by(Service.serves_at).run()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for route in await deliveries.routes():
         if not deliveries.may_work(route, me, staff=staff):
             continue
@@ -54,6 +55,8 @@ async def draw(request: Request, *, form: Any = None, refusal: Refusal | None = 
         if staff
         else []
     )
+    people = {r["route"][k] for r in rows for k in ("volunteer_user_id", "standin_user_id") if r["route"][k]}
+    names = {uid: n["display_name"] for uid, n in (await member_names(people)).items()}
     return await render_page(
         request,
         "canteen/deliveries.html",
@@ -62,6 +65,7 @@ async def draw(request: Request, *, form: Any = None, refusal: Refusal | None = 
             rows=rows,
             staff=staff,
             delivered=delivered,
+            names=names,
             meals=settings().meals,
             form=form.values() if isinstance(form, Form) else {},
             errors=refusal.errors if refusal else {},
