@@ -94,7 +94,7 @@ async def new_case_submit(request: Request, data: Annotated[NewCaseForm, FORM]) 
 async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict[str, Any]:
     from core.cases import engine
     from core.cases.routes import may_see_case
-    from core.cases.tables import CaseNote, CaseTransition
+    from core.cases.tables import CaseEscalation, CaseNote, CaseTransition
     from core.files.tables import Attachment
 
     manager = "cases.manage" in ui["permissions"]
@@ -107,6 +107,19 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
     history = (
         await CaseTransition.select().where(CaseTransition.case == case_id).order_by(CaseTransition.id).run()
     )
+    # Escalations join the history in time order, with their reason (staff's, or "overdue").
+    for e in await CaseEscalation.select().where(CaseEscalation.case == case_id).run():
+        history.append(
+            {
+                "at": e["at"],
+                "escalation": True,
+                "from_level": e["from_level"],
+                "to_level": e["to_level"],
+                "automatic": e["automatic"],
+                "reason": e["reason"] or "",
+            }
+        )
+    history.sort(key=lambda t: t["at"])
     # "to user 7" (the engine's words for an assignment) is shown as the assignee's name.
     assigned = {
         int(t["reason"][8:])
@@ -168,6 +181,7 @@ class ActionForm:
     score: int = 0
     body: str = ""
     visibility: str = "internal"
+    username: str = ""  # assign to this colleague
 
 
 @post("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])
@@ -193,6 +207,13 @@ async def case_action(
             raise PermissionDeniedException("this needs the permission 'cases.manage'")
         elif data.action == "assign_me":
             await engine.assign(types, case_id, actor, actor_id=actor)
+        elif data.action == "assign":
+            from core.services.access import member_by_username
+
+            assignee = await member_by_username(data.username) if data.username.strip() else None
+            if assignee is None:
+                raise InvalidInput("no member of the community has this user name", field="username")
+            await engine.assign(types, case_id, assignee, actor_id=actor)
         elif data.action == "escalate":
             await engine.escalate(types, case_id, reason=data.reason, actor_id=actor)
         elif data.action == "note":

@@ -265,3 +265,28 @@ async def test_the_case_history_names_the_assignee(make_linli: Any) -> None:
     client, _ = await form_login(h, staff["username"])
     page = await client.get(f"/c/comm-a/cases/{case['id']}")
     assert "派给 liu-shifu" in page.text and "to user" not in page.text
+
+
+async def test_staff_assign_a_colleague_and_see_why_a_case_went_up(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    staff = await h.user(role="community_admin", community="comm-a")
+    await h.user(role="community_staff", community="comm-a", username="zhou-shifu")
+    api = await h.login(staff["username"])
+    base = "/api/v1/c/comm-a/cases"
+    case = (await api.post(base, json={"type": "general_request", "title": "路灯坏了"})).json()
+    assert (await api.post(f"{base}/{case['id']}/transition", json={"to": "accepted"})).is_success
+    client, _ = await form_login(h, staff["username"])
+    url = f"/c/comm-a/cases/{case['id']}"
+    client.headers["X-CSRF-Token"] = csrf_of((await client.get(url)).text)
+    r = await client.post(url, data={"action": "assign", "username": "nobody"})
+    assert r.status_code == 400 and "社区成员中没有这个用户名" in r.text
+    r = await client.post(url, data={"action": "assign", "username": "zhou-shifu"})
+    assert r.status_code == 303, r.text
+    assert (await api.get(f"{base}/{case['id']}")).json()["state"] == "assigned"
+    r = await client.post(url, data={"action": "escalate", "reason": "需要街道协调电力公司"})
+    assert r.status_code == 303, r.text
+    page = await client.get(url)
+    assert "派给 zhou-shifu" in page.text
+    assert (
+        "从社区上报到街道" in page.text and "需要街道协调电力公司" in page.text
+    )  # no grid: it starts at the community
