@@ -16,10 +16,12 @@ from core.api import (
     dwellings_of_building,
     form_post,
     get_dwelling,
+    holds,
     list_buildings,
     person_of_user,
     render_page,
     requires,
+    residents_of_dwelling,
 )
 from plugins.repairs import categories, intake
 from plugins.repairs.access import caller_id, own_repairs_filter
@@ -36,6 +38,7 @@ class ReportForm(Form):
     description: str = ""
     urgency: str = ""
     preferred_time: str = ""
+    requester_name: str = ""  # staff reporting for a resident (代报): who, living at the flat named
 
 
 async def draw(
@@ -49,12 +52,13 @@ async def draw(
         form=form or ReportForm(),
         categories=await categories.list_categories(),
         buildings=await list_buildings(),
+        for_others=holds(request, "repairs.dispatch") or holds(request, "residents.edit"),
         field=refusal.field if refusal else None,
         error=refusal.error if refusal else None,
     )
 
 
-async def redraw(request: Request, form: ReportForm, refusal: Refusal) -> Response:
+async def redraw(request: Request, form: ReportForm, refusal: Refusal, **_: Any) -> Response:
     return await draw(request, form=form, refusal=refusal)
 
 
@@ -89,12 +93,24 @@ async def report_form(request: Request, form: ReportForm) -> Done:
             raise InvalidInput("choose your building", field="building_id")
         dwelling_id = await _dwelling_of(building_id, form.dwelling_number)
     # Otherwise a resident linked to the register reports for their own home (intake knows it).
+    requester_person_id, on_behalf = None, False
+    name = form.text("requester_name", max_length=60)
+    if name:  # 代报: staff (or a grid worker) report for the resident named, living at that flat
+        if not (holds(request, "repairs.dispatch") or holds(request, "residents.edit")):
+            raise InvalidInput("only staff report for someone else", field="requester_name")
+        if dwelling_id is None:
+            raise InvalidInput("name the flat the resident lives in", field="dwelling_number")
+        person = next((p for p in await residents_of_dwelling(dwelling_id) if p.name == name), None)
+        if person is None:
+            raise InvalidInput("no one of this name lives there in the register", field="requester_name")
+        requester_person_id, on_behalf = person.id, True
     created: dict[str, Any] = await intake.report(
         category=form.category,
         location=form.location,
         description=form.description,
         caller_user_id=caller_id(request),
-        on_behalf=False,
+        on_behalf=on_behalf,
+        requester_person_id=requester_person_id,
         dwelling_id=dwelling_id,
         building_id=building_id,
         location_note=form.location_note,

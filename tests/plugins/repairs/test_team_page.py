@@ -75,3 +75,30 @@ async def test_the_coordinator_keeps_the_team_from_the_page(make_linli: Any) -> 
         },
     )
     assert r.status_code == 303, r.text
+
+
+async def test_staff_report_a_repair_for_a_resident(make_linli: Any) -> None:
+    h = await make_linli(plugins=["repairs"])
+    await h.community("comm-a", plugins=["repairs"])
+    admin = await h.as_role("community_admin", "comm-a")
+    wang = await h.resident("comm-a", "王秀英", building="3栋", dwelling="201")
+    form = {
+        "category": "water_pipe",
+        "location": "dwelling",
+        "building_id": str(wang["building_id"]),
+        "dwelling_number": "201",
+        "description": "厨房水管漏水",
+        "requester_name": "李四",
+    }
+    r = await admin.post(f"{P}/report", data=form)
+    assert r.status_code == 400 and "这个住址没有这个名字的人" in r.text
+    page = await admin.get(f"{P}/report")
+    assert "代报" in page.text
+    r = await admin.post(f"{P}/report", data={**form, "requester_name": "王秀英"})
+    assert r.status_code == 303, r.text
+    repair_id = int(r.headers["location"].rsplit("/", 1)[1])
+    repair = (await admin.get(f"{API}/{repair_id}")).json()
+    assert repair["requester_person_id"] == wang["id"] and repair["dwelling_id"] == wang["dwelling_id"]
+    # A resident's own form has no such field.
+    resident = await h.as_role("resident", "comm-a")
+    assert "代报" not in (await resident.get(f"{P}/report")).text
