@@ -16,15 +16,77 @@ from plugins.repairs.access import caller_id
 from plugins.repairs.pages.common import base
 
 
-@get("/projects", guards=[requires("repairs.view")])
-async def projects_page(request: Request) -> Response:
+async def draw_list(
+    request: Request, *, form: Any = None, refusal: Refusal | None = None, **_: Any
+) -> Response:
+    from core.api import list_buildings
     from plugins.repairs import projects
     from plugins.repairs.tables import Project
 
     rows = await Project.select().order_by(Project.id, ascending=False).run()
-    if not holds(request, "repairs.projects"):
+    manager = holds(request, "repairs.projects")
+    if not manager:
         rows = [p for p in rows if await projects.concerns(p, caller_id(request))]
-    return await render_page(request, "repairs/projects.html", projects=rows)
+    return await render_page(
+        request,
+        "repairs/projects.html",
+        status=refusal.status if refusal else 200,
+        projects=rows,
+        manager=manager,
+        buildings=[(str(b.id), b.name) for b in await list_buildings()] if manager else [],
+        form=form.values() if isinstance(form, Form) else {},
+        errors=refusal.errors if refusal else {},
+    )
+
+
+async def redraw_list(request: Request, form: Any, refusal: Refusal, **_: Any) -> Response:
+    return await draw_list(request, form=form, refusal=refusal)
+
+
+@get("/projects", guards=[requires("repairs.view")])
+async def projects_page(request: Request) -> Response:
+    return await draw_list(request)
+
+
+@dataclass
+class ProjectForm(Form):
+    title: str = ""
+    building_id: str = ""
+    per_household_yuan: str = ""
+    description: str = ""
+    representative: str = ""
+
+
+@form_post("/projects", ProjectForm, redraw=redraw_list, guards=[requires("repairs.projects")])
+async def new_project_form(request: Request, form: ProjectForm) -> Done:
+    """A shared-cost project for every household of a building (the exterior-wall net, 600 yuan
+    a household), its accounts public to them; the residents' representative by user name."""
+    from core.api import InvalidInput, member_by_username
+    from plugins.repairs import projects
+
+    representative = None
+    name = form.text("representative", max_length=60)
+    if name:
+        representative = await member_by_username(name)
+        if representative is None:
+            raise InvalidInput("no member of the community has this user name", field="representative")
+    project = await projects.create_project(
+        title=form.text("title", required=True, max_length=200),
+        building_id=form.integer("building_id", minimum=1),
+        per_household_yuan=form.decimal("per_household_yuan", minimum=0, maximum=1_000_000),
+        description=form.text("description", max_length=2000),
+        representative_user_id=representative,
+        dwelling_ids=None,
+        contacts={},
+        by_user_id=caller_id(request),
+    )
+    return Done(
+        f"{base()}/projects/{project['id']}",
+        flash=(
+            "已建立分摊项目，账目向住户公开。",
+            "Project made; its accounts are public to the households.",
+        ),
+    )
 
 
 async def _project(request: Request, project_id: int) -> dict[str, Any]:
@@ -123,4 +185,4 @@ async def settle_form(request: Request, form: None, project_id: int) -> Done:
     )
 
 
-HANDLERS = [projects_page, project_page, collection_form, expense_form, settle_form]
+HANDLERS = [new_project_form, projects_page, project_page, collection_form, expense_form, settle_form]
