@@ -140,6 +140,7 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
     )
     return {
         "case": case,
+        "who": await _who_and_where(case, ui) if manager else None,
         "manager": manager,
         "allowed": sorted(engine.TRANSITIONS.get(case["state"], ())),
         "notes": await notes.order_by(CaseNote.id).run(),
@@ -155,6 +156,36 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
         .run(),
         "mine": case["requester_user_id"] == principal_of(request).user_id,
     }
+
+
+async def _who_and_where(case: dict[str, Any], ui: dict[str, Any]) -> dict[str, Any]:
+    """For staff and grid workers: who asked (their phone masked unless the role may see it,
+    with a call link when it may), where, and what kind of matter — in words."""
+    from core.errors import NotFound as Missing
+    from core.residents.identity import mask_phone
+    from core.services.register import get_building, get_dwelling, get_person
+
+    out: dict[str, Any] = {"name": "", "phone": "", "call": "", "where": "", "kind": ""}
+    if case.get("requester_person_id"):
+        try:
+            person = await get_person(case["requester_person_id"])
+            out["name"] = person.name
+            if person.phone:
+                sensitive = "residents.view_sensitive" in ui["permissions"]
+                out["phone"] = person.phone if sensitive else mask_phone(person.phone)
+                out["call"] = person.phone if sensitive else ""
+        except Missing:
+            out["name"] = ""
+    try:
+        if case.get("dwelling_id"):
+            out["where"] = (await get_dwelling(case["dwelling_id"])).address
+        elif case.get("building_id"):
+            out["where"] = (await get_building(case["building_id"])).name
+    except Missing:
+        pass
+    if case.get("location_note"):
+        out["where"] = f"{out['where']} {case['location_note']}".strip()
+    return out
 
 
 @get("/c/{community:str}/cases/{case_id:int}", guards=[requires("cases.view")])

@@ -290,3 +290,27 @@ async def test_staff_assign_a_colleague_and_see_why_a_case_went_up(make_linli: A
     assert (
         "从社区上报到街道" in page.text and "需要街道协调电力公司" in page.text
     )  # no grid: it starts at the community
+
+
+async def test_a_case_says_who_asked_and_where_to_staff(make_linli: Any) -> None:
+    h = await setup(make_linli)
+    admin = await h.user(role="community_admin", community="comm-a")
+    api = await h.login(admin["username"])
+    wang = await h.resident("comm-a", "张桂兰", building="7栋", dwelling="502", phone="13912345678")
+    base = "/api/v1/c/comm-a/cases"
+    r = await api.post(
+        base,
+        json={
+            "type": "general_request",
+            "title": "楼道灯不亮",
+            "requester_person_id": wang["id"],
+            "dwelling_id": wang["dwelling_id"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    client, _ = await form_login(h, admin["username"])
+    page = await client.get(f"/c/comm-a/cases/{r.json()['id']}")
+    assert "诉求人" in page.text and "张桂兰" in page.text and "7栋 502" in page.text
+    assert (
+        "13912345678" not in page.text or 'href="tel:13912345678"' in page.text
+    )  # masked unless the role may see it

@@ -110,9 +110,20 @@ async def test_staff_make_a_shared_cost_project_from_the_page(make_linli: Any) -
     admin = await h.as_role("community_admin", "comm-a")
     wang = await h.resident("comm-a", "王秀英", building="3栋", dwelling="201")
     await h.resident("comm-a", "李建国", building="3栋", dwelling="301")
-    r = await admin.post(f"{P}/projects", data={"title": "外墙安全网", "building_id": str(wang["building_id"]), "per_household_yuan": "0"})
+    r = await admin.post(
+        f"{P}/projects",
+        data={"title": "外墙安全网", "building_id": str(wang["building_id"]), "per_household_yuan": "0"},
+    )
     assert r.status_code == 400 and "请填写大于零的金额" in r.text
-    r = await admin.post(f"{P}/projects", data={"title": "外墙安全网", "building_id": str(wang["building_id"]), "per_household_yuan": "600", "description": "高空坠物防护"})
+    r = await admin.post(
+        f"{P}/projects",
+        data={
+            "title": "外墙安全网",
+            "building_id": str(wang["building_id"]),
+            "per_household_yuan": "600",
+            "description": "高空坠物防护",
+        },
+    )
     assert r.status_code == 303, r.text
     page = await admin.get(r.headers["location"])
     assert page.status_code == 200 and "外墙安全网" in page.text and "¥600.00" in page.text
