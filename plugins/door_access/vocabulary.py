@@ -12,3 +12,4 @@ KIND_LABELS = {
 }
 MODE_LABELS = {"normal": "Normal", "held_open": "Held open", "disabled": "Out of use"}
 STATE_LABELS = {"shut": "Shut", "open": "Open", "open_too_long": "Open too long", "forced": "Forced open"}
+PROTOCOL_LABELS = {"generic_http": "Generic HTTP interface", "hikvision_isapi": "Hikvision ISAPI"}

@@ -29,7 +29,7 @@ from plugins.door_access import doors, grants
 from plugins.door_access.adapters import adapters
 from plugins.door_access.callers import MANAGE
 from plugins.door_access.pages.common import home
-from plugins.door_access.vocabulary import KIND_LABELS, MODE_LABELS
+from plugins.door_access.vocabulary import KIND_LABELS, MODE_LABELS, PROTOCOL_LABELS
 
 
 async def draw_setup(
@@ -44,6 +44,7 @@ async def draw_setup(
         kinds=KIND_LABELS,
         modes=MODE_LABELS,
         protocols=sorted(adapters()),
+        protocol_labels=PROTOCOL_LABELS,
         preview=None,
         form=form.values() if isinstance(form, Form) else {},
         errors=refusal.errors if refusal else {},
@@ -182,6 +183,7 @@ async def grant_preview(request: Request) -> Response:
         kinds=KIND_LABELS,
         modes=MODE_LABELS,
         protocols=sorted(adapters()),
+        protocol_labels=PROTOCOL_LABELS,
         preview=preview,
         chosen=",".join(str(p["id"]) for p in preview),
         form={},
