@@ -50,8 +50,7 @@ async def get_category(code: str) -> dict[str, Any]:
 
     row = await Category.select().where((Category.code == code) & Category.active.eq(True)).first().run()
     if row is None:
-        known = ", ".join(c["code"] for c in await list_categories())
-        raise InvalidInput(f"unknown category {code!r}; one of {known}", field="category")
+        raise InvalidInput("choose one of the kinds of repair", field="category")
     return row
 
 

@@ -91,3 +91,39 @@ async def walk(h: Any, client: Any, who: str, values: dict[str, str], shown: lis
         if codes:
             shown.append(f"{who} {url}: {codes}")
     return visited
+
+
+async def test_a_refused_form_says_why_in_chinese(make_linli: Any) -> None:
+    """Every page form posted empty: a refusal (400/409) is drawn in Chinese, the reason in words."""
+    h = await make_linli(plugins=["repairs", "door_access", "mediation", "canteen"])
+    await h.community("comm-a", plugins=["repairs", "door_access", "mediation", "canteen"])
+    admin = await h.as_role("community_admin", "comm-a")
+    person = await h.resident("comm-a", "王秀英", building="3栋", dwelling="201")
+    diner = (await admin.post("/api/v1/c/comm-a/canteen/diners", json={"person_id": person["id"]})).json()
+    values = {
+        "community": "comm-a",
+        "person_id": str(person["id"]),
+        "building_id": str(person["building_id"]),
+        "dwelling_id": str(person["dwelling_id"]),
+        "residency_id": str(person["residency_id"]),
+        "diner_id": str(diner["id"]),
+    }
+    found: list[str] = []
+    refused = 0
+    for route in h.app.routes:
+        path = PARAM.sub(r"{\1}", route.path)
+        if not path.startswith("/c/{community}") or "POST" not in getattr(route, "methods", set()):
+            continue
+        names = PARAM.findall(route.path)
+        if any(n not in values for n in names) or path.endswith(("/erase", "/logout")):
+            continue
+        url = PARAM.sub(lambda m: values[m.group(1)], route.path)
+        r = await admin.post(url, data={})
+        if r.status_code not in (400, 409) or "text/html" not in r.headers.get("content-type", ""):
+            continue
+        refused += 1
+        words = sorted(set(WORD.findall(visible_text(r.text))) - ALLOWED)
+        if words:
+            found.append(f"{url}: {words}")
+    assert refused >= 10, refused
+    assert found == [], "\n".join(found)
