@@ -107,8 +107,14 @@ async def module_settings(request: Request, plugin_id: FromPath[str]) -> Respons
             runtime, tenant.slug, plugin_id, settings=values, actor_id=principal_of(request).user_id
         )
     except (Conflict, InvalidInput) as exc:
-        field = getattr(exc, "field", None)
-        return await _render(request, status=400, error=f"{field}: {exc}" if field else str(exc))
+        from core.ui.office_settings import refusal_text
+        from core.ui.render import lang_of
+
+        return await _render(
+            request,
+            status=400,
+            error=refusal_text(plugin_id, plugin.manifest.settings, exc, lang_of(request)),
+        )
     from core.ui.forms import redirect
 
     return redirect(request, f"/c/{tenant.slug}/modules", flash=("设置已保存。", "Settings saved."))

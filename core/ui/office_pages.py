@@ -152,7 +152,13 @@ async def set_module_policy(
             state_of(request.app), office, plugin_id, data.policy, actor_id=principal_of(request).user_id
         )
     except InvalidInput as exc:
-        return await _office_view(request, office, "month", status=400, error=f"{plugin_id}: {exc}")
+        found = state_of(request.app).registry.get(plugin_id)
+        name = (
+            (found.manifest.name_zh if lang_of(request) == "zh-CN" else found.manifest.name_en)
+            if found
+            else ""
+        )
+        return await _office_view(request, office, "month", status=400, error=f"{name}：{exc}")
     return Redirect(f"/o/{office}/", status_code=303)
 
 
@@ -174,7 +180,10 @@ async def set_module_office_settings(
             runtime, office, plugin_id, values, actor_id=principal_of(request).user_id
         )
     except InvalidInput as exc:
-        return await _office_view(request, office, "month", status=400, error=f"{exc.field}: {exc}")
+        from core.ui.office_settings import refusal_text
+
+        error = refusal_text(plugin_id, plugin.manifest.office_settings, exc, lang_of(request))
+        return await _office_view(request, office, "month", status=400, error=error)
     return Redirect(f"/o/{office}/", status_code=303)
 
 

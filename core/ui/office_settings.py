@@ -43,7 +43,10 @@ def fields_of(
         widget = widgets.get(type(kind), "json")
         if scalars_only and widget == "json":
             continue
-        value = values.get(f.name, f.default)
+        default = f.default
+        if default is msgspec.NODEFAULT:
+            default = f.default_factory() if f.default_factory is not msgspec.NODEFAULT else None
+        value = values.get(f.name, default)
         out.append(
             {
                 "name": f.name,
@@ -84,3 +87,13 @@ def typed(
                 "is not a number" if not isinstance(kind, mi.StrType) else "is not valid", field=f.name
             ) from None
     return out
+
+
+def refusal_text(plugin_id: str, struct: type[msgspec.Struct], exc: Exception, lang: str) -> str:
+    """A refused settings form in words: the field's label and the reason, in the page's
+    language — never the field's code or the validator's developer message."""
+    field = getattr(exc, "field", None)
+    labels = {f["name"]: f["label"] for f in fields_of(plugin_id, struct, {}, lang)}
+    if field in labels:
+        return f"{labels[field]}：{gettext_for(lang, plugin_id, str(exc))}"
+    return gettext_for(lang, plugin_id, "a value is outside what is allowed")

@@ -99,7 +99,24 @@ async def test_a_refused_form_says_why_in_chinese(make_linli: Any) -> None:
     await h.community("comm-a", plugins=["repairs", "door_access", "mediation", "canteen"])
     admin = await h.as_role("community_admin", "comm-a")
     person = await h.resident("comm-a", "王秀英", building="3栋", dwelling="201")
-    diner = (await admin.post("/api/v1/c/comm-a/canteen/diners", json={"person_id": person["id"]})).json()
+    api = "/api/v1/c/comm-a"
+    diner = (await admin.post(f"{api}/canteen/diners", json={"person_id": person["id"]})).json()
+    case = (await admin.post(f"{api}/cases", json={"type": "general_request", "title": "路灯坏了"})).json()
+    route = (await admin.post(f"{api}/canteen/routes", json={"name": "一线"})).json()
+    point = (await admin.post(f"{api}/door_access/points", json={"name": "大门", "kind": "gate"})).json()
+    member = (await admin.post(f"{api}/repairs/team", json={"name": "刘师傅"})).json()
+    grid = (await admin.post(f"{api}/grids", json={"name": "第一网格"})).json()
+    repair = (
+        await admin.post(
+            f"{api}/repairs/repairs" if False else f"{api}/repairs",
+            json={
+                "category": "stair_lights",
+                "location": "common",
+                "building_id": person["building_id"],
+                "description": "楼道灯坏了",
+            },
+        )
+    ).json()
     values = {
         "community": "comm-a",
         "person_id": str(person["id"]),
@@ -107,6 +124,12 @@ async def test_a_refused_form_says_why_in_chinese(make_linli: Any) -> None:
         "dwelling_id": str(person["dwelling_id"]),
         "residency_id": str(person["residency_id"]),
         "diner_id": str(diner["id"]),
+        "case_id": str(case["id"]),
+        "route_id": str(route["id"]),
+        "point_id": str(point["id"]),
+        "member_id": str(member["id"]),
+        "grid_id": str(grid["id"]),
+        "repair_id": str(repair.get("id", 0)),
     }
     found: list[str] = []
     refused = 0

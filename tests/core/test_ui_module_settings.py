@@ -28,7 +28,7 @@ async def test_staff_change_a_modules_settings_from_the_page(make_linli: Any) ->
     stored = tenant.settings_for("canteen")
     assert (stored["cut_off_hours"], stored["capacity"], stored["meals"]) == (3.0, 80, ["lunch", "dinner"])
     r = await admin.post("/c/comm-a/modules/canteen/settings", data={"capacity": "很多"})
-    assert r.status_code == 400 and "capacity" in r.text
+    assert r.status_code == 400 and "每餐供餐份数上限：请填写数字" in r.text
     assert (await h.runtime.tenants.by_slug("comm-a")).settings_for("canteen")["capacity"] == 80
     staff = await h.as_role("community_staff", "comm-a")
     assert (await staff.post("/c/comm-a/modules/canteen/settings", data={"capacity": "1"})).status_code == 403
