@@ -146,7 +146,9 @@ async def _case_view(request: Request, case_id: int, ui: dict[str, Any]) -> dict
         "notes": await notes.order_by(CaseNote.id).run(),
         "history": history,
         "assignee_names": names,
-        "files": await Attachment.select(Attachment.id, Attachment.file_name, Attachment.size)
+        "files": await Attachment.select(
+            Attachment.id, Attachment.file_name, Attachment.size, Attachment.content_type
+        )
         .where(
             (Attachment.owner_kind == "case")
             & (Attachment.owner_id == case_id)

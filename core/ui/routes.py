@@ -34,6 +34,7 @@ from core.ui.account_pages import ACCOUNT_PAGES
 from core.ui.care_pages import CARE_PAGES
 from core.ui.case_pages import CASE_PAGES
 from core.ui.chrome import chrome, dashboard_cards
+from core.ui.file_pages import FILE_PAGES
 from core.ui.grid_pages import GRID_PAGES
 from core.ui.i18n import COOKIE, LANGS
 from core.ui.import_pages import IMPORT_PAGES
@@ -331,6 +332,7 @@ def ui_router(plugin_pages: list[Router] | None = None) -> Router:
             *OFFICE_PAGES,
             *VISIT_PAGES,
             *GRID_PAGES,
+            *FILE_PAGES,
             *PERSON_PAGES,
             *IMPORT_PAGES,
             *PORTAL_PAGES,

@@ -66,6 +66,7 @@ ACCESS: dict[str, str] = {
     "GET /o/{office}": "office:office.view",
     "POST /o/{office}/policies/{plugin_id}": "office:office.manage",
     "GET /c/{community}/grids": "community:grids.view",
+    "GET /c/{community}/files/{attachment_id}": "community:attachments.view",
     "POST /c/{community}/grids": "community:grids.manage",
     "POST /c/{community}/grids/{grid_id}/places": "community:grids.manage",
     "POST /c/{community}/grids/{grid_id}/people": "community:grids.manage",
