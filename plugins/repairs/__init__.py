@@ -11,6 +11,7 @@ It imports nothing from the core but ``core.api``: copy its shape for your own p
 
 from plugins.repairs.hooks import (
     handle_event,
+    load_demo_data,
     on_tenant_disabled,
     on_tenant_enabled,
     on_tenant_purge,
@@ -36,6 +37,7 @@ from plugins.repairs.manifest import manifest
 
 __all__ = [
     "handle_event",
+    "load_demo_data",
     "manifest",
     "on_tenant_disabled",
     "on_tenant_enabled",

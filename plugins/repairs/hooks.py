@@ -133,6 +133,13 @@ async def on_tenant_enabled(tenant: Tenant) -> None:
 
 
 @hookimpl
+async def load_demo_data(tenant: Tenant, logins: dict[str, int]) -> None:
+    from plugins.repairs.demo import load
+
+    await load(logins)
+
+
+@hookimpl
 def on_tenant_disabled(tenant: Tenant) -> None:
     log.info("repairs off in %s; its records are kept", tenant.slug)
 
