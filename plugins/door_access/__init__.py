@@ -6,6 +6,7 @@ through its own adapter hook (``plugins.door_access.adapters``).
 
 from plugins.door_access.hooks import (
     handle_event,
+    load_demo_data,
     on_tenant_disabled,
     on_tenant_enabled,
     on_tenant_purge,
@@ -28,6 +29,7 @@ from plugins.door_access.manifest import manifest
 
 __all__ = [
     "handle_event",
+    "load_demo_data",
     "manifest",
     "on_tenant_disabled",
     "on_tenant_enabled",

@@ -121,6 +121,13 @@ def on_tenant_enabled(tenant: Tenant) -> None:
 
 
 @hookimpl
+async def load_demo_data(tenant: Tenant, logins: dict[str, int]) -> None:
+    from plugins.door_access.demo import load
+
+    await load(logins)
+
+
+@hookimpl
 def on_tenant_disabled(tenant: Tenant) -> None:
     log.info("door access switched off in %s; doors, credentials and the log are kept", tenant.slug)
 
