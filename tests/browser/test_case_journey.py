@@ -40,7 +40,12 @@ async def test_resident_reports_staff_resolve_resident_confirms(
     jpeg.write_bytes(photo())
     await me.get_by_label("添加照片").set_input_files(str(jpeg))
     await me.get_by_role("button", name="上传").click()
-    await me.get_by_text("light.jpg").wait_for()  # the page reloads with the stored photo
+    thumb = me.get_by_role("img", name="light.jpg")
+    await thumb.wait_for()  # the page reloads with the stored photo, a thumbnail
+    # Drawn from the app's own origin (the CSP allows no other): the image really loads.
+    await me.wait_for_function(
+        "() => [...document.images].some(i => i.alt === 'light.jpg' && i.naturalWidth > 0)"
+    )
     await me.screenshot(path=str(ARTIFACTS / "case-resident-phone.png"), full_page=True)
 
     desk = await log_in(

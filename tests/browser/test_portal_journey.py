@@ -77,7 +77,7 @@ async def test_invitation_join_report_with_photo_wait_reason_and_confirm(
     await shot(me, "portal-new-request-phone")
     await me.get_by_role("button", name="提交").click()
     await me.get_by_role("heading", name="厨房水管漏水").wait_for()
-    await me.get_by_text("leak.jpg").wait_for()  # the photo went up with the request
+    await me.get_by_role("img", name="leak.jpg").wait_for()  # the photo went up with the request, a thumbnail
     case_url = me.url
 
     await desk.goto(f"{base}/c/comm-a/cases")
