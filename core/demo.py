@@ -71,6 +71,7 @@ async def load_demo(runtime: Runtime, *, populate_residents: bool = True) -> Dem
                                 compounds=c.demo.compounds,
                                 over_60_share=c.demo.over_60_share,
                                 seed=sum(map(ord, c.slug)),
+                                max_floors=c.demo.max_floors,
                             ),
                         )
                         populated[c.slug] = report.people

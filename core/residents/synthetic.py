@@ -48,6 +48,7 @@ class PopulationSpec:
     over_60_share: float = 0.23
     area_code: str = "500101"  # a fictional-use county code
     seed: int = 2026
+    max_floors: int | None = None  # walk-ups: at most this many floors (more units instead)
 
 
 @dataclass
@@ -78,10 +79,13 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     report = PopulationReport()
     cid = current_tenant().community_id
     compounds = []
+    # The stems start at a point of the community's own seed, so two communities' compounds
+    # are not all called the same.
+    stems = ["和韵", "阳光", "滨江", "翠柏", "桂园", "锦绣", "金桥", "望江", "龙湾", "枫林", "书香", "康乐"]
     for i in range(spec.compounds):
-        stem = ["和韵", "阳光", "滨江", "翠柏", "桂园", "锦绣"][i % 6]
+        stem = stems[(i + spec.seed) % len(stems)]
         c = Compound(
-            name=f"{stem}小区" if i < 6 else f"{stem}{i}区",
+            name=f"{stem}小区" if i < len(stems) else f"{stem}{i}区",
             management=["self_managed", "property_company", "none"][i % 3],
         )
         await c.save().run()
@@ -90,12 +94,14 @@ async def populate(keys: FieldKeys, spec: PopulationSpec, today: dt.date | None 
     dwelling_ids: list[int] = []
     for b in range(spec.buildings):
         floors = 7 if per_building <= 42 else min(33, -(-per_building // 4))
+        if spec.max_floors is not None:
+            floors = min(floors, spec.max_floors)
         units = max(1, -(-per_building // (floors * 2)))
         building = Building(
             name=f"{b + 1}栋",
             compound=compounds[b % len(compounds)],
             floors=floors,
-            has_lift=floors > 7,
+            has_lift=floors > 7 and spec.max_floors is None,
             built_year=1985 + (b * 7) % 35,
         )
         await building.save().run()

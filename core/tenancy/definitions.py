@@ -43,6 +43,8 @@ class DemoPopulation(msgspec.Struct, forbid_unknown_fields=True):
     buildings: int = 30
     compounds: int = 3
     over_60_share: float = 0.23
+    # Old walk-ups: no building has more floors than this (more units instead), and none a lift.
+    max_floors: int | None = None
 
 
 class CommunityDef(msgspec.Struct, forbid_unknown_fields=True):
