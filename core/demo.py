@@ -88,6 +88,19 @@ async def plugin_demo_data(runtime: Runtime, tenant: Any, password: str) -> None
     import inspect
     import logging
 
+    from core import runtime as running
+
+    # The plugins fill their records through core.api's services, which find the running Linli
+    # (its case types, storage): ``linli demo`` runs outside the app, so it is made current here.
+    previous = running._current
+    running.set_current(runtime)
+    try:
+        await _each_plugin(runtime, tenant, password, inspect, logging)
+    finally:
+        running.set_current(previous)
+
+
+async def _each_plugin(runtime: Runtime, tenant: Any, password: str, inspect: Any, logging: Any) -> None:
     enabled = runtime.registry.active_ids(tenant.enabled_plugins)
     for pid, fn in runtime.registry.impls("load_demo_data", enabled):
         try:

@@ -31,8 +31,7 @@ log = logging.getLogger("linli.repairs")
 # within" is the plugin's due time and drives the volunteer's reminders).
 REPAIR_CASE = CaseType(
     "repair",
-    "便民维修",
-    "Repair",
+    label="Community repair",
     extra_fields={"category": "str"},
     sla_hours={"reported": 2.0, "accepted": 4.0, "assigned": 24.0, "in_progress": 48.0, "reopened": 24.0},
 )
@@ -297,8 +296,16 @@ async def oversight_sections(tenant: Tenant, period_start: str, period_end: str)
         ReportFigure("satisfaction", label="Satisfaction (1-5)", value=f["satisfaction"]),
         ReportFigure("volunteer_hours", "志愿服务时长（小时）", "Volunteer hours", f["volunteer_hours"]),
     ]
+    from plugins.repairs.categories import list_categories
+
+    names = {c["code"]: (c["label_zh"], c["label_en"]) for c in await list_categories()}
     figures += [
-        ReportFigure(f"category.{code}", f"报修：{code}", f"Repairs: {code}", n)
+        ReportFigure(
+            f"category.{code}",
+            f"报修：{names.get(code, ('其他', 'Other'))[0]}",
+            f"Repairs: {names.get(code, ('其他', 'Other'))[1]}",
+            n,
+        )
         for code, n in f["per_category"].items()
     ]
     return [ReportSection("repairs", title="Repairs", figures=figures)]

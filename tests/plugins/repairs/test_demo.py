@@ -36,3 +36,22 @@ async def test_the_demo_has_a_working_repair_team(make_linli: Any) -> None:
     assert figures["reported"] >= 30 and figures["fixed"] >= 15
     projects = (await coordinator.get(f"{API}/projects")).json()
     assert [p["title"] for p in projects] == ["外墙安全网"] and projects[0]["per_household_fen"] == 60000
+
+
+async def test_the_demo_loads_where_no_app_is_running(make_linli: Any) -> None:
+    """``linli demo`` fills the database outside the app: the plugins' services still find the
+    running Linli (the repairs demo opens cases through core.api)."""
+    from core import runtime as running
+    from core.demo import plugin_demo_data
+
+    h = await make_linli(plugins=["repairs"])
+    await h.community("comm-a", plugins=["repairs"])
+    await h.resident("comm-a", "居民", building="1栋", dwelling="101")
+    tenant = await h.runtime.tenants.by_slug("comm-a")
+    running.set_current(None)  # as in the `linli demo` command
+    try:
+        await plugin_demo_data(h.runtime, tenant, DEFAULT_PASSWORD)
+    finally:
+        running.set_current(h.runtime)
+    coordinator = await h.login("comm-a-repair_coordinator")
+    assert len((await coordinator.get(f"{API}/team")).json()) == 40
