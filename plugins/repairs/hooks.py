@@ -228,6 +228,20 @@ async def _resident_cards(tenant: Tenant, user: UserRef) -> list[DashboardCard]:
     ]
 
 
+# A repair's state in words, for what a hook draws itself (the templates use their own labels).
+STATE_WORDS = {
+    "reported": ("已报修", "Reported"),
+    "accepted": ("已受理", "Accepted"),
+    "assigned": ("已派单", "Assigned"),
+    "in_progress": ("维修中", "In progress"),
+    "resolved": ("待确认", "Awaiting feedback"),
+    "closed": ("已完成", "Closed"),
+    "reopened": ("重新维修", "Reopened"),
+    "rejected": ("不予受理", "Rejected"),
+    "on_hold": ("暂缓", "On hold"),
+}
+
+
 @hookimpl
 async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -> list[Panel]:
     """A resident's repairs, or the open repairs of a dwelling or building, for staff."""
@@ -255,9 +269,13 @@ async def ui_panels(tenant: Tenant, user: UserRef, page: str, subject_id: int) -
         .limit(10)
         .run()
     )
+    from plugins.repairs.categories import list_categories
+
+    kinds = {c["code"]: user.t(c["label_zh"], c["label_en"]) for c in await list_categories()}
     items = "".join(
         f'<li><a href="/c/{escape(tenant.slug)}/repairs/{r["id"]}">{escape(r["number"])}</a> '
-        f"{escape(r['category'])} · {escape(r['state'])}</li>"
+        f"{escape(kinds.get(r['category'], user.t('其他', 'Other')))} · "
+        f"{escape(user.t(*STATE_WORDS.get(r['state'], ('处理中', 'In progress'))))}</li>"
         for r in rows
     )
     return [Panel(title[0], title[1], f"<ul>{items}</ul>" if rows else "<p>—</p>", order=60)]

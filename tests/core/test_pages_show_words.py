@@ -49,6 +49,20 @@ async def test_no_page_shows_a_code_where_a_word_belongs(make_linli: Any) -> Non
         json={"name": "3栋 单元门", "kind": "building", "building_id": person["building_id"]},
     )
     await admin.post("/api/v1/c/comm-a/repairs/team", json={"name": "刘师傅"})
+    # A repair for her home: the register's pages draw the repairs panel with it.
+    r = await admin.post(
+        "/api/v1/c/comm-a/repairs",
+        json={
+            "category": "water_pipe",
+            "location": "dwelling",
+            "dwelling_id": person["dwelling_id"],
+            "description": "水管漏水",
+            "requester_person_id": person["id"],
+        },
+    )
+    assert r.status_code == 201, r.text
+    panel = await admin.get(f"/c/comm-a/residents/{person['id']}")
+    assert "水管" in panel.text  # the repairs panel names the kind of repair in words
     values = {
         "community": "comm-a",
         "person_id": str(person["id"]),
