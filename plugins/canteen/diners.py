@@ -259,11 +259,12 @@ async def end_pauses(today: dt.date) -> int:
     return len(rows)
 
 
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
 async def eligibility(diner: dict[str, Any], on: dt.date) -> dict[str, Any]:
     """What the subsidy rules look at: the diner's age on a day and their hardships."""
     person = await get_person(diner["person_id"])
-    age = None
-    if person.birth_date is not None:
-        b = person.birth_date
-        age = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+    age = age_on(person.birth_date, on) if person.birth_date is not None else None
     return {"age": age, "hardships": set(await vulnerability_categories(diner["person_id"]))}

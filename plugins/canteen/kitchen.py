@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from plugins.canteen.counter import orders_of_service
 from plugins.canteen.menus import dishes_of, get_service
-from plugins.canteen.orders import orders_of_service
 
 COOKED = ("ordered", "served", "delivered", "refused", "not_home", "no_show")
 

@@ -25,7 +25,7 @@ from core.api import (
 )
 from plugins.canteen import vocabulary
 from plugins.canteen.clock import aware, now
-from plugins.canteen.diners import eligibility, get_diner, is_paused_on
+from plugins.canteen.diners import age_on, eligibility, get_diner, is_paused_on
 from plugins.canteen.json_lists import decoded
 from plugins.canteen.menus import clash, dishes_of, get_service
 from plugins.canteen.subsidies import Price, office_limits, price_for, rules
@@ -352,7 +352,7 @@ async def generate(service_id: int) -> Generated:
             skipped["full"] += 1
             continue
         person = people.get(diner["person_id"])
-        age = _age(person.birth_date, service["day"]) if person and person.birth_date else None
+        age = age_on(person.birth_date, service["day"]) if person and person.birth_date else None
         price = price_for(
             service["price_fen"],
             all_rules,
@@ -383,10 +383,6 @@ async def generate(service_id: int) -> Generated:
     await insert_rows(Order, rows)  # one driver call: a piccolo object per row costs 20× more
     await Service.update({Service.generated: True}).where(Service.id == service_id).run()
     return Generated(service_id, len(rows), skipped)
-
-
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 async def generate_due(today: dt.date) -> list[Generated]:
@@ -420,111 +416,3 @@ async def close_due(moment: dt.datetime) -> int:
         await Service.update({Service.closed: True}).where(Service.id == r["id"]).run()
         await emit("canteen.orders_closed", {"service_id": r["id"]})
     return len(rows)
-
-
-# -- the counter ----------------------------------------------------------------------------
-
-
-async def serve(order_id: int, *, pay: str = "") -> dict[str, Any]:
-    """The diner ate in or picked up; ``pay`` = ``counter`` when they paid there and then."""
-    from plugins.canteen.tables import Order
-
-    order = await get_order(order_id)
-    if order["state"] not in ("ordered", "no_show"):
-        raise Conflict("this order is not waiting to be served")
-    values: dict[Any, Any] = {Order.state: "served", Order.changed_at: now()}
-    if pay:
-        if pay not in vocabulary.PAYMENTS:
-            raise InvalidInput(f"one of {', '.join(vocabulary.PAYMENTS)}", field="pay")
-        values[Order.payment] = pay
-        if pay == "counter":  # paid there and then; "monthly" is paid with the month (pay_month)
-            values[Order.paid_at] = now()
-    await Order.update(values).where(Order.id == order_id).run()
-    return await get_order(order_id)
-
-
-async def record_no_shows(service_id: int) -> int:
-    """After the meal: who ordered to eat in or pick up and never came."""
-    from plugins.canteen.tables import Order
-
-    service = await get_service(service_id)
-    if now() < aware(service["serves_at"]):
-        raise Conflict("the meal has not been served yet")
-    rows = await (
-        Order.update({Order.state: "no_show", Order.changed_at: now()})
-        .where(
-            (Order.service == service_id)
-            & (Order.state == "ordered")
-            & Order.how.is_in(["dine_in", "pick_up"])
-        )
-        .returning(Order.id)
-        .run()
-    )
-    return len(rows)
-
-
-async def pay_month(diner_id: int, month: dt.date) -> dict[str, int]:
-    """Monthly payment: every unpaid eaten meal of the diner in that month is paid now."""
-    from plugins.canteen.tables import Order, Service
-
-    start = month.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    services = [
-        r["id"]
-        for r in await Service.select(Service.id).where((Service.day >= start) & (Service.day < end)).run()
-    ]
-    rows = (
-        await Order.select(Order.id, Order.payable_fen)
-        .where(
-            (Order.diner == diner_id)
-            & Order.service.is_in(services or [0])
-            & Order.paid_at.is_null()
-            & Order.state.is_in(["served", "delivered", "no_show"])
-        )
-        .run()
-    )
-    if not rows:
-        raise Conflict("nothing is left to pay for that month")
-    await (
-        Order.update({Order.paid_at: now(), Order.payment: "monthly"})
-        .where(Order.id.is_in([r["id"] for r in rows]))
-        .run()
-    )
-    return {"meals": len(rows), "paid_fen": sum(r["payable_fen"] for r in rows)}
-
-
-async def orders_of_service(service_id: int, *, states: tuple[str, ...] = LIVE) -> list[dict[str, Any]]:
-    from plugins.canteen.tables import Order
-
-    rows = (
-        await Order.select(
-            *Order.all_columns(),
-            Order.diner.name,
-            Order.diner.address,
-            Order.diner.diets,
-            Order.diner.allergies,
-            Order.diner.building_id,
-        )
-        .where((Order.service == service_id) & Order.state.is_in(list(states)))
-        .run()
-    )
-    for r in rows:
-        decoded(r, "diner.diets", "diner.allergies")
-    return sorted(rows, key=lambda r: (r["diner.address"], r["diner.name"]))
-
-
-async def orders_of_diner(diner_id: int, *, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    from plugins.canteen.tables import Order
-
-    rows = (
-        await Order.select(
-            *Order.all_columns(),
-            Order.service.day,
-            Order.service.meal,
-            Order.service.cut_off,
-            Order.service.closed,
-        )
-        .where((Order.diner == diner_id) & (Order.service.day >= start) & (Order.service.day <= end))
-        .run()
-    )
-    return sorted(rows, key=lambda r: (r["service.day"], r["service.meal"]))

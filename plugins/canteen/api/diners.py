@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from core.api import InvalidInput, requires
-from plugins.canteen import diners, orders, scope
+from plugins.canteen import counter, diners, orders, scope
 from plugins.canteen.api.bodies import DinerIn, DinerPatch, MonthIn, PauseIn, StandingIn, StopIn
 
 
@@ -123,11 +123,11 @@ class DinersController(Controller):
         end = end or start + dt.timedelta(days=13)
         if end < start or (end - start).days > 92:
             raise InvalidInput("a period of up to three months, ending after it starts", field="to")
-        return await orders.orders_of_diner(diner_id, start=start, end=end)
+        return await counter.orders_of_diner(diner_id, start=start, end=end)
 
     @post("/{diner_id:int}/pay-month", guards=[requires("canteen.kitchen")])
     async def pay_month(
         self, request: Request, diner_id: FromPath[int], data: JSONBody[MonthIn]
     ) -> dict[str, int]:
         await scope.diner_for(request, diner_id)
-        return await orders.pay_month(diner_id, data.month)
+        return await counter.pay_month(diner_id, data.month)

@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from core.api import NotFound, Unavailable, holds, requires, store_private_file
-from plugins.canteen import kitchen, labels, menus, orders, samples, scope
+from plugins.canteen import counter, kitchen, labels, menus, orders, samples, scope
 from plugins.canteen.api.bodies import DishesIn, DishIn, MenuIn, SampleIn, ServicePatch
 
 log = logging.getLogger("linli.canteen")
@@ -103,7 +103,7 @@ class ServicesController(Controller):
     @get("/{service_id:int}/orders", guards=[requires("canteen.kitchen")])
     async def orders(self, service_id: FromPath[int]) -> list[dict[str, Any]]:
         await menus.get_service(service_id)
-        return await orders.orders_of_service(service_id)
+        return await counter.orders_of_service(service_id)
 
     @get("/{service_id:int}/labels.pdf", guards=[requires("canteen.kitchen")])
     async def labels(self, service_id: FromPath[int]) -> Response[bytes]:
@@ -138,7 +138,7 @@ class ServicesController(Controller):
 
     @post("/{service_id:int}/no-shows", guards=[requires("canteen.kitchen")])
     async def no_shows(self, service_id: FromPath[int]) -> dict[str, int]:
-        return {"no_shows": await orders.record_no_shows(service_id)}
+        return {"no_shows": await counter.record_no_shows(service_id)}
 
 
 class SamplesController(Controller):

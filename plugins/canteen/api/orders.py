@@ -10,7 +10,7 @@ from litestar import Controller, Request, patch, post
 from litestar.params import FromPath, JSONBody
 
 from core.api import requires
-from plugins.canteen import orders, scope
+from plugins.canteen import counter, orders, scope
 from plugins.canteen.api.bodies import OrderIn, OrderPatch, ServeIn, SkipIn
 
 
@@ -59,4 +59,4 @@ class OrdersController(Controller):
         self, request: Request, order_id: FromPath[int], data: JSONBody[ServeIn]
     ) -> dict[str, Any]:
         await order_for(request, order_id)
-        return await orders.serve(order_id, pay=data.pay)
+        return await counter.serve(order_id, pay=data.pay)

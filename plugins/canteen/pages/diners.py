@@ -13,7 +13,7 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from core.api import Done, Form, Refusal, form_post, holds, render_page, requires
-from plugins.canteen import diners, orders, scope, vocabulary
+from plugins.canteen import counter, diners, orders, scope, vocabulary
 from plugins.canteen.clock import today
 from plugins.canteen.pages.common import base, building_options, context, listed, person_from, words
 from plugins.canteen.settings import settings
@@ -95,7 +95,7 @@ async def draw_one(
             standing={s["meal"]: s for s in await orders.standing_orders_of(diner_id)},
             meals=settings().meals,
             weekdays=settings().weekdays,
-            history=await orders.orders_of_diner(
+            history=await counter.orders_of_diner(
                 diner_id, start=start - dt.timedelta(days=31), end=start + dt.timedelta(days=14)
             ),
             may_enrol=holds(request, "canteen.enrol"),
@@ -238,7 +238,7 @@ async def pay_month_form(request: Request, form: MonthForm, diner_id: int) -> Do
         if len(form.raw("month")) == 7
         else form.date("month")
     )
-    paid = await orders.pay_month(diner_id, month)
+    paid = await counter.pay_month(diner_id, month)
     yuan = f"{paid['paid_fen'] // 100}.{paid['paid_fen'] % 100:02d}"
     return Done(
         f"{base()}/diners/{diner_id}",

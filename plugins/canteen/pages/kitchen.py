@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from core.api import Done, Form, NotFound, Refusal, attachments_of, form_post, render_page, requires
-from plugins.canteen import diners, kitchen, menus, orders, samples, scope, vocabulary
+from plugins.canteen import counter, diners, kitchen, menus, orders, samples, scope, vocabulary
 from plugins.canteen.clock import today
 from plugins.canteen.pages.common import base, context
 
@@ -47,7 +47,7 @@ async def draw(
             counts = None
         if counts is not None:
             sample = await Sample.select().where(Sample.service == service_id).first().run()
-            listed = await orders.orders_of_service(service_id)
+            listed = await counter.orders_of_service(service_id)
             have = {o["diner"] for o in listed}
             view = {
                 "service": counts["service"],
@@ -94,7 +94,7 @@ async def serve_form(request: Request, form: ServeForm) -> Done:
     order = await orders.get_order(form.integer("order_id", minimum=1))
     await scope.diner_for(request, order["diner"])
     pay = form.choice("pay", vocabulary.PAYMENTS, required=False)
-    await orders.serve(order["id"], pay=pay)
+    await counter.serve(order["id"], pay=pay)
     return Done(back(order["service"]), flash=("已取餐。", "Served."))
 
 
@@ -129,7 +129,7 @@ class ServiceForm(Form):
 @form_post("/kitchen/no-shows", ServiceForm, redraw=redraw, guards=[requires("canteen.kitchen")])
 async def no_shows_form(request: Request, form: ServiceForm) -> Done:
     service_id = form.integer("service_id", minimum=1)
-    n = await orders.record_no_shows(service_id)
+    n = await counter.record_no_shows(service_id)
     return Done(back(service_id), flash=(f"已记录 {n} 人未取餐。", f"{n} recorded as not collected."))
 
 

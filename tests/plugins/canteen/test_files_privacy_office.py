@@ -91,7 +91,8 @@ async def test_a_diners_data_in_the_privacy_export_and_after_erasure(world: Worl
 
 
 async def test_the_office_sees_the_canteens_figures_and_no_names(world: World):
-    from plugins.canteen.orders import place, serve
+    from plugins.canteen.counter import serve
+    from plugins.canteen.orders import place
 
     w = world
     r = await w.office.get("/o/office-a/")

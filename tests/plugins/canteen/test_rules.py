@@ -260,8 +260,9 @@ async def test_a_death_recorded_in_the_register_stops_the_diner_and_cancels_her_
 
 
 async def test_pauses_end_by_themselves_and_the_counter_takes_payment(world: World):
+    from plugins.canteen.counter import record_no_shows, serve
     from plugins.canteen.diners import end_pauses
-    from plugins.canteen.orders import place, record_no_shows, serve
+    from plugins.canteen.orders import place
 
     w = world
     await w.rules()
@@ -306,7 +307,8 @@ async def test_pauses_end_by_themselves_and_the_counter_takes_payment(world: Wor
 
 
 async def test_the_monthly_statement_reads_back_with_numbers_as_numbers(world: World):
-    from plugins.canteen.orders import place, serve
+    from plugins.canteen.counter import serve
+    from plugins.canteen.orders import place
 
     w = world
     await w.rules()
